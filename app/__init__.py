@@ -1,0 +1,3 @@
+"""Scalpdesk: an order-flow scalping workstation for crypto perpetual futures."""
+
+__version__ = "0.1.0"

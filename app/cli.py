@@ -1,0 +1,108 @@
+"""The `scalpdesk` command line.
+
+Errors a user can cause (a wrong path, an unknown symbol, a bad option) print one line on stderr
+and exit non-zero; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import msgspec
+
+EXIT_USAGE = 2
+EXIT_INPUT = 1
+
+_DURATION = re.compile(r"^(\d+)(s|m|h)$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600}
+_OFFSET = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _timeframe_seconds(text: str) -> int:
+    match = _DURATION.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"bad timeframe {text!r} (examples: 30s, 1m, 5m, 1h)")
+    return int(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def _session_offset_ns(text: str) -> int | None:
+    if text.lower() == "never":
+        return None
+    match = _OFFSET.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"bad session start {text!r} (HH:MM in UTC, or 'never')")
+    return (int(match.group(1)) * 3600 + int(match.group(2)) * 60) * 1_000_000_000
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scalpdesk",
+        description="Order-flow scalping workstation for crypto perpetual futures.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    replay = commands.add_parser(
+        "replay",
+        help="replay recordings (<receive ns> <raw JSON> per line, gzip or plain)",
+        description="Replay recordings through the live parsers. Several files continue one session.",
+    )
+    replay.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    replay.add_argument(
+        "--summary",
+        action="store_true",
+        help="replay headless as fast as possible and print one JSON summary",
+    )
+    replay.add_argument(
+        "--timeframe",
+        type=_timeframe_seconds,
+        default=60,
+        help="footprint bar length, e.g. 30s, 1m, 5m (default 1m)",
+    )
+    replay.add_argument(
+        "--session-start",
+        type=_session_offset_ns,
+        default=0,
+        metavar="HH:MM",
+        help="UTC time at which CVD and session statistics reset, or 'never' (default 00:00)",
+    )
+    return parser
+
+
+def _replay_summary(args: argparse.Namespace) -> int:
+    from app.core.footprint import BarSpec
+    from app.core.sessions import SessionSchedule
+    from app.feeds.replay import ReplayError, run_replay, summarize
+
+    try:
+        session = run_replay(
+            args.files,
+            bar_spec=BarSpec.time(args.timeframe),
+            sessions=SessionSchedule(offset_ns=args.session_start),
+        )
+    except ReplayError as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(msgspec.json.encode(summarize(session)).decode() + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "replay":
+        if not args.summary:
+            print(
+                "scalpdesk: the replay window arrives with the workstation UI; use --summary for now",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        return _replay_summary(args)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""The trade tape: every print in a fixed-capacity ring of numpy columns.
+
+Columns rather than trade objects, so that views (time and sales, footprint regrouping, CVD,
+statistics) slice and vectorise over thousands of prints at once, and memory stays bounded for a
+24 h session: capacity × 41 bytes, allocated once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
+
+DEFAULT_CAPACITY = 1 << 22  # 4.2 M prints ≈ 170 MB, most of a very busy day of BTCUSDT
+
+
+class TradeColumns(NamedTuple):
+    """A chronological slice of the tape (copies or views: treat as read-only)."""
+
+    exchange_ns: I64
+    receive_ns: I64
+    price_ticks: I64
+    qty_lots: I64
+    side: I8
+    trade_id: I64
+
+    @property
+    def count(self) -> int:
+        return int(self.exchange_ns.shape[0])
+
+    @staticmethod
+    def from_lists(
+        exchange_ns: list[int],
+        receive_ns: list[int],
+        price_ticks: list[int],
+        qty_lots: list[int],
+        side: list[int],
+        trade_id: list[int],
+    ) -> TradeColumns:
+        return TradeColumns(
+            np.array(exchange_ns, dtype=np.int64),
+            np.array(receive_ns, dtype=np.int64),
+            np.array(price_ticks, dtype=np.int64),
+            np.array(qty_lots, dtype=np.int64),
+            np.array(side, dtype=np.int8),
+            np.array(trade_id, dtype=np.int64),
+        )
+
+
+class Tape:
+    """Ring buffer of trades. `total` counts every print ever added; the ring keeps the newest."""
+
+    __slots__ = ("_cols", "_head", "capacity", "total")
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        if capacity <= 0:
+            raise ValueError("capacity must be positive")
+        self.capacity = capacity
+        self._cols = TradeColumns(
+            np.zeros(capacity, np.int64),
+            np.zeros(capacity, np.int64),
+            np.zeros(capacity, np.int64),
+            np.zeros(capacity, np.int64),
+            np.zeros(capacity, np.int8),
+            np.zeros(capacity, np.int64),
+        )
+        self._head = 0  # index of the next write
+        self.total = 0
+
+    def __len__(self) -> int:
+        return min(self.total, self.capacity)
+
+    def extend(self, batch: TradeColumns) -> None:
+        """Append a chronological batch (wrapping around, dropping the oldest when full)."""
+        n = batch.count
+        if n == 0:
+            return
+        if n > self.capacity:
+            batch = TradeColumns(*(col[-self.capacity :] for col in batch))
+            self.total += n - self.capacity
+            n = self.capacity
+        start = self._head
+        first = min(n, self.capacity - start)
+        for dst, src in zip(self._cols, batch, strict=True):
+            dst[start : start + first] = src[:first]
+            if first < n:
+                dst[: n - first] = src[first:]
+        self._head = (start + n) % self.capacity
+        self.total += n
+
+    def last(self, n: int) -> TradeColumns:
+        """The newest `n` prints (fewer if the tape holds fewer), oldest first, as copies."""
+        n = min(n, len(self))
+        start = (self._head - n) % self.capacity
+        if start + n <= self.capacity:
+            return TradeColumns(*(col[start : start + n].copy() for col in self._cols))
+        return TradeColumns(*(np.concatenate((col[start:], col[: self._head])) for col in self._cols))
+
+    def since(self, total_before: int) -> TradeColumns:
+        """Prints added after the tape's `total` was `total_before` (as far as the ring still holds)."""
+        return self.last(max(0, self.total - total_before))
+
+    def all(self) -> TradeColumns:
+        return self.last(len(self))

@@ -1,0 +1,1 @@
+"""The data layer, no Qt: recordings, replay, the ingest pipeline, and (later) live websocket feeds."""

@@ -1,0 +1,119 @@
+"""Binance futures wire schema (USD-M and COIN-M), as msgspec Structs.
+
+Decoding straight into typed structs is the fastest way Python has to read this JSON: no dict is
+built per message, field types are checked in C, and a message of the wrong shape is rejected
+before any of our code runs. Field names are Binance's own one-letter keys (see PROTOCOLS.md §1);
+unknown fields (COIN-M's `ps`, new fields Binance adds) are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+PriceLevel = tuple[str, str]
+
+
+class TradeMsg(msgspec.Struct, tag_field="e", tag="trade"):
+    E: int
+    T: int
+    s: str
+    t: int
+    p: str
+    q: str
+    m: bool  # buyer is the maker: the aggressor SOLD
+
+
+class AggTradeMsg(msgspec.Struct, tag_field="e", tag="aggTrade"):
+    E: int
+    T: int
+    s: str
+    a: int
+    p: str
+    q: str
+    m: bool
+    f: int = 0
+    l: int = 0  # noqa: E741 - Binance's field name
+
+
+class DepthUpdateMsg(msgspec.Struct, tag_field="e", tag="depthUpdate"):
+    E: int
+    s: str
+    U: int
+    u: int
+    pu: int
+    b: list[PriceLevel]
+    a: list[PriceLevel]
+    T: int = 0
+
+
+class BookTickerMsg(msgspec.Struct, tag_field="e", tag="bookTicker"):
+    u: int
+    s: str
+    b: str
+    B: str
+    a: str
+    A: str
+    E: int = 0
+    T: int = 0
+
+
+class ForceOrderBody(msgspec.Struct):
+    s: str
+    S: str
+    q: str
+    p: str
+    ap: str
+    z: str
+    T: int
+    o: str = ""
+    f: str = ""
+    X: str = ""
+    l: str = ""  # noqa: E741 - Binance's field name
+
+
+class ForceOrderMsg(msgspec.Struct, tag_field="e", tag="forceOrder"):
+    E: int
+    o: ForceOrderBody
+
+
+class MarkPriceMsg(msgspec.Struct, tag_field="e", tag="markPriceUpdate"):
+    E: int
+    s: str
+    p: str
+    i: str = "0"
+    P: str = "0"
+    r: str = "0"
+    T: int = 0
+
+
+StreamData = TradeMsg | AggTradeMsg | DepthUpdateMsg | BookTickerMsg | ForceOrderMsg | MarkPriceMsg
+
+
+class Envelope(msgspec.Struct):
+    """Combined-stream wrapper: `/stream?streams=…` (the mode live feeds and recordings use)."""
+
+    stream: str
+    data: StreamData
+
+
+class DepthSnapshotMsg(msgspec.Struct):
+    """REST `GET /fapi/v1/depth` (and `/dapi/v1/depth`, which adds `symbol` and `pair`)."""
+
+    lastUpdateId: int  # noqa: N815 - Binance's field name
+    bids: list[PriceLevel]
+    asks: list[PriceLevel]
+    E: int = 0
+    T: int = 0
+    symbol: str | None = None
+
+
+envelope_decoder = msgspec.json.Decoder(Envelope)
+payload_decoder = msgspec.json.Decoder(StreamData)
+snapshot_decoder = msgspec.json.Decoder(DepthSnapshotMsg)
+generic_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
+
+KNOWN_EVENTS = frozenset(
+    {"trade", "aggTrade", "depthUpdate", "bookTicker", "forceOrder", "markPriceUpdate"}
+)

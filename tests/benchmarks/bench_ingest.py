@@ -1,0 +1,112 @@
+"""Ingest pipeline benchmark on the real BTCUSDT recording (DESIGN.md budget: ≤ 3× orjson-only).
+
+Run with `bash scripts/bench.sh` (or `.venv/bin/python tests/benchmarks/bench_ingest.py`). Not a
+test: it prints a Markdown table for docs/BENCHMARKS.md. Each figure is the best of several
+rounds of CPU time of this process (process_time), which is steadier than wall time on a shared
+two-core machine. All stages start from the same in-memory lines, so I/O is measured apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.core.book import OrderBook  # noqa: E402
+from app.core.events import DepthDiff, DepthSnapshot  # noqa: E402
+from app.feeds.recording import iter_line_batches  # noqa: E402
+from app.feeds.replay import open_replay  # noqa: E402
+
+RECORDING = ROOT / "tests" / "data" / "btcusdt_20240808.gz"
+
+
+def best_of(rounds: int, fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    rounds = args.rounds
+
+    io_s = best_of(3, lambda: [b for b in iter_line_batches(RECORDING)])
+    batches = list(iter_line_batches(RECORDING))
+    lines = [line for batch in batches for line in batch]
+    payloads = [line.partition(b" ")[2] for line in lines]
+    small = [lines[i : i + 100] for i in range(0, len(lines), 100)]
+    n = len(lines)
+
+    def parse_only() -> None:
+        loads = orjson.loads
+        for p in payloads:
+            loads(p)
+
+    session, _ = open_replay([RECORDING])
+    decoder = session.pipeline.decoder
+
+    def parse_decode() -> None:
+        decode = decoder.decode
+        for line in lines:
+            stamp, _, payload = line.partition(b" ")
+            decode(payload, int(stamp))
+
+    events = [decoder.decode(line.partition(b" ")[2], 0) for line in lines]
+    snapshot = next(e for e in events if type(e) is DepthSnapshot)
+    diffs = [e for e in events if type(e) is DepthDiff]
+
+    def book_only() -> None:
+        book = OrderBook()
+        book.load(snapshot.bids, snapshot.asks, snapshot.update_id, 0)
+        for d in diffs:
+            book.apply(d.bids, d.asks, d.last_id, d.exchange_ns)
+            _ = book.best_bid, book.best_ask
+
+    def pipeline(batches_: list[list[bytes]], check: bool) -> Callable[[], None]:
+        def run() -> None:
+            s, _ = open_replay([RECORDING])
+            if not check:
+                s.pipeline.bbo_check = None
+            for batch in batches_:
+                s.pipeline.feed(batch)
+
+        return run
+
+    t_parse = best_of(rounds, parse_only)
+    rows = [
+        ("read + gunzip + split lines (I/O, not in the ratio)", io_s),
+        ("orjson.loads only (the floor)", t_parse),
+        ("msgspec typed decode + convert to events (venue parser)", best_of(rounds, parse_decode)),
+        ("book: apply 6,547 diffs + best bid/ask (events prebuilt)", best_of(rounds, book_only)),
+        ("full pipeline, 1 MiB batches, no BBO check", best_of(rounds, pipeline(batches, False))),
+        ("full pipeline, 1 MiB batches, with BBO check", best_of(rounds, pipeline(batches, True))),
+        ("full pipeline, 100-line batches, no BBO check", best_of(rounds, pipeline(small, False))),
+        ("full pipeline, 100-line batches, with BBO check", best_of(rounds, pipeline(small, True))),
+    ]
+    print(f"# ingest benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}, Python {platform.python_version()}")
+    print(f"recording: {RECORDING.name}, {n:,} messages, best of {rounds} rounds (CPU time)\n")
+    print("| stage | total ms | µs / message | × orjson-only |")
+    print("|---|---:|---:|---:|")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds * 1e3:.1f} | {seconds / n * 1e6:.2f} | {seconds / t_parse:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

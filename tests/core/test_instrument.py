@@ -1,0 +1,230 @@
+"""Instrument: exact decimal string <-> integer ticks/lots, its cache, and exact average prices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.core.instrument import Instrument, OffGridError, decimal_to_steps, steps_to_decimal
+
+INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+STEPS = st.sampled_from([Decimal("0.1"), Decimal("0.01"), Decimal("0.5"), Decimal("5"), Decimal("0.00001")])
+
+
+def btcusdt(tick: str = "0.1", lot: str = "0.001") -> Instrument:
+    return Instrument(venue="binance-usdm", symbol="BTCUSDT", tick_size=Decimal(tick), lot_size=Decimal(lot))
+
+
+# --- strings to integers and back --------------------------------------------------------------
+
+
+def test_price_string_becomes_ticks_and_formats_back_without_the_trailing_zero():
+    inst = btcusdt()
+
+    ticks = inst.ticks("61800.30")
+
+    assert ticks == 618003
+    assert inst.price_str(ticks) == "61800.3"
+    assert inst.price(ticks) == Decimal("61800.3")
+
+
+def test_quantity_string_becomes_lots_and_formats_back():
+    inst = btcusdt()
+
+    lots = inst.lots("0.006")
+
+    assert lots == 6
+    assert inst.qty_str(lots) == "0.006"
+
+
+def test_decimal_arguments_convert_like_strings():
+    inst = btcusdt()
+
+    assert inst.ticks(Decimal("61800.30")) == 618003
+    assert inst.lots(Decimal("0.006")) == 6
+
+
+def test_negative_prices_and_quantities_convert_exactly():
+    inst = btcusdt()
+
+    assert inst.ticks("-0.3") == -3
+    assert inst.lots("-0.006") == -6
+
+
+@pytest.mark.parametrize("text", ["61800.35", "61800.01", "0.05", "-0.05"])
+def test_off_grid_price_raises(text):
+    inst = btcusdt()
+
+    with pytest.raises(OffGridError):
+        inst.ticks(text)
+
+
+def test_off_grid_quantity_raises():
+    inst = btcusdt()
+
+    with pytest.raises(OffGridError):
+        inst.lots("0.0005")
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "nan", "sNaN", "inf", "-Infinity", "", "1.2.3"])
+def test_garbage_raises_off_grid_error(text):
+    inst = btcusdt()
+
+    with pytest.raises(OffGridError):
+        inst.ticks(text)
+    with pytest.raises(OffGridError):
+        inst.lots(text)
+
+
+def test_off_grid_error_is_a_value_error_so_parsers_can_catch_it_generically():
+    with pytest.raises(ValueError):
+        decimal_to_steps("abc", Decimal("0.1"))
+
+
+def test_off_grid_text_is_not_cached_and_raises_every_time():
+    inst = btcusdt()
+
+    for _ in range(2):
+        with pytest.raises(OffGridError):
+            inst.ticks("61800.35")
+
+    assert "61800.35" not in inst.price_ticks
+
+
+def test_tick_written_with_a_trailing_zero_gives_the_same_ticks():
+    coarse = btcusdt(tick="0.1")
+    padded = btcusdt(tick="0.10")
+
+    for text in ["61800.30", "61800.3", "0.1", "-12.7"]:
+        assert padded.ticks(text) == coarse.ticks(text)
+    assert padded.price(618003) == coarse.price(618003) == Decimal("61800.3")
+
+
+def test_negative_lots_format_with_a_minus_sign():
+    inst = btcusdt()
+
+    assert inst.qty_str(-6) == "-0.006"
+    assert inst.qty_str(-1500) == "-1.500"
+    assert inst.price_str(-618003) == "-61800.3"
+
+
+def test_zero_formats_with_the_step_decimals():
+    inst = btcusdt()
+
+    assert inst.qty_str(0) == "0.000"
+    assert inst.price_str(0) == "0.0"
+
+
+def test_large_values_format_in_plain_notation():
+    inst = btcusdt(tick="0.00001", lot="5")
+
+    assert inst.price_str(10**15) == "10000000000.00000"
+    assert inst.price_str(1) == "0.00001"
+    assert inst.qty_str(3) == "15"
+
+
+def test_non_positive_tick_or_lot_is_rejected():
+    with pytest.raises(ValueError):
+        btcusdt(tick="0")
+    with pytest.raises(ValueError):
+        btcusdt(lot="-0.001")
+
+
+@given(n=INT64, step=STEPS)
+def test_steps_survive_a_round_trip_through_their_decimal_string(n, step):
+    assert decimal_to_steps(str(steps_to_decimal(n, step)), step) == n
+
+
+@given(n=INT64, step=STEPS)
+def test_formatted_decimal_has_exactly_the_step_decimals(n, step):
+    value = steps_to_decimal(n, step)
+
+    assert value == Decimal(n) * step
+    assert value.as_tuple().exponent == min(step.as_tuple().exponent, 0)
+
+
+# --- average price from a ratio ----------------------------------------------------------------
+
+
+def test_average_price_exactly_half_at_the_fifth_decimal_rounds_to_the_even_digit():
+    inst = btcusdt()
+    # Σ ticks·lots / Σ lots = 618001.2345 ticks = 61800.12345 exactly: the 4th decimal 4 is even.
+    assert inst.price_from_ratio(6180012345, 10000, 4) == "61800.1234"
+    # 61800.12355 exactly: the 4th decimal 5 is odd, so the half goes up to 6.
+    assert inst.price_from_ratio(6180012355, 10000, 4) == "61800.1236"
+
+
+def test_average_price_is_exact_for_sums_beyond_float_precision():
+    inst = btcusdt()
+    k = 10**12  # Σ lots of 10^16: Σ ticks·lots ≈ 6·10^21, far beyond a double's 2^53
+    lots = 10000 * k
+    half = 6180012355 * k  # exactly 61800.12355, the tie case above
+
+    assert inst.price_from_ratio(half, lots, 4) == "61800.1236"
+    # One tick·lot below the tie is 61800.12355 − 10^-17: below half, so it rounds down.
+    assert inst.price_from_ratio(half - 1, lots, 4) == "61800.1235"
+    # Just above the even tie 61800.12345 it must round up, not to the even digit.
+    assert inst.price_from_ratio(6180012345 * k + 1, lots, 4) == "61800.1235"
+
+
+def test_average_price_keeps_requested_decimals_and_is_empty_without_volume():
+    inst = btcusdt()
+
+    assert inst.price_from_ratio(618003 * 7, 7, 2) == "61800.30"
+    assert inst.price_from_ratio(0, 0, 4) == ""
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+def test_cache_serves_the_same_value_as_the_exact_conversion():
+    inst = btcusdt()
+
+    first = inst.price_ticks["61800.30"]
+    again = inst.price_ticks["61800.30"]
+
+    assert first == again == decimal_to_steps("61800.30", Decimal("0.1")) == 618003
+    assert inst.price_ticks["61800.30"] == 618003
+    assert inst.qty_lots["0.006"] == 6
+
+
+def test_cache_is_cleared_when_it_reaches_its_limit_and_keeps_answering_exactly():
+    inst = btcusdt()
+    cache = inst.price_ticks
+    cache.limit = 3  # type: ignore[attr-defined]
+
+    for text in ["1.1", "1.2", "1.3"]:
+        inst.ticks(text)
+    assert len(cache) == 3
+
+    assert inst.ticks("1.4") == 14  # the 4th distinct string clears the cache first
+    assert dict(cache) == {"1.4": 14}
+
+    for text, expected in [("1.1", 11), ("1.2", 12), ("1.4", 14), ("1.3", 13), ("1.5", 15)]:
+        assert inst.ticks(text) == expected
+        assert len(cache) <= 3
+
+
+@given(
+    values=st.lists(
+        st.tuples(st.integers(-(10**12), 10**12), st.sampled_from(["", "0", "00"])),
+        min_size=1,
+        max_size=40,
+    ),
+    limit=st.integers(1, 5),
+)
+def test_limited_cache_always_agrees_with_the_uncached_function(values, limit):
+    inst = btcusdt()
+    inst.price_ticks.limit = limit  # type: ignore[attr-defined]
+    inst.qty_lots.limit = limit  # type: ignore[attr-defined]
+
+    for n, padding in values:
+        price_text = inst.price_str(n) + padding
+        qty_text = inst.qty_str(n) + padding
+        assert inst.ticks(price_text) == decimal_to_steps(price_text, inst.tick_size) == n
+        assert inst.lots(qty_text) == decimal_to_steps(qty_text, inst.lot_size) == n
+        assert len(inst.price_ticks) <= limit
+        assert len(inst.qty_lots) <= limit
