@@ -14,6 +14,11 @@ from pathlib import Path
 
 import msgspec
 
+from app.core.footprint import BarSpec
+from app.core.sessions import SessionSchedule
+from app.feeds.replay import ReplayError, run_replay, summarize
+
+BUNDLED_RECORDING = "btcusdt_20240808.gz"
 EXIT_USAGE = 2
 EXIT_INPUT = 1
 
@@ -72,10 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _replay_summary(args: argparse.Namespace) -> int:
-    from app.core.footprint import BarSpec
-    from app.core.sessions import SessionSchedule
-    from app.feeds.replay import ReplayError, run_replay, summarize
-
     try:
         session = run_replay(
             args.files,
@@ -100,8 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
         return _replay_summary(args)
-    parser.print_help()
-    return 0
+    # No command: the workstation window arrives with the UI milestone; until then the app's
+    # default is the headless replay of the bundled real recording.
+    bundled = Path(__file__).resolve().parents[1] / "resources" / BUNDLED_RECORDING
+    return _replay_summary(
+        parser.parse_args(["replay", str(bundled), "--summary"]),
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 
-
 Top = tuple[int | None, int, int | None, int]
 """(best bid ticks, its lots, best ask ticks, its lots); None for an empty side."""
 

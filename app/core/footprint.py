@@ -180,7 +180,7 @@ class FootprintBar:
             if sell >= floor:
                 above = cells.get(p + g)
                 opposite = above[BUY_LOTS] if above is not None else 0
-                if sell * den > num * opposite:
+                if sell * den >= num * opposite:
                     out.append(Imbalance(p, -1, sell, opposite))
             buy = cell[BUY_LOTS]
             if buy >= floor:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from enum import Enum
+from fractions import Fraction
 
-
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # unsigned: feed prices and sizes
+MAX_STEPS = 2**62  # ticks and lots live in int64 arrays, with headroom for sums
+_MAX_PLAIN_CHARS = 40  # longer digit strings take the general path, which bounds their size
+_MAX_EXPONENT = 40  # |value| beyond 1e40 (or below 1e-40) is not a price or a size
 _DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
@@ -49,20 +51,27 @@ class _GridCache(dict[str, int]):
         super().__init__()
         self.step = step
         self.limit = limit
-        self._num, self._den = step.as_integer_ratio()
+        ratio: tuple[int, int] = step.as_integer_ratio()
+        self._num, self._den = ratio
 
     def __missing__(self, text: str) -> int:
         # A plain "123.4500" (all that exchanges send) is converted with integer arithmetic,
         # three times faster than Decimal; anything else (exponents, signs, junk) takes the
-        # general path, which also produces the error message.
-        if _PLAIN_DECIMAL.fullmatch(text):
+        # general path, which also produces the error message. Feed prices and sizes are
+        # never negative, so the cache refuses a sign.
+        if len(text) <= _MAX_PLAIN_CHARS and _PLAIN_DECIMAL.fullmatch(text):
             whole, _, frac = text.partition(".")
-            steps, remainder = divmod(int(whole + frac) * self._den, 10 ** len(frac) * self._num)
+            scale: int = 10 ** len(frac)
+            steps, remainder = divmod(int(whole + frac) * self._den, scale * self._num)
             if remainder:
                 raise OffGridError(f"{text} is not a multiple of {self.step}")
+            if steps > MAX_STEPS:
+                raise OffGridError(f"out of range: {text!r}")
             value = steps
         else:
             value = decimal_to_steps(text, self.step)
+            if value < 0:
+                raise OffGridError(f"negative where a price or size is expected: {text!r}")
         if len(self) >= self.limit:
             self.clear()
         self[text] = value
@@ -79,10 +88,18 @@ def decimal_to_steps(text: str, step: Decimal) -> int:
         raise OffGridError(f"not a decimal number: {text!r}") from exc
     if not value.is_finite():
         raise OffGridError(f"not a finite number: {text!r}")
-    steps, remainder = divmod(value, step)
+    if value and not -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+        raise OffGridError(f"out of range: {text!r}")
+    # Exact rational arithmetic: Decimal division would round beyond 28 digits.
+    value_num, value_den = value.as_integer_ratio()
+    step_num, step_den = step.as_integer_ratio()
+    steps: int
+    steps, remainder = divmod(value_num * step_den, value_den * step_num)
     if remainder:
         raise OffGridError(f"{text} is not a multiple of {step}")
-    return int(steps)
+    if abs(steps) > MAX_STEPS:
+        raise OffGridError(f"out of range: {text!r}")
+    return steps
 
 
 def steps_to_decimal(steps: int, step: Decimal) -> Decimal:

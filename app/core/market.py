@@ -67,7 +67,7 @@ class MarketState:
 
     def apply_trades(self, batch: TradeColumns) -> None:
         """A chronological batch of prints: tape, bars, CVD, profile, range."""
-        if batch.count == 0:
+        if batch.size == 0:
             return
         self.tape.extend(batch)
         self.bars.add_trades(batch.exchange_ns, batch.price_ticks, batch.qty_lots, batch.side)

@@ -99,6 +99,8 @@ def value_area(
         raise ValueError("value_area needs equally long, non-empty price and volume arrays")
     if group_ticks < 1:
         raise ValueError("group_ticks must be >= 1")
+    if np.any(v < 0):
+        raise ValueError("volumes must be >= 0")
     frac = to_fraction(fraction)
     if not 0 < frac <= 1:
         raise ValueError(f"value-area fraction must be in (0, 1], got {fraction}")

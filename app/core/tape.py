@@ -7,7 +7,8 @@ statistics) slice and vectorise over thousands of prints at once, and memory sta
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,26 +30,24 @@ class TradeColumns(NamedTuple):
     trade_id: I64
 
     @property
-    def count(self) -> int:
+    def size(self) -> int:
+        """Number of prints (len() of a NamedTuple is its field count, so it has its own name)."""
         return int(self.exchange_ns.shape[0])
 
     @staticmethod
-    def from_lists(
-        exchange_ns: list[int],
-        receive_ns: list[int],
-        price_ticks: list[int],
-        qty_lots: list[int],
-        side: list[int],
-        trade_id: list[int],
-    ) -> TradeColumns:
+    def from_rows(rows: Sequence[Sequence[int]]) -> TradeColumns:
+        """Build from (exchange_ns, receive_ns, price_ticks, qty_lots, side, trade_id) rows,
+        such as a list of `Trade` events, in one numpy conversion."""
+        if not rows:
+            return _columns([np.zeros(0, np.int64)] * 4 + [np.zeros(0, np.int8), np.zeros(0, np.int64)])
+        table = np.array(rows, dtype=np.int64)
         return TradeColumns(
-            np.array(exchange_ns, dtype=np.int64),
-            np.array(receive_ns, dtype=np.int64),
-            np.array(price_ticks, dtype=np.int64),
-            np.array(qty_lots, dtype=np.int64),
-            np.array(side, dtype=np.int8),
-            np.array(trade_id, dtype=np.int64),
+            table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4].astype(np.int8), table[:, 5]
         )
+
+
+def _columns(cols: list[npt.NDArray[Any]]) -> TradeColumns:
+    return TradeColumns(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5])
 
 
 class Tape:
@@ -76,16 +75,18 @@ class Tape:
 
     def extend(self, batch: TradeColumns) -> None:
         """Append a chronological batch (wrapping around, dropping the oldest when full)."""
-        n = batch.count
+        n = batch.size
         if n == 0:
             return
         if n > self.capacity:
-            batch = TradeColumns(*(col[-self.capacity :] for col in batch))
+            batch = _columns([col[-self.capacity :] for col in batch])
             self.total += n - self.capacity
             n = self.capacity
         start = self._head
         first = min(n, self.capacity - start)
-        for dst, src in zip(self._cols, batch, strict=True):
+        dsts: list[npt.NDArray[Any]] = list(self._cols)
+        srcs: list[npt.NDArray[Any]] = list(batch)
+        for dst, src in zip(dsts, srcs, strict=True):
             dst[start : start + first] = src[:first]
             if first < n:
                 dst[: n - first] = src[first:]
@@ -97,8 +98,8 @@ class Tape:
         n = min(n, len(self))
         start = (self._head - n) % self.capacity
         if start + n <= self.capacity:
-            return TradeColumns(*(col[start : start + n].copy() for col in self._cols))
-        return TradeColumns(*(np.concatenate((col[start:], col[: self._head])) for col in self._cols))
+            return _columns([col[start : start + n].copy() for col in self._cols])
+        return _columns([np.concatenate((col[start:], col[: self._head])) for col in self._cols])
 
     def since(self, total_before: int) -> TradeColumns:
         """Prints added after the tape's `total` was `total_before` (as far as the ring still holds)."""

@@ -9,9 +9,7 @@ per batch rather than once per print.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Protocol
 
 from app.core.bbo_check import BboCheck
 from app.core.events import (
@@ -131,11 +129,7 @@ class IngestPipeline:
         self.feed([b"%d %s" % (ns, p.encode() if isinstance(p, str) else p) for ns, p in messages])
 
     def _flush_trades(self, trades: list[Trade]) -> None:
-        cols = np.array(trades, dtype=np.int64)
-        batch = TradeColumns(
-            cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3], cols[:, 4].astype(np.int8), cols[:, 5]
-        )
-        self.market.apply_trades(batch)
+        self.market.apply_trades(TradeColumns.from_rows(trades))
 
     def _apply_diffs(self, diffs: list[DepthDiff]) -> None:
         market = self.market

@@ -148,7 +148,10 @@ def summarize(session: ReplaySession) -> dict[str, Any]:
         "value_area": [price(value_area[0]), price(value_area[1])] if value_area else None,
         "first_trade_ms": _ms(market.first_trade_ns),
         "last_trade_ms": _ms(market.last_trade_ns),
-        "bars": {"timeframe": market.bars.spec.label, "count": len(market.bars.bars)},
+        "bars": {
+            "timeframe": market.bars.spec.label,
+            "count": market.bars.dropped_count + len(market.bars.bars),
+        },
         "book": {
             "applied": sync.applied,
             "dropped_before_sync": sync.dropped_before_sync,

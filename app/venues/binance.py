@@ -21,8 +21,8 @@ from app.core.events import (
     DepthSnapshot,
     Level,
     Liquidation,
-    MarkPrice,
     MarketEvent,
+    MarkPrice,
     Side,
     Trade,
 )
@@ -154,16 +154,24 @@ class BinanceDecoder:
                     return None
                 ticks = self._ticks
                 lots = self._lots
-                return _new(  # type: ignore[no-any-return]
+                return _new(
                     BookTicker,
-                    ((data.T or data.E) * MS, receive_ns, data.u, ticks[data.b], lots[data.B], ticks[data.a], lots[data.A]),
+                    (
+                        (data.T or data.E) * MS,
+                        receive_ns,
+                        data.u,
+                        ticks[data.b],
+                        lots[data.B],
+                        ticks[data.a],
+                        lots[data.A],
+                    ),
                 )
             if kind is DepthUpdateMsg:
                 if data.s != self._symbol:
                     return None
                 ticks = self._ticks
                 lots = self._lots
-                return _new(  # type: ignore[no-any-return]
+                return _new(
                     DepthDiff,
                     (
                         (data.T or data.E) * MS,
@@ -178,7 +186,7 @@ class BinanceDecoder:
             if kind is TradeMsg or kind is AggTradeMsg:
                 if data.s != self._symbol:
                     return None
-                return _new(  # type: ignore[no-any-return]
+                return _new(
                     Trade,
                     (
                         data.T * MS,

@@ -8,55 +8,59 @@ unknown fields (COIN-M's `ps`, new fields Binance adds) are ignored.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 PriceLevel = tuple[str, str]
+# Bounds checked in C while decoding, so hostile numbers never reach int64 arrays:
+# times are ms since the epoch that still fit in int64 once turned into ns; ids are int64.
+Ms = Annotated[int, msgspec.Meta(ge=0, le=9_000_000_000_000)]
+Id = Annotated[int, msgspec.Meta(ge=-1, le=2**63 - 1)]
 
 
 class TradeMsg(msgspec.Struct, tag_field="e", tag="trade"):
-    E: int
-    T: int
+    E: Ms
+    T: Ms
     s: str
-    t: int
+    t: Id
     p: str
     q: str
     m: bool  # buyer is the maker: the aggressor SOLD
 
 
 class AggTradeMsg(msgspec.Struct, tag_field="e", tag="aggTrade"):
-    E: int
-    T: int
+    E: Ms
+    T: Ms
     s: str
-    a: int
+    a: Id
     p: str
     q: str
     m: bool
-    f: int = 0
-    l: int = 0  # noqa: E741 - Binance's field name
+    f: Id = 0
+    l: Id = 0  # noqa: E741 - Binance's field name
 
 
 class DepthUpdateMsg(msgspec.Struct, tag_field="e", tag="depthUpdate"):
-    E: int
+    E: Ms
     s: str
-    U: int
-    u: int
-    pu: int
+    U: Id
+    u: Id
+    pu: Id
     b: list[PriceLevel]
     a: list[PriceLevel]
-    T: int = 0
+    T: Ms = 0
 
 
 class BookTickerMsg(msgspec.Struct, tag_field="e", tag="bookTicker"):
-    u: int
+    u: Id
     s: str
     b: str
     B: str
     a: str
     A: str
-    E: int = 0
-    T: int = 0
+    E: Ms = 0
+    T: Ms = 0
 
 
 class ForceOrderBody(msgspec.Struct):
@@ -66,7 +70,7 @@ class ForceOrderBody(msgspec.Struct):
     p: str
     ap: str
     z: str
-    T: int
+    T: Ms
     o: str = ""
     f: str = ""
     X: str = ""
@@ -74,18 +78,18 @@ class ForceOrderBody(msgspec.Struct):
 
 
 class ForceOrderMsg(msgspec.Struct, tag_field="e", tag="forceOrder"):
-    E: int
+    E: Ms
     o: ForceOrderBody
 
 
 class MarkPriceMsg(msgspec.Struct, tag_field="e", tag="markPriceUpdate"):
-    E: int
+    E: Ms
     s: str
     p: str
     i: str = "0"
     P: str = "0"
     r: str = "0"
-    T: int = 0
+    T: Ms = 0
 
 
 StreamData = TradeMsg | AggTradeMsg | DepthUpdateMsg | BookTickerMsg | ForceOrderMsg | MarkPriceMsg
@@ -101,11 +105,11 @@ class Envelope(msgspec.Struct):
 class DepthSnapshotMsg(msgspec.Struct):
     """REST `GET /fapi/v1/depth` (and `/dapi/v1/depth`, which adds `symbol` and `pair`)."""
 
-    lastUpdateId: int  # noqa: N815 - Binance's field name
+    lastUpdateId: Id  # noqa: N815 - Binance's field name
     bids: list[PriceLevel]
     asks: list[PriceLevel]
-    E: int = 0
-    T: int = 0
+    E: Ms = 0
+    T: Ms = 0
     symbol: str | None = None
 
 
@@ -114,6 +118,4 @@ payload_decoder = msgspec.json.Decoder(StreamData)
 snapshot_decoder = msgspec.json.Decoder(DepthSnapshotMsg)
 generic_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 
-KNOWN_EVENTS = frozenset(
-    {"trade", "aggTrade", "depthUpdate", "bookTicker", "forceOrder", "markPriceUpdate"}
-)
+KNOWN_EVENTS = frozenset({"trade", "aggTrade", "depthUpdate", "bookTicker", "forceOrder", "markPriceUpdate"})

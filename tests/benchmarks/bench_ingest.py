@@ -100,7 +100,8 @@ def main() -> None:
         ("full pipeline, 100-line batches, with BBO check", best_of(rounds, pipeline(small, True))),
     ]
     print(f"# ingest benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}, Python {platform.python_version()}")
+    machine = platform.processor() or platform.platform()
+    print(f"machine: {platform.machine()}, {machine}, Python {platform.python_version()}")
     print(f"recording: {RECORDING.name}, {n:,} messages, best of {rounds} rounds (CPU time)\n")
     print("| stage | total ms | µs / message | × orjson-only |")
     print("|---|---:|---:|---:|")

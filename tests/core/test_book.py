@@ -265,7 +265,7 @@ def model_apply(side, levels):
             side.pop(price, None)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(
     snapshot_bids=st.dictionaries(PRICE, st.integers(1, 5), max_size=10),
     snapshot_asks=st.dictionaries(PRICE, st.integers(1, 5), max_size=10),

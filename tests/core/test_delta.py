@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -54,7 +56,10 @@ def test_story_size_filter():
 
 def test_story_never_reset_and_offset():
     never = CumulativeDelta(SessionSchedule.never())
-    assert never.add_trades(*arrays([(MIDNIGHT - 1, 3, 1), (MIDNIGHT + 5 * DAY_NS, 1, -1)])).tolist() == [3, 2]
+    assert never.add_trades(*arrays([(MIDNIGHT - 1, 3, 1), (MIDNIGHT + 5 * DAY_NS, 1, -1)])).tolist() == [
+        3,
+        2,
+    ]
     assert never.session_id == 0
     at_22 = CumulativeDelta(SessionSchedule.daily_utc(22))
     assert at_22.add_trades(*arrays([(MIDNIGHT - 3 * 3600 * SEC, 7, 1), (MIDNIGHT, 2, 1)])).tolist() == [7, 2]
@@ -117,7 +122,7 @@ trade_streams = st.lists(
     cuts=st.lists(st.integers(0, 80), max_size=6),
     single=st.booleans(),
 )
-def test_cvd_matches_reference_across_sessions_and_batches(steps, offset, min_qty, start, cuts, single):
+def test_cvd_matches_reference_across_sessions_and_batches(*, steps, offset, min_qty, start, cuts, single):
     t = MIDNIGHT + start // 16
     trades = []
     for dt, q, s in steps:
@@ -128,7 +133,7 @@ def test_cvd_matches_reference_across_sessions_and_batches(steps, offset, min_qt
     cvd = CumulativeDelta(SessionSchedule(offset), min_qty_lots=min_qty)
     got: list[int] = []
     bounds = sorted({0, len(trades), *(c for c in cuts if c < len(trades))})
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         chunk = trades[lo:hi]
         if single and len(chunk) == 1:
             got.append(cvd.add_trade(*chunk[0]))

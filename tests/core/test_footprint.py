@@ -39,8 +39,8 @@ def ref_groups(trades, spec, offset):
         for _, grp in itertools.groupby(trades, key=lambda tr: (session(tr[0]), tr[0] // spec.size)):
             groups.append(list(grp))
     else:
-        for _, run in itertools.groupby(trades, key=lambda tr: session(tr[0])):
-            run = list(run)
+        for _, run_iter in itertools.groupby(trades, key=lambda tr: session(tr[0])):
+            run = list(run_iter)
             if spec.kind is BarKind.TICKS:
                 groups += [run[i : i + spec.size] for i in range(0, len(run), spec.size)]
             else:
@@ -183,7 +183,11 @@ def test_story_one_minute_bars():
     assert (first.volume_lots, first.delta_lots, first.buy_lots, first.sell_lots) == (12, -2, 5, 7)
     assert (first.max_delta_lots, first.min_delta_lots, first.trades) == (5, -2, 3)
     assert first.cells == {99: [0, 4, 0, 1], 100: [5, 0, 1, 0], 101: [0, 3, 0, 1]}
-    assert (first.start_ns, first.end_ns, first.period_start_ns) == (MIDNIGHT + 10 * SEC, MIDNIGHT + MIN - 1, MIDNIGHT)
+    assert (first.start_ns, first.end_ns, first.period_start_ns) == (
+        MIDNIGHT + 10 * SEC,
+        MIDNIGHT + MIN - 1,
+        MIDNIGHT,
+    )
     assert first.closed and second.closed and not third.closed
     assert second.period_start_ns == MIDNIGHT + MIN
     assert third.period_start_ns == MIDNIGHT + 3 * MIN
@@ -339,7 +343,7 @@ groups = st.sampled_from([1, 2, 3, 5])
 
 def feed(series, trades, cuts, single):
     bounds = sorted({0, len(trades), *(c for c in cuts if c < len(trades))})
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         if single:
             for tr in trades[lo:hi]:
                 series.add_trade(*tr)
@@ -356,7 +360,7 @@ def feed(series, trades, cuts, single):
     cuts=st.lists(st.integers(0, 120), max_size=5),
     single=st.booleans(),
 )
-def test_bars_match_reference(trades, spec, g, offset, cuts, single):
+def test_bars_match_reference(*, trades, spec, g, offset, cuts, single):
     spec = spec.with_group(g)
     series = FootprintSeries(spec, SessionSchedule(offset))
     feed(series, trades, cuts, single)
@@ -379,7 +383,7 @@ def test_bars_match_reference(trades, spec, g, offset, cuts, single):
     assert series.closed_count == sum(b.closed for b in series.bars)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     trades=streams,
     spec=specs,
@@ -390,7 +394,7 @@ def test_bars_match_reference(trades, spec, g, offset, cuts, single):
     min_levels=st.sampled_from([1, 2, 3]),
 )
 def test_bar_poc_value_area_and_imbalances_match_reference(
-    trades, spec, g, fraction, ratio, min_lots, min_levels
+    *, trades, spec, g, fraction, ratio, min_lots, min_levels
 ):
     series = FootprintSeries(spec.with_group(g))
     series.add_trades(*cols(trades))
@@ -410,7 +414,7 @@ def test_bar_poc_value_area_and_imbalances_match_reference(
         )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(trades=streams, spec=specs, g=groups, offset=offsets, max_bars=st.integers(1, 5))
 def test_regroup_equals_building_with_the_group(trades, spec, g, offset, max_bars):
     arrays = cols(trades)

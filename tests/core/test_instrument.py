@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.core.instrument import Instrument, OffGridError, decimal_to_steps, steps_to_decimal
 
-INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+INT62 = st.integers(min_value=-(2**62), max_value=2**62)  # MAX_STEPS: int64 with headroom for sums
 STEPS = st.sampled_from([Decimal("0.1"), Decimal("0.01"), Decimal("0.5"), Decimal("5"), Decimal("0.00001")])
 
 
@@ -47,11 +47,18 @@ def test_decimal_arguments_convert_like_strings():
     assert inst.lots(Decimal("0.006")) == 6
 
 
-def test_negative_prices_and_quantities_convert_exactly():
+def test_feed_prices_and_sizes_are_never_negative():
     inst = btcusdt()
 
-    assert inst.ticks("-0.3") == -3
-    assert inst.lots("-0.006") == -6
+    with pytest.raises(OffGridError, match="negative"):
+        inst.ticks("-0.3")
+    with pytest.raises(OffGridError, match="negative"):
+        inst.lots("-0.006")
+
+
+def test_signed_values_convert_exactly_outside_the_feed_cache():
+    assert decimal_to_steps("-0.3", Decimal("0.1")) == -3
+    assert decimal_to_steps("-0.006", Decimal("0.001")) == -6
 
 
 @pytest.mark.parametrize("text", ["61800.35", "61800.01", "0.05", "-0.05"])
@@ -69,7 +76,9 @@ def test_off_grid_quantity_raises():
         inst.lots("0.0005")
 
 
-@pytest.mark.parametrize("text", ["abc", "NaN", "nan", "sNaN", "inf", "-Infinity", "", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["abc", "NaN", "nan", "sNaN", "inf", "-Infinity", "", "1.2.3", " 5", "5_0", "-", "."]
+)
 def test_garbage_raises_off_grid_error(text):
     inst = btcusdt()
 
@@ -98,7 +107,7 @@ def test_tick_written_with_a_trailing_zero_gives_the_same_ticks():
     coarse = btcusdt(tick="0.1")
     padded = btcusdt(tick="0.10")
 
-    for text in ["61800.30", "61800.3", "0.1", "-12.7"]:
+    for text in ["61800.30", "61800.3", "0.1", "12.7"]:
         assert padded.ticks(text) == coarse.ticks(text)
     assert padded.price(618003) == coarse.price(618003) == Decimal("61800.3")
 
@@ -133,12 +142,12 @@ def test_non_positive_tick_or_lot_is_rejected():
         btcusdt(lot="-0.001")
 
 
-@given(n=INT64, step=STEPS)
+@given(n=INT62, step=STEPS)
 def test_steps_survive_a_round_trip_through_their_decimal_string(n, step):
     assert decimal_to_steps(str(steps_to_decimal(n, step)), step) == n
 
 
-@given(n=INT64, step=STEPS)
+@given(n=INT62, step=STEPS)
 def test_formatted_decimal_has_exactly_the_step_decimals(n, step):
     value = steps_to_decimal(n, step)
 
@@ -210,7 +219,7 @@ def test_cache_is_cleared_when_it_reaches_its_limit_and_keeps_answering_exactly(
 
 @given(
     values=st.lists(
-        st.tuples(st.integers(-(10**12), 10**12), st.sampled_from(["", "0", "00"])),
+        st.tuples(st.integers(0, 10**12), st.sampled_from(["", "0", "00"])),
         min_size=1,
         max_size=40,
     ),
@@ -228,3 +237,50 @@ def test_limited_cache_always_agrees_with_the_uncached_function(values, limit):
         assert inst.lots(qty_text) == decimal_to_steps(qty_text, inst.lot_size) == n
         assert len(inst.price_ticks) <= limit
         assert len(inst.qty_lots) <= limit
+
+
+def outcome(convert, text):
+    """("ok", steps) or ("error", exception type) — so cached and uncached paths can be compared."""
+    try:
+        return ("ok", convert(text))
+    except Exception as exc:
+        return ("error", type(exc))
+
+
+# Plain "123.45" strings take the cache's integer fast path; signs, exponents, "5." and ".5" take
+# the Decimal path; anything else must be rejected by both the same way.
+DECIMALISH = st.one_of(
+    st.from_regex(r"\A-?[0-9]{1,20}(\.[0-9]{1,8})?\Z"),
+    st.from_regex(r"\A[-+]?([0-9]{0,6}\.?[0-9]{0,6})([eE][-+]?[0-9])?\Z"),  # within 28 digits
+    st.text(alphabet="0123456789.-+ nN_", max_size=12),
+)
+
+
+@given(texts=st.lists(DECIMALISH, min_size=1, max_size=20), step=STEPS, limit=st.integers(1, 4))
+def test_cached_conversion_agrees_with_decimal_to_steps_on_any_text(texts, step, limit):
+    inst = Instrument(venue="v", symbol="S", tick_size=step, lot_size=step)
+    inst.price_ticks.limit = limit  # type: ignore[attr-defined]
+
+    for text in texts:
+        expected = outcome(lambda t: decimal_to_steps(t, step), text)
+        if expected[0] == "ok" and expected[1] < 0:
+            expected = ("error", OffGridError)  # the feed cache refuses negative prices and sizes
+        assert outcome(inst.ticks, text) == expected
+        assert expected[0] == "ok" or expected[1] is OffGridError
+
+
+@pytest.mark.parametrize(
+    ("text", "exact_ticks"),
+    [("1" + "0" * 30 + ".1", 10**31 + 1), ("1E30", 10**31), ("9" * 29, (10**29 - 1) * 10)],
+)
+def test_numbers_beyond_28_significant_digits_convert_exactly_or_raise_off_grid(text, exact_ticks):
+    """The docstring promises the exact count or OffGridError; the Decimal default context has 28
+    digits, so divmod must not be left to raise decimal.InvalidOperation (an ArithmeticError that a
+    caller catching ValueError misses), and the cache's integer fast path must agree."""
+    inst = btcusdt()
+
+    cached = outcome(inst.ticks, text)
+    uncached = outcome(lambda t: decimal_to_steps(t, inst.tick_size), text)
+
+    assert uncached in (("ok", exact_ticks), ("error", OffGridError))
+    assert cached == uncached

@@ -1,3 +1,4 @@
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -93,6 +94,8 @@ def test_value_area_rejects_bad_input():
         value_area([100], [1], 0.0)
     with pytest.raises(ValueError):
         value_area([100], [1], 1.5)
+    with pytest.raises(ValueError):
+        value_area([100, 101], [1, -1])
 
 
 def test_point_of_control_takes_the_lower_price_on_a_tie():
@@ -114,7 +117,13 @@ def test_profile_story_grouping_vwap_and_poc():
     prof.add_trades(*cols([(101, 3, 1), (104, 2, -1), (105, 10, -1), (99, 1, 1)]))
     prof.add_trade(-1, 4, 1)  # floor: -1 groups into -5
     assert cells_of(prof) == {-5: [4, 0, 1, 0], 95: [1, 0, 1, 0], 100: [3, 2, 1, 1], 105: [0, 10, 0, 1]}
-    assert (prof.volume_lots, prof.buy_lots, prof.sell_lots, prof.delta_lots, prof.trades) == (20, 8, 12, -4, 5)
+    assert (prof.volume_lots, prof.buy_lots, prof.sell_lots, prof.delta_lots, prof.trades) == (
+        20,
+        8,
+        12,
+        -4,
+        5,
+    )
     assert prof.sum_ticks_lots == 101 * 3 + 104 * 2 + 105 * 10 + 99 - 4
     assert prof.vwap_ticks() == Fraction(1656, 20)
     assert prof.poc_ticks() == 105
@@ -162,7 +171,7 @@ fractions_st = st.one_of(
 def test_profile_matches_reference(trades, g, cuts, single):
     prof = VolumeProfile(g)
     bounds = sorted({0, len(trades), *(c for c in cuts if c < len(trades))})
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         if single:
             for t in trades[lo:hi]:
                 prof.add_trade(*t)

@@ -16,10 +16,7 @@ def trade(i: int) -> tuple[int, int, int, int, int, int]:
 
 
 def batch(ids) -> TradeColumns:
-    rows = [trade(i) for i in ids]
-    if not rows:
-        return TradeColumns.from_lists([], [], [], [], [], [])
-    return TradeColumns.from_lists(*(list(col) for col in zip(*rows, strict=True)))
+    return TradeColumns.from_rows([trade(i) for i in ids])
 
 
 def rows_of(cols: TradeColumns) -> list[tuple[int, ...]]:
@@ -30,10 +27,10 @@ def trade_ids(cols: TradeColumns) -> list[int]:
     return [int(v) - 10_000 for v in cols.trade_id]
 
 
-def test_from_lists_builds_int64_columns_and_int8_side():
+def test_from_rows_builds_int64_columns_and_int8_side():
     cols = batch([1, 2])
 
-    assert cols.count == 2
+    assert cols.size == 2
     assert [c.dtype for c in cols] == [np.int64] * 4 + [np.int8, np.int64]
     assert rows_of(cols) == [trade(1), trade(2)]
 
@@ -43,8 +40,8 @@ def test_new_tape_is_empty():
 
     assert len(tape) == 0
     assert tape.total == 0
-    assert tape.all().count == 0
-    assert tape.last(3).count == 0
+    assert tape.all().size == 0
+    assert tape.last(3).size == 0
 
 
 def test_capacity_must_be_positive():
@@ -112,7 +109,7 @@ def test_last_n_larger_than_the_tape_returns_everything():
 
     assert trade_ids(tape.last(100)) == [0, 1, 2]
     assert trade_ids(tape.last(2)) == [1, 2]
-    assert tape.last(0).count == 0
+    assert tape.last(0).size == 0
 
 
 def test_last_across_the_wrap_point_is_chronological():
@@ -132,7 +129,7 @@ def test_since_returns_what_was_added_after_a_total():
     tape.extend(batch([3, 4]))
 
     assert trade_ids(tape.since(before)) == [3, 4]
-    assert tape.since(tape.total).count == 0
+    assert tape.since(tape.total).size == 0
     assert trade_ids(tape.since(0)) == [0, 1, 2, 3, 4]
 
 
@@ -160,9 +157,9 @@ def test_total_counts_every_print_ever_added():
 def test_returned_columns_are_copies():
     tape = Tape(capacity=4)
     tape.extend(batch([0, 1, 2]))
-    tape.extend(batch([3, 4]))  # wrapped: both the slice and the concatenate path are exercised
+    tape.extend(batch([3, 4]))  # ring [4, 1, 2, 3]: last(1) is a slice, last(4) a concatenation
 
-    for view in (tape.last(2), tape.last(4)):
+    for view in (tape.last(1), tape.last(4)):
         view.qty_lots[:] = -1
         view.trade_id[:] = -1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import json
 from decimal import Decimal
 
 import pytest
@@ -25,10 +25,13 @@ MS = 1_000_000
 RECEIVE_NS = 1_723_161_255_088_176_367
 
 
+def enc(msg: object) -> bytes:
+    """The wire form the decoder reads: JSON bytes, as they come off the socket or a recording."""
+    return json.dumps(msg, separators=(",", ":")).encode()
+
+
 def instrument(symbol: str, tick: str, lot: str) -> Instrument:
-    return Instrument(
-        venue="binance-usdm", symbol=symbol, tick_size=Decimal(tick), lot_size=Decimal(lot)
-    )
+    return Instrument(venue="binance-usdm", symbol=symbol, tick_size=Decimal(tick), lot_size=Decimal(lot))
 
 
 BTCUSDT = instrument("BTCUSDT", "0.1", "0.001")
@@ -167,7 +170,7 @@ DOCUMENTED = {
 def test_documented_raw_payload_decodes_to_exact_event(kind):
     _, inst, payload, expected = DOCUMENTED[kind]
 
-    event = BinanceDecoder(inst).decode(copy.deepcopy(payload), RECEIVE_NS)
+    event = BinanceDecoder(inst).decode(enc(payload), RECEIVE_NS)
 
     assert type(event) is type(expected)
     assert event == expected
@@ -177,7 +180,7 @@ def test_documented_raw_payload_decodes_to_exact_event(kind):
 def test_documented_payload_in_combined_stream_envelope_decodes_the_same(kind):
     stream, inst, payload, expected = DOCUMENTED[kind]
 
-    event = BinanceDecoder(inst).decode({"stream": stream, "data": copy.deepcopy(payload)}, RECEIVE_NS)
+    event = BinanceDecoder(inst).decode(enc({"stream": stream, "data": payload}), RECEIVE_NS)
 
     assert type(event) is type(expected)
     assert event == expected
@@ -186,28 +189,28 @@ def test_documented_payload_in_combined_stream_envelope_decodes_the_same(kind):
 def test_rest_depth_snapshot_decodes_with_update_id_levels_and_transaction_time():
     inst = instrument("BTCUSDT", "0.000001", "1")
 
-    event = BinanceDecoder(inst).decode(copy.deepcopy(REST_SNAPSHOT), RECEIVE_NS)
+    event = BinanceDecoder(inst).decode(enc(REST_SNAPSHOT), RECEIVE_NS)
 
     assert type(event) is DepthSnapshot
     assert event == DepthSnapshot(1589436922959 * MS, RECEIVE_NS, 1027024, [(4000000, 431)], [(4000002, 12)])
 
 
 def test_buyer_is_maker_true_means_the_aggressor_sold():
-    event = BinanceDecoder(BTCUSDT).decode({**TRADE, "m": True}, 0)
+    event = BinanceDecoder(BTCUSDT).decode(enc({**TRADE, "m": True}), 0)
 
     assert event.side == -1
     assert event.side == Side.SELL
 
 
 def test_buyer_is_maker_false_means_the_aggressor_bought():
-    event = BinanceDecoder(BTCUSDT).decode({**TRADE, "m": False}, 0)
+    event = BinanceDecoder(BTCUSDT).decode(enc({**TRADE, "m": False}), 0)
 
     assert event.side == 1
     assert event.side == Side.BUY
 
 
 def test_recorded_trade_has_exact_ticks_lots_and_nanosecond_times():
-    event = BinanceDecoder(BTCUSDT).decode(dict(TRADE), 42)
+    event = BinanceDecoder(BTCUSDT).decode(enc(TRADE).decode(), 42)  # str is accepted as well as bytes
 
     assert event.price_ticks == 618003  # "61800.30" / 0.1
     assert event.qty_lots == 6  # "0.006" / 0.001
@@ -219,7 +222,7 @@ def test_recorded_trade_has_exact_ticks_lots_and_nanosecond_times():
 def test_depth_zero_quantity_level_is_kept_as_zero_lots_to_remove_the_level():
     msg = {**DEPTH_UPDATE, "b": [["0.0024", "0"]], "a": []}
 
-    event = BinanceDecoder(instrument("BTCUSDT", "0.0001", "1")).decode(msg, 0)
+    event = BinanceDecoder(instrument("BTCUSDT", "0.0001", "1")).decode(enc(msg), 0)
 
     assert event.bids == [(24, 0)]
     assert event.asks == []
@@ -228,16 +231,15 @@ def test_depth_zero_quantity_level_is_kept_as_zero_lots_to_remove_the_level():
 def test_mark_price_without_index_and_funding_defaults_them_to_zero():
     msg = {"e": "markPriceUpdate", "E": 1562305380000, "s": "BTCUSDT", "p": "11794.15"}
 
-    event = BinanceDecoder(BTCUSDT).decode(msg, 0)
+    event = BinanceDecoder(BTCUSDT).decode(enc(msg), 0)
 
     assert event == MarkPrice(1562305380000 * MS, 0, Decimal("11794.15"), Decimal(0), Decimal(0), 0)
 
 
 def test_force_order_buy_side_is_a_short_liquidation():
-    msg = copy.deepcopy(FORCE_ORDER)
-    msg["o"]["S"] = "BUY"
+    msg = {**FORCE_ORDER, "o": {**FORCE_ORDER["o"], "S": "BUY"}}
 
-    event = BinanceDecoder(BTCUSDT).decode(msg, 0)
+    event = BinanceDecoder(BTCUSDT).decode(enc(msg), 0)
 
     assert event.side == Side.BUY
 
@@ -250,15 +252,15 @@ def test_message_for_another_symbol_is_ignored(kind):
     _, inst, payload, _ = DOCUMENTED[kind]
     other = instrument("ETHUSDT", str(inst.tick_size), str(inst.lot_size))
 
-    assert BinanceDecoder(other).decode(copy.deepcopy(payload), 0) is None
+    assert BinanceDecoder(other).decode(enc(payload), 0) is None
 
 
 def test_subscription_ack_is_ignored():
-    assert BinanceDecoder(BTCUSDT).decode({"result": None, "id": 1}, 0) is None
+    assert BinanceDecoder(BTCUSDT).decode(b'{"result":null,"id":1}', 0) is None
 
 
 def test_list_subscriptions_answer_is_ignored():
-    assert BinanceDecoder(BTCUSDT).decode({"result": ["btcusdt@aggTrade"], "id": 3}, 0) is None
+    assert BinanceDecoder(BTCUSDT).decode(b'{"result":["btcusdt@aggTrade"],"id":3}', 0) is None
 
 
 def test_unknown_event_type_is_ignored():
@@ -267,7 +269,7 @@ def test_unknown_event_type_is_ignored():
         "data": {"e": "kline", "E": 1, "s": "BTCUSDT", "k": {"t": 0, "o": "61800.30"}},
     }
 
-    assert BinanceDecoder(BTCUSDT).decode(kline, 0) is None
+    assert BinanceDecoder(BTCUSDT).decode(enc(kline), 0) is None
 
 
 # --- malformed input -----------------------------------------------------------------------------
@@ -310,7 +312,7 @@ MALFORMED = {
 @pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_malformed_message_raises_malformed_message(name):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(copy.deepcopy(MALFORMED[name]), 0)
+        BinanceDecoder(BTCUSDT).decode(enc(MALFORMED[name]), 0)
 
 
 # Wrong JSON types in the id/time/flag fields. These must be refused at the edge: downstream they
@@ -325,7 +327,15 @@ WRONG_TYPES = {
     "trade maker flag null": {**TRADE, "m": None},
     "depth first id as string": {**DEPTH_UPDATE, "U": "157", "b": [], "a": []},
     "depth previous id as string": {**DEPTH_UPDATE, "pu": "149", "b": [], "a": []},
-    "book ticker update id as string": {**BOOK_TICKER, "s": "BTCUSDT", "u": "400900217", "b": "25.3", "B": "31.210", "a": "25.4", "A": "40.660"},
+    "book ticker update id as string": {
+        **BOOK_TICKER,
+        "s": "BTCUSDT",
+        "u": "400900217",
+        "b": "25.3",
+        "B": "31.210",
+        "a": "25.4",
+        "A": "40.660",
+    },
     "snapshot update id as string": {**REST_SNAPSHOT, "lastUpdateId": "1027024", "bids": [], "asks": []},
     "agg trade maker flag as number": {**AGG_TRADE, "p": "61800.3", "q": "0.001", "m": 1},
 }
@@ -334,15 +344,45 @@ WRONG_TYPES = {
 @pytest.mark.parametrize("name", sorted(WRONG_TYPES))
 def test_wrong_json_type_raises_malformed_message(name):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(copy.deepcopy(WRONG_TYPES[name]), 0)
+        BinanceDecoder(BTCUSDT).decode(enc(WRONG_TYPES[name]), 0)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"hello", b"{not json", b"", b'{"stream":"btcusdt@trade","data":{"e":"trade"', "\ufffd"]
+)
+def test_bytes_that_are_not_json_raise_malformed_message(raw):
+    with pytest.raises(MalformedMessage):
+        BinanceDecoder(BTCUSDT).decode(raw, 0)
+
+
+# A size is a count of lots: Binance never sends a negative one, and one that got through would
+# subtract volume from the profile and resting size from the book.
+NEGATIVE_SIZES = {
+    "trade quantity": {**TRADE, "q": "-0.006"},
+    "depth bid quantity": {**DEPTH_UPDATE, "b": [["61800.30", "-1.000"]], "a": []},
+    "book ticker bid size": {
+        **BOOK_TICKER,
+        "s": "BTCUSDT",
+        "b": "25.3",
+        "B": "-31.210",
+        "a": "25.4",
+        "A": "4.000",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE_SIZES))
+def test_negative_size_raises_malformed_message(name):
+    with pytest.raises(MalformedMessage):
+        BinanceDecoder(BTCUSDT).decode(enc(NEGATIVE_SIZES[name]), 0)
 
 
 def test_malformed_message_does_not_poison_the_next_good_one():
     decoder = BinanceDecoder(BTCUSDT)
     with pytest.raises(MalformedMessage):
-        decoder.decode({**TRADE, "p": "61800.35"}, 0)
+        decoder.decode(enc({**TRADE, "p": "61800.35"}), 0)
 
-    assert decoder.decode(dict(TRADE), 0).price_ticks == 618003
+    assert decoder.decode(enc(TRADE), 0).price_ticks == 618003
 
 
 # --- property: Binance's fixed-decimal strings convert exactly ------------------------------------
@@ -365,7 +405,7 @@ def test_on_grid_fixed_decimal_strings_decode_to_exact_ticks_and_lots(price, qty
     lot, n_lots, qty_text = qty
     inst = Instrument(venue="binance-usdm", symbol="BTCUSDT", tick_size=tick, lot_size=lot)
 
-    event = BinanceDecoder(inst).decode({**TRADE, "p": price_text, "q": qty_text, "m": maker}, 0)
+    event = BinanceDecoder(inst).decode(enc({**TRADE, "p": price_text, "q": qty_text, "m": maker}), 0)
 
     assert event.price_ticks == n_ticks
     assert event.qty_lots == n_lots
@@ -381,7 +421,7 @@ def test_off_grid_price_string_is_always_refused(price):
     inst = Instrument(venue="binance-usdm", symbol="BTCUSDT", tick_size=tick, lot_size=Decimal("0.001"))
 
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(inst).decode({**TRADE, "p": off}, 0)
+        BinanceDecoder(inst).decode(enc({**TRADE, "p": off}), 0)
 
 
 # --- instrument metadata (exchangeInfo) ------------------------------------------------------------
@@ -440,14 +480,16 @@ def test_coinm_trade_size_is_counted_in_whole_contracts():
     inst = instrument_from_exchange_info(COINM_ENTRY, BinanceMarket.COINM)
     msg = {**TRADE, "s": "BTCUSD_PERP", "p": "61800.3", "q": "25"}
 
-    event = BinanceDecoder(inst).decode({"stream": "btcusd_perp@trade", "data": msg}, 0)
+    event = BinanceDecoder(inst).decode(enc({"stream": "btcusd_perp@trade", "data": msg}), 0)
 
     assert event.qty_lots == 25
     assert event.price_ticks == 618003
 
 
 def test_exchange_info_document_is_keyed_by_symbol():
-    found = instruments_from_exchange_info({"symbols": [USDM_ENTRY, {**USDM_ENTRY, "symbol": "X"}]}, BinanceMarket.USDM)
+    found = instruments_from_exchange_info(
+        {"symbols": [USDM_ENTRY, {**USDM_ENTRY, "symbol": "X"}]}, BinanceMarket.USDM
+    )
 
     assert sorted(found) == ["BTCUSDT", "X"]
     assert found["BTCUSDT"].lot_size == Decimal("0.001")
@@ -504,7 +546,10 @@ def test_bundled_coinm_perp_is_inverse_with_contract_size_100():
 
 
 def test_given_metadata_wins_over_the_bundled_table():
-    entry = {**USDM_ENTRY, "filters": [{"filterType": "PRICE_FILTER", "tickSize": "0.5"}, USDM_ENTRY["filters"][1]]}
+    entry = {
+        **USDM_ENTRY,
+        "filters": [{"filterType": "PRICE_FILTER", "tickSize": "0.5"}, USDM_ENTRY["filters"][1]],
+    }
 
     inst = resolve_instrument("binance-usdm", "BTCUSDT", entry)
 
