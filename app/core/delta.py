@@ -15,6 +15,9 @@ from app.core.sessions import SessionSchedule
 I64 = npt.NDArray[np.int64]
 
 
+SMALL_BATCH = 48  # below this many prints, per-print Python beats numpy's per-call overhead
+
+
 class CumulativeDelta:
     """Running CVD in lots that restarts at every session boundary of `sessions`.
 
@@ -105,6 +108,14 @@ class CumulativeDelta:
             return np.empty(0, dtype=np.int64)
         if np.any(np.abs(sides) != 1):
             raise ValueError("side must be +1 (buy) or -1 (sell)")
+        if n <= SMALL_BATCH:
+            # A live feed delivers a handful of prints per wake-up: a plain loop beats a dozen
+            # numpy calls' fixed cost there.
+            add = self.add_trade
+            return np.array(
+                [add(t, q, s) for t, q, s in zip(ts.tolist(), qty.tolist(), sides.tolist(), strict=True)],
+                dtype=np.int64,
+            )
 
         ids = self.sessions.session_ids(ts)
         if self._session_id is not None:

@@ -133,6 +133,9 @@ def value_area(
     return low + a * group_ticks, low + b * group_ticks
 
 
+SMALL_BATCH = 48  # below this many prints, per-print Python beats numpy's per-call overhead
+
+
 class VolumeProfile:
     """Volume at price for a session (or any range the owner decides), plus exact VWAP sums.
 
@@ -200,6 +203,11 @@ class VolumeProfile:
             return
         if np.any(np.abs(s) != 1):
             raise ValueError("side must be +1 (buy) or -1 (sell)")
+        if n <= SMALL_BATCH:
+            add = self.add_trade
+            for price, qty, sd in zip(p.tolist(), q.tolist(), s.tolist(), strict=True):
+                add(price, qty, sd)
+            return
         order = np.argsort(p, kind="stable")
         ps, qs, is_buy = p[order], q[order], s[order] > 0
         starts = np.flatnonzero(np.concatenate(([True], ps[1:] != ps[:-1])))

@@ -27,6 +27,10 @@ from app.venues.errors import MalformedMessage
 
 
 class Decoder(Protocol):
+    # Bytes found near the start of a line of a latest-value stream (the exchange's BBO
+    # ticker), or None: the pipeline may skip such a line when a newer one follows it.
+    latest_value_marker: bytes | None
+
     def decode(self, raw: bytes | str, receive_ns: int) -> MarketEvent | None: ...
 
 
@@ -51,11 +55,13 @@ class IngestCounters:
     messages: int = 0
     malformed: int = 0
     ignored: int = 0
+    conflated: int = 0  # superseded latest-value messages never decoded
     last_error: str = ""
     errors_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 _MAX_ERROR_KINDS = 32
+_MARKER_WINDOW = 96  # a stream name sits at the start of a line
 
 
 class IngestPipeline:
@@ -67,11 +73,13 @@ class IngestPipeline:
         sync: BookSync,
         market: MarketState,
         bbo_check: BboCheck | None = None,
+        conflate: bool = True,
     ) -> None:
         self.decoder = decoder
         self.sync = sync
         self.market = market
         self.bbo_check = bbo_check
+        self.conflate = conflate
         self.counters = IngestCounters()
 
     def _malformed(self, exc: Exception) -> None:
@@ -85,9 +93,11 @@ class IngestPipeline:
     def feed(self, lines: list[bytes]) -> None:
         """One batch of recorded/received lines `b"<receive ns> <payload>"`.
 
-        Prints are gathered and applied once at the end of the batch; of the exchange's own
-        tickers only the newest is kept (each still goes to the BBO check); book diffs go through
-        the sync one by one, in order, since each depends on the last.
+        Prints are gathered and applied once at the end of the batch; book diffs go through the
+        sync one by one, in order, since each depends on the last. The exchange's own BBO ticker
+        is a latest-value stream: without a BBO check only the batch's newest ticker line is
+        decoded at all (conflation — the older ones could never be shown), with a check every
+        ticker is decoded and checked.
         """
         decode = self.decoder.decode
         check = self.bbo_check
@@ -95,7 +105,18 @@ class IngestPipeline:
         add_trade = trades.append
         ticker: BookTicker | None = None
         ignored = 0
-        for line in lines:
+        marker = self.decoder.latest_value_marker if check is None and self.conflate else None
+        newest = -1
+        if marker is not None:
+            for i in range(len(lines) - 1, -1, -1):
+                if lines[i].find(marker, 0, _MARKER_WINDOW) >= 0:
+                    newest = i
+                    break
+        conflated = 0
+        for i, line in enumerate(lines):
+            if newest > i and line.find(marker, 0, _MARKER_WINDOW) >= 0:  # type: ignore[arg-type]
+                conflated += 1
+                continue
             try:
                 stamp, _, payload = line.partition(b" ")
                 event = decode(payload, int(stamp))
@@ -119,6 +140,7 @@ class IngestPipeline:
                 self._handle(event)
         self.counters.messages += len(lines)
         self.counters.ignored += ignored
+        self.counters.conflated += conflated
         if ticker is not None:
             self.market.apply_ticker(ticker)
         if trades:

@@ -131,6 +131,9 @@ class BinanceDecoder:
     with fields of the wrong type or off the tick/lot grid, raises MalformedMessage.
     """
 
+    # `…@bookTicker"` (stream name) or `"e":"bookTicker"` (raw payload) near the line start.
+    latest_value_marker: bytes | None = b'bookTicker"'
+
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self._symbol = instrument.symbol

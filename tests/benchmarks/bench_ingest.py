@@ -78,9 +78,10 @@ def main() -> None:
             book.apply(d.bids, d.asks, d.last_id, d.exchange_ns)
             _ = book.best_bid, book.best_ask
 
-    def pipeline(batches_: list[list[bytes]], check: bool) -> Callable[[], None]:
+    def pipeline(batches_: list[list[bytes]], check: bool, conflate: bool = True) -> Callable[[], None]:
         def run() -> None:
             s, _ = open_replay([RECORDING])
+            s.pipeline.conflate = conflate
             if not check:
                 s.pipeline.bbo_check = None
             for batch in batches_:
@@ -88,17 +89,24 @@ def main() -> None:
 
         return run
 
-    t_parse = best_of(rounds, parse_only)
-    rows = [
-        ("read + gunzip + split lines (I/O, not in the ratio)", io_s),
-        ("orjson.loads only (the floor)", t_parse),
-        ("msgspec typed decode + convert to events (venue parser)", best_of(rounds, parse_decode)),
-        ("book: apply 6,547 diffs + best bid/ask (events prebuilt)", best_of(rounds, book_only)),
-        ("full pipeline, 1 MiB batches, no BBO check", best_of(rounds, pipeline(batches, False))),
-        ("full pipeline, 1 MiB batches, with BBO check", best_of(rounds, pipeline(batches, True))),
-        ("full pipeline, 100-line batches, no BBO check", best_of(rounds, pipeline(small, False))),
-        ("full pipeline, 100-line batches, with BBO check", best_of(rounds, pipeline(small, True))),
+    stages: list[tuple[str, Callable[[], object]]] = [
+        ("orjson.loads only (the floor)", parse_only),
+        ("msgspec typed decode + convert to events (venue parser)", parse_decode),
+        ("book: apply 6,547 diffs + best bid/ask (events prebuilt)", book_only),
+        ("full pipeline, 1 MiB batches, tickers conflated", pipeline(batches, False)),
+        ("full pipeline, 1 MiB batches, every ticker decoded", pipeline(batches, False, False)),
+        ("full pipeline, 1 MiB batches, every ticker decoded + BBO check", pipeline(batches, True)),
+        ("full pipeline, 100-line batches, tickers conflated", pipeline(small, False)),
+        ("full pipeline, 100-line batches, every ticker decoded + BBO check", pipeline(small, True)),
     ]
+    # Rounds are interleaved (every stage once per round) and each stage keeps its best round,
+    # so a burst of load on the shared machine hits all stages alike instead of one of them.
+    best = dict.fromkeys((name for name, _ in stages), float("inf"))
+    for _ in range(rounds):
+        for name, fn in stages:
+            best[name] = min(best[name], best_of(1, fn))
+    t_parse = best["orjson.loads only (the floor)"]
+    rows = [("read + gunzip + split lines (I/O, not in the ratio)", io_s), *best.items()]
     print(f"# ingest benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     machine = platform.processor() or platform.platform()
     print(f"machine: {platform.machine()}, {machine}, Python {platform.python_version()}")

@@ -147,3 +147,27 @@ def test_cvd_matches_reference_across_sessions_and_batches(*, steps, offset, min
         sell,
     )
     assert cvd.session_buy_lots - cvd.session_sell_lots == cvd.cvd_lots
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    trades=st.lists(
+        st.tuples(st.integers(0, 3 * DAY_NS // SEC), st.integers(1, 50), st.sampled_from([1, -1])),
+        min_size=49,
+        max_size=300,
+    )
+)
+def test_vectorised_batches_agree_with_the_per_print_path(trades):
+    """Batches above SMALL_BATCH take the numpy path, smaller ones the loop: same answers."""
+    trades = sorted((MIDNIGHT + t * SEC, q, s) for t, q, s in trades)
+    whole, one_by_one = CumulativeDelta(), CumulativeDelta()
+
+    out = whole.add_trades(*arrays(trades))
+    singles = [one_by_one.add_trades(*arrays([t]))[0] for t in trades]
+
+    assert out.tolist() == singles == reference(trades, 0, 0)[0]
+    assert (whole.cvd_lots, whole.session_buy_lots, whole.session_sell_lots) == (
+        one_by_one.cvd_lots,
+        one_by_one.session_buy_lots,
+        one_by_one.session_sell_lots,
+    )

@@ -204,3 +204,28 @@ def test_value_area_matches_reference(levels, g, fraction):
     # independent sanity: contains the POC and holds at least the fraction of the volume
     assert lo <= point_of_control(prices, vols) <= hi
     assert sum(v for p, v in by_key.items() if lo <= p <= hi) >= to_fraction(fraction) * sum(vols)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    trades=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(1, 40), st.sampled_from([1, -1])), min_size=49, max_size=300
+    ),
+    g=st.sampled_from([1, 2, 5]),
+)
+def test_vectorised_batches_agree_with_the_per_print_path(trades, g):
+    """Batches above SMALL_BATCH take the numpy path, smaller ones the loop: same profile."""
+    whole, one_by_one = VolumeProfile(g), VolumeProfile(g)
+
+    whole.add_trades(*cols(trades))
+    for t in trades:
+        one_by_one.add_trades(*cols([t]))
+
+    assert cells_of(whole) == cells_of(one_by_one)
+    assert (whole.sum_ticks_lots, whole.sum_lots, whole.buy_lots, whole.sell_lots, whole.trades) == (
+        one_by_one.sum_ticks_lots,
+        one_by_one.sum_lots,
+        one_by_one.buy_lots,
+        one_by_one.sell_lots,
+        one_by_one.trades,
+    )
