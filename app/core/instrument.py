@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from fractions import Fraction
 
-_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # unsigned: feed prices and sizes
 MAX_STEPS = 2**62  # ticks and lots live in int64 arrays, with headroom for sums
 _MAX_PLAIN_CHARS = 40  # longer digit strings take the general path, which bounds their size
 _MAX_EXPONENT = 40  # |value| beyond 1e40 (or below 1e-40) is not a price or a size
@@ -59,8 +58,13 @@ class _GridCache(dict[str, int]):
         # three times faster than Decimal; anything else (exponents, signs, junk) takes the
         # general path, which also produces the error message. Feed prices and sizes are
         # never negative, so the cache refuses a sign.
-        if len(text) <= _MAX_PLAIN_CHARS and _PLAIN_DECIMAL.fullmatch(text):
-            whole, _, frac = text.partition(".")
+        whole, dot, frac = text.partition(".")
+        if (
+            len(text) <= _MAX_PLAIN_CHARS
+            and text.isascii()
+            and whole.isdigit()
+            and (frac.isdigit() or not dot)
+        ):
             scale: int = 10 ** len(frac)
             steps, remainder = divmod(int(whole + frac) * self._den, scale * self._num)
             if remainder:

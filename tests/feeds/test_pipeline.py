@@ -1,0 +1,68 @@
+"""The ingest pipeline: batching and conflation must never change what the market state says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.feeds.recording import iter_line_batches
+from app.feeds.replay import open_replay, summarize
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def lines(btcusdt_recording: Path) -> list[bytes]:
+    return [line for batch in iter_line_batches(btcusdt_recording) for line in batch]
+
+
+def _replay(path: Path, lines: list[bytes], batch: int, check: bool, conflate: bool = True) -> dict:
+    session, _ = open_replay([path])
+    session.pipeline.conflate = conflate
+    if not check:
+        session.pipeline.bbo_check = None
+    for i in range(0, len(lines), batch):
+        session.pipeline.feed(lines[i : i + batch])
+    session.bbo_check.finish()
+    out = summarize(session)
+    out["ticker"] = session.market.ticker
+    out["conflated"] = session.pipeline.counters.conflated
+    out["bars_detail"] = [
+        (b.start_ns, b.open_ticks, b.high_ticks, b.low_ticks, b.close_ticks, b.volume_lots, b.delta_lots)
+        for b in session.market.bars.bars
+    ]
+    return out
+
+
+def _market_view(summary: dict) -> dict:
+    """Everything but the counters that only say how the work was done."""
+    book = {k: v for k, v in summary["book"].items() if not k.startswith("bbo_")}
+    rest = {k: v for k, v in summary.items() if k not in ("book", "conflated")}
+    return {**rest, "book": book}
+
+
+def test_conflated_tickers_leave_the_market_state_exactly_as_decoding_every_one(btcusdt_recording, lines):
+    every = _replay(btcusdt_recording, lines, 500, check=False, conflate=False)
+    conflated = _replay(btcusdt_recording, lines, 500, check=False, conflate=True)
+
+    assert every["conflated"] == 0
+    assert conflated["conflated"] > 60_000  # 66,089 tickers, one kept per batch
+    assert _market_view(conflated) == _market_view(every)
+    assert conflated["ticker"] == every["ticker"]  # the newest exchange BBO is the same
+
+
+def test_with_a_bbo_check_every_ticker_is_decoded_and_checked(btcusdt_recording, lines):
+    checked = _replay(btcusdt_recording, lines, 500, check=True)
+
+    assert checked["conflated"] == 0
+    assert checked["book"]["bbo_checks"] == checked["book"]["applied"] == 6547
+    assert checked["book"]["bbo_mismatches"] == 0
+
+
+@pytest.mark.parametrize("batch", [1, 7, 100])
+def test_live_sized_batches_give_the_same_market_as_one_big_batch(btcusdt_recording, lines, batch):
+    big = _replay(btcusdt_recording, lines, len(lines), check=False)
+    small = _replay(btcusdt_recording, lines, batch, check=False)
+
+    assert _market_view(small) == _market_view(big)
