@@ -22,7 +22,6 @@ from app.core.sessions import SessionSchedule
 from app.feeds.pipeline import IngestPipeline
 from app.feeds.recording import (
     RecordingError,
-    RecordingMeta,
     check_readable,
     iter_recordings,
     read_sidecar,
@@ -163,6 +162,3 @@ def summarize(session: ReplaySession) -> dict[str, Any]:
             "best_ask": price(market.book.best_ask),
         },
     }
-
-
-__all__ = ["RecordingMeta", "ReplayError", "ReplaySession", "open_replay", "run_replay", "summarize"]

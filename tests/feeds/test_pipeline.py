@@ -66,3 +66,26 @@ def test_live_sized_batches_give_the_same_market_as_one_big_batch(btcusdt_record
     small = _replay(btcusdt_recording, lines, batch, check=False)
 
     assert _market_view(small) == _market_view(big)
+
+
+def test_malformed_lines_are_counted_with_the_reason_and_the_feed_goes_on():
+    from app.core.bbo_check import BboCheck
+    from app.core.market import MarketState
+    from app.feeds.pipeline import IngestPipeline
+    from app.venues.registry import book_sync_for, decoder_for, resolve_instrument
+
+    inst = resolve_instrument("binance-usdm", "BTCUSDT")
+    market = MarketState(inst, tape_capacity=16)
+    pipeline = IngestPipeline(decoder_for(inst), book_sync_for(inst), market, BboCheck())
+    good = (
+        b'7 {"stream":"btcusdt@trade","data":{"e":"trade","E":1,"T":1723161256322,"s":"BTCUSDT",'
+        b'"t":5,"p":"61800.30","q":"0.006","X":"MARKET","m":false}}'
+    )
+
+    pipeline.feed([b"1 hello", good, b"notanumber {}", good.replace(b'"61800.30"', b'"61800.35"')])
+
+    assert pipeline.counters.messages == 4
+    assert pipeline.counters.malformed == 3
+    assert "61800.35" in pipeline.counters.last_error
+    assert market.tape.total == 1
+    assert market.profile.buy_lots == 6
