@@ -67,7 +67,8 @@ def main() -> None:
     print(f"{n:,} prints over 24 h in batches of {args.batch}, {seconds:.1f} s to apply")
     print(f"RSS before MarketState: {before:.0f} MB; after: {after:.0f} MB")
     print(
-        f"tape holds {len(market.tape):,} of {market.tape.total:,} prints (capacity {market.tape.capacity:,}); "
+        f"tape holds {len(market.tape):,} of {market.tape.total:,} prints "
+        f"(capacity {market.tape.capacity:,}); "
         f"footprint bars kept {len(market.bars.bars):,} (closed {market.bars.closed_count:,}); "
         f"profile levels {len(market.profile.cells):,}; book levels {len(market.book):,}"
     )
