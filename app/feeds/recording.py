@@ -62,18 +62,17 @@ def read_sidecar(path: Path) -> RecordingMeta:
 
 def _open(path: Path) -> BinaryIO:
     try:
-        raw = path.open("rb")
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        if magic == _GZIP_MAGIC:
+            return gzip.open(path, "rb")  # type: ignore[return-value]
+        return path.open("rb")
     except FileNotFoundError as exc:
         raise RecordingError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise RecordingError(f"{path}: is a directory, not a recording") from exc
     except OSError as exc:
         raise RecordingError(f"{path}: cannot open ({exc.strerror or exc})") from exc
-    magic = raw.read(2)
-    raw.seek(0)
-    if magic == _GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw
 
 
 def iter_line_batches(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[bytes]]:
