@@ -60,7 +60,6 @@ class MarketState:
         self.low_ticks: int | None = None
         self.first_trade_ns: int | None = None
         self.last_trade_ns: int | None = None
-        self.last_receive_ns = 0
         self.changed: int = Changed.NONE
 
     # -- writers ---------------------------------------------------------------------------
@@ -80,7 +79,6 @@ class MarketState:
         if self.first_trade_ns is None:
             self.first_trade_ns = int(batch.exchange_ns[0])
         self.last_trade_ns = int(batch.exchange_ns[-1])
-        self.last_receive_ns = max(self.last_receive_ns, int(batch.receive_ns[-1]))
         self.changed |= Changed.TAPE | Changed.BARS | Changed.CVD
 
     def load_snapshot(self, snapshot: DepthSnapshot) -> None:

@@ -172,8 +172,7 @@ class BinanceDecoder:
             if kind is DepthUpdateMsg:
                 if data.s != self._symbol:
                     return None
-                ticks = self._ticks
-                lots = self._lots
+                levels = self._levels
                 return _new(
                     DepthDiff,
                     (
@@ -182,8 +181,8 @@ class BinanceDecoder:
                         data.U,
                         data.u,
                         data.pu,
-                        [(ticks[p], lots[q]) for p, q in data.b],
-                        [(ticks[p], lots[q]) for p, q in data.a],
+                        levels(data.b),
+                        levels(data.a),
                     ),
                 )
             if kind is TradeMsg or kind is AggTradeMsg:
