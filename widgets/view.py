@@ -1,0 +1,119 @@
+"""The contract between the window's frame clock and each docked view.
+
+A view shows one `MarketState` and never writes to it. The frame clock (app/ui) calls
+`refresh(changed, now_ns)` on every visible view once per frame with the change bits gathered
+since that view's last refresh; the view pulls what it needs (incrementally: new prints since
+the last call, the open bar, the book rows on screen), and answers whether it must be
+repainted. The clock then repaints only the views that said yes, synchronously, so that it can
+time each paint and stamp when the pixels were done (receive → pixel latency).
+
+Settings are plain JSON values (they go into layout files); `apply_settings` accepts anything,
+keeps what is valid, and reports what it had to replace with defaults instead of raising, so a
+hand-edited or older layout never stops the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from PySide6 import QtGui, QtWidgets
+from PySide6.QtCore import Signal
+
+from app.core.market import MarketState
+
+T = TypeVar("T")
+
+
+class MarketView(QtWidgets.QWidget):
+    """Base of the dock contents: ladder, tape, footprint, CVD."""
+
+    view_id: ClassVar[str] = ""  # stable: the dock's objectName is f"dock_{view_id}"
+    title: ClassVar[str] = ""
+    watches: ClassVar[int] = 0  # Changed bits that make this view refresh
+
+    settings_changed = Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.market: MarketState | None = None
+
+    # -- called by the frame clock / window ---------------------------------------------------
+
+    def set_market(self, market: MarketState | None) -> None:
+        """Show a new market state (a new replay session, another symbol): drop every cache."""
+        self.market = market
+
+    def refresh(self, changed: int, now_ns: int) -> bool:
+        """Pull new state for `changed` bits at market time `now_ns`; True if a repaint is due."""
+        raise NotImplementedError
+
+    def paint_now(self) -> None:
+        """Repaint synchronously (the frame clock times it). Children are painted with it."""
+        self.repaint()
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        """This view's settings as JSON values (saved with the layout)."""
+        raise NotImplementedError
+
+    def apply_settings(self, data: Mapping[str, Any]) -> list[str]:
+        """Take valid values from `data`; return one line per value that was ignored."""
+        raise NotImplementedError
+
+
+def pick(
+    data: Mapping[str, Any],
+    key: str,
+    default: T,
+    valid: Callable[[Any], bool],
+    problems: list[str],
+) -> T:
+    """`data[key]` if present and `valid`, else `default` (noting why in `problems`)."""
+    if key not in data:
+        return default
+    value = data[key]
+    # bool is an int in Python: a JSON true must not pass as a size.
+    if isinstance(default, bool) != isinstance(value, bool) or not valid(value):
+        problems.append(f"{key}: {value!r} is not valid, using {default!r}")
+        return default
+    return value  # type: ignore[no-any-return]
+
+
+def one_of(options: Sequence[Any]) -> Callable[[Any], bool]:
+    return lambda value: value in options
+
+
+def int_in(lo: int, hi: int) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, int) and lo <= value <= hi
+
+
+def add_choice_menu(
+    menu: QtWidgets.QMenu,
+    title: str,
+    options: Sequence[tuple[str, T]],
+    current: T,
+    on_pick: Callable[[T], None],
+) -> QtWidgets.QMenu:
+    """A submenu of exclusive checkable choices (the views' context-menu settings)."""
+    sub = menu.addMenu(title)
+    group = QtGui.QActionGroup(sub)
+    group.setExclusive(True)
+    for label, value in options:
+        action = sub.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(value == current)
+        group.addAction(action)
+        action.triggered.connect(lambda _checked=False, v=value: on_pick(v))
+    return sub
+
+
+def add_toggle(
+    menu: QtWidgets.QMenu, title: str, current: bool, on_toggle: Callable[[bool], None]
+) -> QtGui.QAction:
+    action = menu.addAction(title)
+    action.setCheckable(True)
+    action.setChecked(current)
+    action.toggled.connect(on_toggle)
+    return action
