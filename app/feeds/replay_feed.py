@@ -274,6 +274,7 @@ class ReplayFeed:
         self._error: str | None = None
         self._seek_ns: int | None = None
         self._restart_requested = False
+        self._fed_since_s: float | None = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -318,6 +319,15 @@ class ReplayFeed:
     def seeking(self) -> bool:
         """A seek is fast-forwarding (the market state is still catching up with the target)."""
         return self._seek_ns is not None
+
+    def take_fed_since(self) -> float | None:
+        """Clock time (s) the oldest batch not yet taken was fed, then forget it.
+
+        The frame clock calls this once per frame: the batch's feed time is this source's local
+        receive time, the start of the receive → pixel latency it measures.
+        """
+        fed, self._fed_since_s = self._fed_since_s, None
+        return fed
 
     # -- controls ----------------------------------------------------------------------------
 
@@ -477,6 +487,8 @@ class ReplayFeed:
             self.on_session(self.session)
 
     def _feed(self, lines: list[bytes]) -> None:
+        if self._fed_since_s is None:
+            self._fed_since_s = self._clock()
         self.session.pipeline.feed(lines)
         self._market_ns = self._cursor.last_ns
 
