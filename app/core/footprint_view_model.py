@@ -1,0 +1,191 @@
+"""What a footprint chart shows of each bar, computed once per closed bar.
+
+A footprint view repaints 60 times a second but a closed bar never changes, so everything the
+paint needs that is not drawing (the dense row grid, POC, value area, diagonal and stacked
+imbalances, intensity scales, statistics) is computed here once per bar and cached by the view;
+only the open bar is analysed again, and only when it changed. The rules themselves (POC, value
+area, imbalances) are FootprintBar's, so the chart and the core can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from app.core.footprint import FootprintBar, StackedImbalance
+
+I64 = npt.NDArray[np.int64]
+B1 = npt.NDArray[np.bool_]
+
+VALUE_AREA_FRACTION = Fraction(7, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class BarStats:
+    """The statistics row values of one bar (lots, ns); `delta_change_lots` is None for the first bar."""
+
+    volume_lots: int
+    delta_lots: int
+    max_delta_lots: int
+    min_delta_lots: int
+    delta_change_lots: int | None
+    trades: int
+    duration_ns: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BarAnalysis:
+    """One bar as the chart draws it. Arrays are indexed by traded group, sorted by price.
+
+    `index` is the bar's number since the series started (the chart's x coordinate).
+    `buy_imbalance[i]`/`sell_imbalance[i]` follow `FootprintBar.diagonal_imbalances`.
+    """
+
+    index: int
+    closed: bool
+    group_ticks: int
+    period_start_ns: int
+    open_ticks: int
+    high_ticks: int
+    low_ticks: int
+    close_ticks: int
+    price_ticks: I64
+    buy_lots: I64
+    sell_lots: I64
+    buy_imbalance: B1
+    sell_imbalance: B1
+    poc_ticks: int
+    value_area: tuple[int, int]
+    stacks: tuple[StackedImbalance, ...]
+    stats: BarStats
+
+    @property
+    def volume_lots(self) -> I64:
+        return self.buy_lots + self.sell_lots
+
+    @property
+    def delta_lots(self) -> I64:
+        return self.buy_lots - self.sell_lots
+
+    @property
+    def max_volume_lots(self) -> int:
+        return int(self.volume_lots.max()) if self.price_ticks.size else 0
+
+    @property
+    def max_abs_delta_lots(self) -> int:
+        return int(np.abs(self.delta_lots).max()) if self.price_ticks.size else 0
+
+
+def bar_stats(bar: FootprintBar, previous: FootprintBar | None) -> BarStats:
+    return BarStats(
+        volume_lots=bar.volume_lots,
+        delta_lots=bar.delta_lots,
+        max_delta_lots=bar.max_delta_lots,
+        min_delta_lots=bar.min_delta_lots,
+        delta_change_lots=None if previous is None else bar.delta_lots - previous.delta_lots,
+        trades=bar.trades,
+        duration_ns=bar.duration_ns,
+    )
+
+
+def analyse_bar(
+    bar: FootprintBar,
+    index: int,
+    previous: FootprintBar | None,
+    imbalance_ratio: Fraction,
+    imbalance_min_lots: int,
+    stack_levels: int = 3,
+) -> BarAnalysis:
+    """Everything the chart shows of `bar` (bar number `index`; `previous` for delta change)."""
+    levels = bar.levels()
+    prices = levels.price_ticks
+    n = prices.shape[0]
+    buy_imb = np.zeros(n, dtype=np.bool_)
+    sell_imb = np.zeros(n, dtype=np.bool_)
+    if n:
+        position = {int(p): i for i, p in enumerate(prices.tolist())}
+        for im in bar.diagonal_imbalances(imbalance_ratio, imbalance_min_lots):
+            (buy_imb if im.side > 0 else sell_imb)[position[im.price_ticks]] = True
+        poc = bar.poc_ticks()
+        va = bar.value_area(VALUE_AREA_FRACTION)
+        stacks = tuple(bar.stacked_imbalances(imbalance_ratio, imbalance_min_lots, stack_levels))
+    else:
+        poc = bar.close_ticks
+        va = (poc, poc)
+        stacks = ()
+    return BarAnalysis(
+        index=index,
+        closed=bar.closed,
+        group_ticks=bar.group_ticks,
+        period_start_ns=bar.period_start_ns,
+        open_ticks=bar.open_ticks,
+        high_ticks=bar.high_ticks,
+        low_ticks=bar.low_ticks,
+        close_ticks=bar.close_ticks,
+        price_ticks=prices,
+        buy_lots=levels.buy_lots,
+        sell_lots=levels.sell_lots,
+        buy_imbalance=buy_imb,
+        sell_imbalance=sell_imb,
+        poc_ticks=poc,
+        value_area=va,
+        stacks=stacks,
+        stats=bar_stats(bar, previous),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A price range born at bar `start_index` that extends right until bar `end_index` retests it.
+
+    `end_index` is None while no later bar has traded inside [low_ticks, high_ticks] (inclusive,
+    raw ticks): the zone is still "naked" and extends to the newest bar. `side` is +1/−1 for
+    stacked imbalances and 0 for a naked POC.
+    """
+
+    side: int
+    low_ticks: int
+    high_ticks: int
+    start_index: int
+    end_index: int | None
+
+
+def extend_until_retested(
+    zones: Sequence[tuple[int, int, int, int]],
+    first_index: int,
+    bar_lows: npt.ArrayLike,
+    bar_highs: npt.ArrayLike,
+) -> list[Zone]:
+    """Zones (side, low_ticks, high_ticks, start_index) with the bar that first retests each.
+
+    `bar_lows[k]`/`bar_highs[k]` are the traded range of bar `first_index + k`. A later bar
+    retests a zone when its range overlaps the zone's; the bar that formed it does not count.
+    """
+    lows = np.asarray(bar_lows, dtype=np.int64)
+    highs = np.asarray(bar_highs, dtype=np.int64)
+    out: list[Zone] = []
+    for side, lo, hi, start in zones:
+        k0 = start - first_index + 1
+        end: int | None = None
+        if 0 <= k0 < lows.shape[0]:
+            hits = np.flatnonzero((lows[k0:] <= hi) & (highs[k0:] >= lo))
+            if hits.shape[0]:
+                end = first_index + k0 + int(hits[0])
+        out.append(Zone(side, lo, hi, start, end))
+    return out
+
+
+def intensity(values: npt.ArrayLike, scale: int) -> npt.NDArray[np.float64]:
+    """|values| / scale clipped to [0, 1] (0 everywhere when scale is 0): cell colour strength.
+
+    The square root keeps small cells visible next to a bar's one huge level, as a trader reads
+    a heat scale, without letting them look as strong as it.
+    """
+    v = np.abs(np.asarray(values, dtype=np.float64))
+    if scale <= 0:
+        return np.zeros_like(v)
+    return np.sqrt(np.clip(v / scale, 0.0, 1.0))

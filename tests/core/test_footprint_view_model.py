@@ -1,0 +1,71 @@
+from fractions import Fraction
+
+import numpy as np
+
+from app.core.footprint import BarSpec, FootprintSeries
+from app.core.footprint_view_model import analyse_bar, extend_until_retested, intensity
+
+SEC = 10**9
+
+
+def series(trades, spec):
+    s = FootprintSeries(spec)
+    for t, p, q, side in trades:
+        s.add_trade(t, p, q, side)
+    return s
+
+
+def test_analysis_follows_the_bar_rules():
+    # 1 s bars; bar 0 has buys stacked over thin sells, bar 1 sells only.
+    trades = [
+        (0, 100, 1, -1),
+        (1, 101, 10, 1),
+        (2, 102, 12, 1),
+        (3, 103, 15, 1),
+        (4, 100, 2, 1),
+        (SEC, 99, 5, -1),
+        (SEC + 1, 98, 3, -1),
+    ]
+    s = series(trades, BarSpec.time(1))
+    b0, b1 = s.bars
+    a0 = analyse_bar(b0, 0, None, Fraction(3), 0)
+    assert a0.price_ticks.tolist() == [100, 101, 102, 103]
+    assert a0.buy_lots.tolist() == [2, 10, 12, 15]
+    assert a0.sell_lots.tolist() == [1, 0, 0, 0]
+    assert a0.poc_ticks == b0.poc_ticks() == 103
+    assert a0.value_area == b0.value_area(0.7)
+    expected = {(im.price_ticks, im.side) for im in b0.diagonal_imbalances(3)}
+    got = {(int(p), 1) for p in a0.price_ticks[a0.buy_imbalance]} | {
+        (int(p), -1) for p in a0.price_ticks[a0.sell_imbalance]
+    }
+    assert got == expected
+    assert a0.stacks == tuple(b0.stacked_imbalances(3))
+    assert a0.stacks[0].levels == 4
+    assert a0.stats.delta_change_lots is None
+    assert a0.stats.volume_lots == 40 and a0.stats.delta_lots == 38
+    a1 = analyse_bar(b1, 1, b0, Fraction(3), 0)
+    assert a1.stats.delta_change_lots == -8 - 38
+    assert a1.stats.duration_ns == 1
+    assert a1.max_abs_delta_lots == 5 and a1.max_volume_lots == 5
+
+
+def test_min_lots_filter_removes_small_imbalances():
+    s = series([(0, 100, 1, -1), (1, 101, 4, 1)], BarSpec.ticks(10))
+    bar = s.bars[0]
+    assert analyse_bar(bar, 0, None, Fraction(3), 0).buy_imbalance.tolist() == [False, True]
+    assert analyse_bar(bar, 0, None, Fraction(3), 5).buy_imbalance.tolist() == [False, False]
+
+
+def test_zones_extend_until_a_later_bar_trades_inside():
+    lows = [100, 110, 95, 90]
+    highs = [105, 120, 99, 101]
+    # bar 10 forms the first zone; bar 11 (110..120) misses it, bar 12 (95..99) too; bar 13 (90..101) hits.
+    # The POC at 115 (bar 11) is never revisited; the sell stack at 96..97 (bar 12) is hit by bar 13.
+    zones = extend_until_retested([(1, 100, 102, 10), (0, 115, 115, 11), (-1, 96, 97, 12)], 10, lows, highs)
+    assert [z.end_index for z in zones] == [13, None, 13]
+
+
+def test_intensity_is_bounded_and_monotonic():
+    v = intensity([0, -1, 4, 16, 32], 16)
+    assert v.tolist() == [0.0, 0.25, 0.5, 1.0, 1.0]
+    assert np.all(intensity([3, 4], 0) == 0)
