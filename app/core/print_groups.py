@@ -50,8 +50,14 @@ def _group_columns(cols: list[npt.NDArray[Any]]) -> GroupColumns:
     return GroupColumns(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6])
 
 
+def _zeros(n: int) -> list[npt.NDArray[Any]]:
+    cols: list[npt.NDArray[Any]] = [np.zeros(n, np.int64) for _ in range(7)]
+    cols[1] = np.zeros(n, np.int8)
+    return cols
+
+
 def empty_groups() -> GroupColumns:
-    return _group_columns([np.zeros(0, np.int64), np.zeros(0, np.int8)] + [np.zeros(0, np.int64)] * 5)
+    return _group_columns(_zeros(0))
 
 
 def group_starts(batch: TradeColumns, raw: bool = False) -> I64:
@@ -111,10 +117,7 @@ class PrintGroupLog:
             raise ValueError("capacity must be positive")
         self.capacity = capacity
         self.raw = raw
-        self._buf = _group_columns(
-            [np.zeros(2 * capacity, np.int64), np.zeros(2 * capacity, np.int8)]
-            + [np.zeros(2 * capacity, np.int64) for _ in range(5)]
-        )
+        self._buf = _group_columns(_zeros(2 * capacity))
         self._start = 0  # buffer index of the oldest held group
         self._stop = 0  # buffer index after the newest
         self.first_id = 0
@@ -192,7 +195,8 @@ class PrintGroupLog:
                 col[:keep] = col[self._stop - keep : self._stop]
             self.first_id += len(self) - keep
             self._start, self._stop = 0, keep
-        for dst, src in zip(self._buf, groups, strict=True):
+        dsts: list[npt.NDArray[Any]] = list(self._buf)
+        for dst, src in zip(dsts, groups, strict=True):
             dst[self._stop : self._stop + n] = src
         self._stop += n
         self.total += n
