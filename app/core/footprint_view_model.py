@@ -189,3 +189,47 @@ def intensity(values: npt.ArrayLike, scale: int) -> npt.NDArray[np.float64]:
     if scale <= 0:
         return np.zeros_like(v)
     return np.sqrt(np.clip(v / scale, 0.0, 1.0))
+
+
+class ZoneTracker:
+    """`extend_until_retested` kept up to date bar by bar, for a chart refreshed every frame.
+
+    A retested zone is final, so each closed bar is checked once against the zones still naked
+    and then adds its own; the open bar is checked on every call without being remembered.
+    Only the newest `max_naked` naked zones are kept (the oldest fall off the chart first).
+    """
+
+    __slots__ = ("_naked", "_retested", "max_naked", "max_retested")
+
+    def __init__(self, max_naked: int = 2000, max_retested: int = 2000) -> None:
+        self._naked: list[Zone] = []
+        self._retested: list[Zone] = []
+        self.max_naked = max_naked
+        self.max_retested = max_retested
+
+    def close_bar(
+        self, index: int, low_ticks: int, high_ticks: int, zones: Sequence[tuple[int, int, int]]
+    ) -> None:
+        """Closed bar `index` traded `low_ticks..high_ticks` and formed `zones` (side, low, high)."""
+        still: list[Zone] = []
+        for z in self._naked:
+            if low_ticks <= z.high_ticks and high_ticks >= z.low_ticks:
+                self._retested.append(Zone(z.side, z.low_ticks, z.high_ticks, z.start_index, index))
+            else:
+                still.append(z)
+        still.extend(Zone(side, lo, hi, index, None) for side, lo, hi in zones)
+        self._naked = still[-self.max_naked :]
+        if len(self._retested) > self.max_retested:
+            del self._retested[: len(self._retested) - self.max_retested]
+
+    def zones(
+        self, open_index: int | None = None, open_low: int = 0, open_high: int = -1
+    ) -> list[Zone]:
+        """Every zone, with naked ones ended at the open bar if it already trades inside them."""
+        out = list(self._retested)
+        for z in self._naked:
+            if open_index is not None and open_low <= z.high_ticks and open_high >= z.low_ticks:
+                out.append(Zone(z.side, z.low_ticks, z.high_ticks, z.start_index, open_index))
+            else:
+                out.append(z)
+        return out

@@ -69,3 +69,19 @@ def test_intensity_is_bounded_and_monotonic():
     v = intensity([0, -1, 4, 16, 32], 16)
     assert v.tolist() == [0.0, 0.25, 0.5, 1.0, 1.0]
     assert np.all(intensity([3, 4], 0) == 0)
+
+
+def test_tracker_equals_the_batch_reference():
+    from app.core.footprint_view_model import ZoneTracker
+
+    rng = np.random.default_rng(7)
+    lows = rng.integers(90, 110, 60)
+    highs = lows + rng.integers(0, 6, 60)
+    born = [(int(rng.integers(-1, 2)), int(lo), int(lo) + int(rng.integers(0, 3)), k) for k, lo in enumerate(lows)]
+    tracker = ZoneTracker()
+    for k in range(59):  # bar 59 stays open
+        tracker.close_bar(k, int(lows[k]), int(highs[k]), [(s, lo, hi) for s, lo, hi, b in born if b == k])
+    got = tracker.zones(59, int(lows[59]), int(highs[59]))
+    want = extend_until_retested([z for z in born if z[3] < 59], 0, lows, highs)
+    key = lambda z: (z.start_index, z.side, z.low_ticks)  # noqa: E731
+    assert sorted(got, key=key) == sorted(want, key=key)

@@ -1,0 +1,350 @@
+"""The footprint chart's one painting item: cells, candles, POC, value area, zones, statistics.
+
+Everything is drawn in device pixels (after `resetTransform`) so text stays crisp and rects are
+never negative in the y-up ViewBox. Closed bars never change, so they are drawn once into a
+pixmap "layer" keyed by the view rectangle, and each frame only blits it and draws the open bar,
+the zones and the open bar's statistics column on top. Cell backgrounds of a bar are one small
+QImage (one pixel per price group) scaled onto the column: one draw call per bar at any zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from app.core.footprint_view_model import BarAnalysis, intensity
+from widgets import palette
+from widgets.footprint_model import STATS_LABELS, FootprintModel
+
+_MIN_TEXT_ROW_PX = 11.0
+_MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side by side
+_STATS_COL_MIN_PX = 34.0
+_LABEL_W_PX = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Geo:
+    """Data → device mapping of the current paint (x = bar number, y = price ticks)."""
+
+    sx: float
+    dx: float
+    sy: float  # negative: y up
+    dy: float
+
+    def x(self, v: float) -> float:
+        return self.sx * v + self.dx
+
+    def y(self, v: float) -> float:
+        return self.sy * v + self.dy
+
+
+def _argb(color: QtGui.QColor) -> tuple[int, int, int, int]:
+    return color.alpha(), color.red(), color.green(), color.blue()
+
+
+class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
+    """Paints the model; `stats_height_px` is how much of the bottom the statistics panel takes."""
+
+    def __init__(self, model: FootprintModel) -> None:
+        super().__init__()
+        self.model = model
+        self._images: dict[tuple[int, str], QtGui.QImage] = {}
+        self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
+        self._layer: tuple[tuple[Any, ...], QtGui.QPixmap] | None = None
+        self.font = QtGui.QFont()
+        self.font.setPixelSize(11)
+        self.bold = QtGui.QFont(self.font)
+        self.bold.setBold(True)
+        self._fm = QtGui.QFontMetricsF(self.font)
+        self.row_px = math.ceil(self._fm.height()) + 2
+
+    def set_model(self, model: FootprintModel) -> None:
+        self.model = model
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Drop every cache (new model, or a style setting changed)."""
+        self._images.clear()
+        self._open_image = None
+        self._layer = None
+        self.update()
+
+    @property
+    def stats_height_px(self) -> int:
+        return self.row_px * 7 if self.model.settings.show_stats else 0
+
+    # -- QGraphicsItem -------------------------------------------------------------------------
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
+        vb = self.getViewBox()
+        return vb.viewRect() if vb is not None else QtCore.QRectF()
+
+    def viewRangeChanged(self) -> None:  # noqa: N802
+        self.prepareGeometryChange()
+
+    def paint(self, p: QtGui.QPainter, *_: Any) -> None:
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        t = p.deviceTransform()
+        geo = _Geo(t.m11(), t.m31(), t.m22(), t.m32())
+        area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
+        p.save()
+        p.resetTransform()
+        m = self.model
+        view = vb.viewRect()
+        first = max(m.first_index, math.floor(view.left() - 0.5))
+        last = min(m.last_index, math.ceil(view.right() + 0.5))
+        open_index = m.last_index if m.series.open_bar is not None else None
+        last_closed = last if open_index is None or last < open_index else open_index - 1
+        cells_clip = QtCore.QRect(area.left(), area.top(), area.width(), area.height() - self.stats_height_px)
+
+        key = (view.getRect(), area.getRect(), first, last_closed, m.settings, id(m))
+        if self._layer is None or self._layer[0] != key:
+            pix = QtGui.QPixmap(max(1, area.width()), max(1, area.height()))
+            pix.fill(QtCore.Qt.GlobalColor.transparent)
+            lp = QtGui.QPainter(pix)
+            lp.translate(-area.left(), -area.top())
+            lp.setClipRect(cells_clip)
+            for k in range(first, last_closed + 1):
+                self._paint_bar(lp, geo, k, view)
+            lp.setClipping(False)
+            self._paint_stats(lp, geo, area, first, last_closed, labels=True)
+            lp.end()
+            self._layer = (key, pix)
+        p.drawPixmap(area.topLeft(), self._layer[1])
+        p.setClipRect(cells_clip)
+        self._paint_zones(p, geo, view, area)
+        if open_index is not None and first <= open_index <= last:
+            self._paint_bar(p, geo, open_index, view)
+            p.setClipping(False)
+            self._paint_stats(p, geo, area, open_index, open_index, labels=False)
+        p.restore()
+
+    # -- bars ----------------------------------------------------------------------------------
+
+    def _image(self, a: BarAnalysis) -> QtGui.QImage:
+        """Cell backgrounds of a bar: one pixel per group, low price at the bottom row."""
+        mode = self.model.settings.color_by
+        if a.closed:
+            cached = self._images.get((a.index, mode))
+            if cached is not None:
+                return cached
+        elif self._open_image is not None and self._open_image[0] == (a.index, self.model.version, mode):
+            return self._open_image[1]
+        g = a.group_ticks
+        prices = a.price_ticks
+        n = int((prices[-1] - prices[0]) // g) + 1 if prices.size else 1
+        rows = (prices[-1] - prices) // g if prices.size else prices  # row 0 = top = highest price
+        if mode == "delta":
+            strength = intensity(a.delta_lots, a.max_abs_delta_lots)
+            buy_side = a.delta_lots >= 0
+        else:
+            strength = intensity(a.volume_lots, a.max_volume_lots)
+            buy_side = a.buy_lots >= a.sell_lots
+        buf = np.zeros(n, dtype=np.uint32)
+        for side_mask, color in ((buy_side, palette.BUY), (~buy_side, palette.SELL)):
+            _, r, gr, b = _argb(color)
+            alpha = (30 + 150 * strength[side_mask]).astype(np.uint32)  # premultiplied ARGB
+            px = (alpha << 24) | ((r * alpha // 255) << 16) | ((gr * alpha // 255) << 8) | (b * alpha // 255)
+            buf[rows[side_mask]] = px
+        img = QtGui.QImage(buf.tobytes(), 1, n, 4, QtGui.QImage.Format.Format_ARGB32_Premultiplied).copy()
+        if a.closed:
+            self._images[(a.index, mode)] = img
+            if len(self._images) > 4 * self.model.series.max_bars:
+                self._images.clear()
+        else:
+            self._open_image = ((a.index, self.model.version, mode), img)
+        return img
+
+    def _paint_bar(self, p: QtGui.QPainter, geo: _Geo, k: int, view: QtCore.QRectF) -> None:
+        a = self.model.analysis(k)
+        if a is None or not a.price_ticks.size:
+            return
+        s = self.model.settings
+        g = a.group_ticks
+        col_w = geo.sx
+        candle_w = max(1.0, min(6.0, col_w * 0.06))
+        x_left = geo.x(k - 0.46)
+        cx0 = x_left + candle_w + max(1.0, col_w * 0.02)
+        cx1 = geo.x(k + 0.46)
+        cw = cx1 - cx0
+        row_h = -geo.sy * g
+        top_key = int(a.price_ticks[-1])
+        bottom_key = int(a.price_ticks[0])
+        # visible rows only (row 0 = top group)
+        vis_hi = min(top_key, int(math.floor(view.bottom())))
+        vis_lo = max(bottom_key, int(math.floor(view.top())))
+        if vis_lo > vis_hi + g - 1:
+            return
+        r0 = max(0, (top_key - vis_hi) // g)
+        r1 = min((top_key - bottom_key) // g, (top_key - vis_lo) // g + 1)
+        if s.show_value_area:
+            va_lo, va_hi = a.value_area
+            p.fillRect(
+                QtCore.QRectF(cx0, geo.y(va_hi + g), cw, (va_hi + g - va_lo) * -geo.sy).normalized(),
+                palette.VALUE_AREA,
+            )
+            p.setPen(QtGui.QPen(palette.TEXT_DIM, 0))
+            p.drawLine(QtCore.QPointF(cx1 + 1, geo.y(va_hi + g)), QtCore.QPointF(cx1 + 1, geo.y(va_lo)))
+        y_top = geo.y(top_key + g)
+        target = QtCore.QRectF(cx0, y_top + r0 * row_h, cw, (r1 - r0 + 1) * row_h)
+        p.drawImage(target, self._image(a), QtCore.QRectF(0, r0, 1, r1 - r0 + 1))
+        # OHLC candle: wick over the traded range, body open..close, at the bar's left side
+        up = a.close_ticks >= a.open_ticks
+        color = palette.BUY if up else palette.SELL
+        wick_x = x_left + candle_w / 2
+        p.setPen(QtGui.QPen(color, 0))
+        p.drawLine(QtCore.QPointF(wick_x, geo.y(a.low_ticks)), QtCore.QPointF(wick_x, geo.y(a.high_ticks + 1)))
+        lo_b, hi_b = min(a.open_ticks, a.close_ticks), max(a.open_ticks, a.close_ticks)
+        p.fillRect(QtCore.QRectF(x_left, geo.y(hi_b + 1), candle_w, (hi_b + 1 - lo_b) * -geo.sy), color)
+        if row_h >= 3 and cw >= 4:
+            self._paint_marks(p, a, geo, cx0, cx1, row_h, vis_lo, vis_hi)
+        if row_h >= _MIN_TEXT_ROW_PX and cw >= _MIN_TEXT_COL_PX[s.cell_mode == "bid_ask"]:
+            self._paint_text(p, a, geo, cx0, cx1, row_h, vis_lo, vis_hi)
+        # POC outline last, over everything of the bar
+        p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
+        p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        p.drawRect(QtCore.QRectF(cx0, geo.y(a.poc_ticks + g), cw - 1, max(1.0, row_h - 1)))
+
+    def _rows(self, a: BarAnalysis, vis_lo: int, vis_hi: int) -> range:
+        g = a.group_ticks
+        lo = int(np.searchsorted(a.price_ticks, vis_lo - g + 1))
+        hi = int(np.searchsorted(a.price_ticks, vis_hi, side="right"))
+        return range(lo, hi)
+
+    def _paint_marks(
+        self, p: QtGui.QPainter, a: BarAnalysis, geo: _Geo, cx0: float, cx1: float, row_h: float, lo: int, hi: int
+    ) -> None:
+        """Imbalances as strips on the side that was aggressive (sell: left, buy: right)."""
+        g = a.group_ticks
+        w = max(2.0, min(3.0, (cx1 - cx0) * 0.05))
+        prices = a.price_ticks
+        for i in self._rows(a, lo, hi):
+            if a.sell_imbalance[i]:
+                p.fillRect(QtCore.QRectF(cx0, geo.y(int(prices[i]) + g), w, row_h), palette.SELL_STRONG)
+            if a.buy_imbalance[i]:
+                p.fillRect(QtCore.QRectF(cx1 - w, geo.y(int(prices[i]) + g), w, row_h), palette.BUY_STRONG)
+
+    def _paint_text(
+        self, p: QtGui.QPainter, a: BarAnalysis, geo: _Geo, cx0: float, cx1: float, row_h: float, lo: int, hi: int
+    ) -> None:
+        m = self.model
+        g = a.group_ticks
+        two = m.settings.cell_mode == "bid_ask"
+        mid = (cx0 + cx1) / 2
+        pad = 4.0
+        left_al = QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter
+        right_al = (
+            QtCore.Qt.AlignmentFlag.AlignLeft if two else QtCore.Qt.AlignmentFlag.AlignHCenter
+        ) | QtCore.Qt.AlignmentFlag.AlignVCenter
+        strong: list[tuple[QtCore.QRectF, Any, str, QtGui.QColor]] = []
+        p.setFont(self.font)
+        p.setPen(palette.TEXT)
+        prices = a.price_ticks.tolist()
+        buys = a.buy_lots.tolist()
+        sells = a.sell_lots.tolist()
+        for i in self._rows(a, lo, hi):
+            y = geo.y(prices[i] + g)
+            left, right = m.cell_text(buys[i], sells[i])
+            if two:
+                lr = QtCore.QRectF(cx0, y, mid - cx0 - pad, row_h)
+                rr = QtCore.QRectF(mid + pad, y, cx1 - mid - pad, row_h)
+                if a.sell_imbalance[i]:
+                    strong.append((lr, left_al, left, palette.SELL_STRONG))
+                else:
+                    p.drawText(lr, left_al, left)
+                if a.buy_imbalance[i]:
+                    strong.append((rr, right_al, right, palette.BUY_STRONG))
+                else:
+                    p.drawText(rr, right_al, right)
+            else:
+                rr = QtCore.QRectF(cx0, y, cx1 - cx0, row_h)
+                if a.buy_imbalance[i] or a.sell_imbalance[i]:
+                    color = palette.BUY_STRONG if a.buy_imbalance[i] else palette.SELL_STRONG
+                    strong.append((rr, right_al, right, color))
+                else:
+                    p.drawText(rr, right_al, right)
+            if two:
+                p.setPen(palette.TEXT_DIM)
+                p.drawText(QtCore.QRectF(mid - pad, y, 2 * pad, row_h), QtCore.Qt.AlignmentFlag.AlignCenter, "×")
+                p.setPen(palette.TEXT)
+        if strong:
+            p.setFont(self.bold)
+            for rect, align, text, color in strong:
+                p.setPen(color)
+                p.drawText(rect, align, text)
+
+    def _paint_zones(self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect) -> None:
+        s = self.model.settings
+        if not (s.show_stacked or s.show_naked_poc):
+            return
+        right_edge = float(area.right())
+        for z in self.model.zones():
+            if z.side == 0 and not s.show_naked_poc or z.side != 0 and not s.show_stacked:
+                continue
+            if z.high_ticks + 1 < view.top() or z.low_ticks > view.bottom():
+                continue
+            x0 = geo.x(z.start_index + 0.46)
+            x1 = geo.x(z.end_index) if z.end_index is not None else right_edge
+            if x1 < area.left() or x0 > area.right() or x1 <= x0:
+                continue
+            y0, y1 = geo.y(z.high_ticks + 1), geo.y(z.low_ticks)
+            if z.side == 0:
+                y = (y0 + y1) / 2
+                pen = QtGui.QPen(palette.HIGHLIGHT, 0, QtCore.Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                p.drawLine(QtCore.QPointF(x0, y), QtCore.QPointF(x1, y))
+            else:
+                color = QtGui.QColor(palette.BUY_STRONG if z.side > 0 else palette.SELL_STRONG)
+                fill = QtGui.QColor(color)
+                fill.setAlpha(40)
+                rect = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0).normalized()
+                p.fillRect(rect, fill)
+                p.setPen(QtGui.QPen(color, 0))
+                p.drawLine(rect.topLeft(), rect.topRight())
+                p.drawLine(rect.bottomLeft(), rect.bottomRight())
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def _paint_stats(
+        self, p: QtGui.QPainter, geo: _Geo, area: QtCore.QRect, first: int, last: int, labels: bool
+    ) -> None:
+        if not self.model.settings.show_stats:
+            return
+        rh = self.row_px
+        top = area.bottom() + 1 - self.stats_height_px
+        if labels:
+            p.fillRect(QtCore.QRect(area.left(), top, area.width(), self.stats_height_px), palette.PANEL)
+            p.setPen(palette.GRID)
+            p.drawLine(area.left(), top, area.right(), top)
+        rows = self.model.stats_rows(first, last)
+        col_w = geo.sx
+        p.setFont(self.font)
+        center = QtCore.Qt.AlignmentFlag.AlignCenter
+        if not labels and rows and rows[0].bar_indexes:
+            k = rows[0].bar_indexes[0]
+            p.fillRect(
+                QtCore.QRectF(geo.x(k - 0.5), top + 1, col_w, self.stats_height_px - 1), palette.PANEL
+            )
+        if col_w >= _STATS_COL_MIN_PX:
+            for r, row in enumerate(rows):
+                y = top + r * rh
+                for k, value, text in zip(row.bar_indexes, row.values, row.texts, strict=True):
+                    color = palette.TEXT
+                    if r in (1, 2, 3, 4) and value:
+                        color = palette.BUY if value > 0 else palette.SELL
+                    p.setPen(color)
+                    p.drawText(QtCore.QRectF(geo.x(k - 0.5), y, col_w, rh), center, text)
+        if labels:
+            p.fillRect(QtCore.QRect(area.left(), top + 1, _LABEL_W_PX, self.stats_height_px), palette.PANEL)
+            p.setPen(palette.TEXT_DIM)
+            align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+            for r, label in enumerate(STATS_LABELS):
+                p.drawText(QtCore.QRectF(area.left() + 4, top + r * rh, _LABEL_W_PX - 4, rh), align, label)
+
