@@ -17,6 +17,7 @@ import msgspec
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
 from app.feeds.replay import ReplayError, run_replay, summarize
+from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 
 BUNDLED_RECORDING = "btcusdt_20240808.gz"
 EXIT_USAGE = 2
@@ -48,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="scalpdesk",
         description="Order-flow scalping workstation for crypto perpetual futures.",
     )
+    parser.add_argument(
+        "--replay",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="open the window on these recordings (default: the bundled BTCUSDT recording, looped)",
+    )
+    _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
     replay = commands.add_parser(
         "replay",
@@ -73,7 +82,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HH:MM",
         help="UTC time at which CVD and session statistics reset, or 'never' (default 00:00)",
     )
+    _add_window_options(replay)
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"bad duration {text!r} (seconds, e.g. 5 or 0.5)")
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text.rstrip("xX×"))
+    except ValueError:
+        value = -1.0
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(f"bad speed {text!r} ({MIN_SPEED:g} to {MAX_SPEED:g})")
+    return value
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    window = parser.add_argument_group("window")
+    window.add_argument("--speed", type=_speed, default=1.0, help="replay speed, 0.25 to 100 (default 1)")
+    window.add_argument("--no-loop", action="store_true", help="stop at the end instead of starting over")
+    window.add_argument(
+        "--exit-after", type=_positive_seconds, metavar="SECONDS", help="close the window after SECONDS"
+    )
+    window.add_argument(
+        "--screenshot", type=Path, metavar="PATH.png", help="write the window as PNG just before exit"
+    )
+    window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
+
+
+def _run_window(args: argparse.Namespace, files: Sequence[Path]) -> int:
+    from app.ui.run_app import run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
+
+    return run_gui(
+        files,
+        speed=args.speed,
+        loop=not args.no_loop,
+        exit_after_s=args.exit_after,
+        screenshot=args.screenshot,
+        hz=args.fps,
+    )
 
 
 def _replay_summary(args: argparse.Namespace) -> int:
@@ -94,19 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "replay":
-        if not args.summary:
-            print(
-                "scalpdesk: the replay window arrives with the workstation UI; use --summary for now",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        return _replay_summary(args)
-    # No command: the workstation window arrives with the UI milestone; until then the app's
-    # default is the headless replay of the bundled real recording.
-    bundled = Path(__file__).resolve().parents[1] / "resources" / BUNDLED_RECORDING
-    return _replay_summary(
-        parser.parse_args(["replay", str(bundled), "--summary"]),
-    )
+        return _replay_summary(args) if args.summary else _run_window(args, args.files)
+    if args.replay:
+        return _run_window(args, args.replay)
+    return _run_window(args, [bundled_recording()])
+
+
+def bundled_recording() -> Path:
+    """The real BTCUSDT recording shipped with the app, so it runs anywhere, offline."""
+    return Path(__file__).resolve().parents[1] / "resources" / BUNDLED_RECORDING
 
 
 if __name__ == "__main__":

@@ -1,0 +1,152 @@
+"""The frame clock: one timer that repaints only the views whose market state changed.
+
+DESIGN.md "data path": the feed applies batches whenever data arrives; once per frame (60 Hz by
+default) the clock takes the market's change bits, hands every visible view the bits gathered
+since that view last refreshed, and repaints, synchronously, only the views that say they must.
+Hidden views (a closed dock, a tab at the back) keep collecting bits and catch up when shown.
+
+Because the repaint is synchronous the clock can time it: per view, per frame, and from the
+moment the oldest batch in the frame was fed (the local receive time) to the end of the paint
+that shows it — the receive → pixel latency of the performance budget.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6 import QtCore
+
+from app.core.market import Changed, MarketState
+from widgets.view import MarketView
+
+DEFAULT_HZ = 60
+SAMPLES = 4096  # rolling window of timings kept for the status bar and benchmarks
+
+
+class FrameSource(Protocol):
+    """What the clock reads from the feed side (ReplayFeed satisfies it; live feeds will too)."""
+
+    @property
+    def market_ns(self) -> int | None: ...
+
+    def take_fed_since(self) -> float | None: ...
+
+
+@dataclass(frozen=True)
+class FrameStats:
+    """A summary of recent frames for the status bar (milliseconds)."""
+
+    fps: float
+    frame_p50_ms: float
+    frame_p99_ms: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = math.ceil(q / 100 * len(ordered))
+    return ordered[min(len(ordered), max(1, rank)) - 1]
+
+
+class FrameClock(QtCore.QObject):
+    """Drives `refresh` + `paint_now` of the views at `hz`; records frame and latency timings."""
+
+    def __init__(
+        self,
+        views: Sequence[MarketView],
+        source: FrameSource | None = None,
+        hz: int = DEFAULT_HZ,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QtCore.QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.views = list(views)
+        self.source = source
+        self.market: MarketState | None = None
+        self._clock = clock
+        self._pending = {id(v): 0 for v in self.views}
+        self._last_now_ns: int | None = None
+        self.frame_ms: deque[float] = deque(maxlen=SAMPLES)  # frames that painted something
+        self.latency_ms: deque[float] = deque(maxlen=SAMPLES)
+        self.view_ms: dict[str, deque[float]] = {v.view_id: deque(maxlen=SAMPLES) for v in self.views}
+        self._painted_at: deque[float] = deque(maxlen=512)
+        self.frames = 0
+        self._timer = QtCore.QTimer(self)
+        self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.tick)
+        self.set_rate(hz)
+
+    def set_rate(self, hz: int) -> None:
+        self._timer.setInterval(max(1, round(1000 / max(1, hz))))
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def set_market(self, market: MarketState | None) -> None:
+        """A new session: every view rebinds and repaints in full on the next tick."""
+        self.market = market
+        for view in self.views:
+            view.set_market(market)
+            self._pending[id(view)] = Changed.ALL
+        self._last_now_ns = None
+
+    def tick(self) -> None:
+        """One frame. Public so tests and benchmarks can step frames without a timer."""
+        market = self.market
+        changed = market.take_changes() if market is not None else 0
+        source = self.source
+        fed_since = source.take_fed_since() if source is not None else None
+        now_ns = source.market_ns if source is not None else None
+        if now_ns is None and market is not None:
+            now_ns = market.last_trade_ns
+        moved = now_ns != self._last_now_ns
+        self._last_now_ns = now_ns
+        pending = self._pending
+        start = time.perf_counter()
+        painted = False
+        for view in self.views:
+            key = id(view)
+            bits = pending[key] | changed
+            pending[key] = bits
+            if not view.isVisible() or (bits == 0 and not moved):
+                continue
+            pending[key] = 0
+            t0 = time.perf_counter()
+            if view.refresh(bits, now_ns or 0):
+                view.paint_now()
+                painted = True
+                self.view_ms[view.view_id].append((time.perf_counter() - t0) * 1000)
+        if not painted:
+            return
+        end = time.perf_counter()
+        self.frames += 1
+        self.frame_ms.append((end - start) * 1000)
+        now_s = self._clock()
+        self._painted_at.append(now_s)
+        if fed_since is not None:
+            self.latency_ms.append((now_s - fed_since) * 1000)
+
+    def stats(self) -> FrameStats:
+        now_s = self._clock()
+        recent = [t for t in self._painted_at if now_s - t <= 1.0]
+        frames = list(self.frame_ms)[-240:]
+        latency = list(self.latency_ms)[-240:]
+        return FrameStats(
+            fps=float(len(recent)),
+            frame_p50_ms=percentile(frames, 50),
+            frame_p99_ms=percentile(frames, 99),
+            latency_p50_ms=percentile(latency, 50),
+            latency_p99_ms=percentile(latency, 99),
+        )

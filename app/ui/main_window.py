@@ -1,0 +1,202 @@
+"""The workstation window: docked views, replay transport, layouts, status bar, frame clock.
+
+The window owns no market logic: the feed (qasync task, app/ui/run_app.py) fills the market
+state; the frame clock repaints the views; menus and keys only send commands to the feed or to
+a view. Docks carry stable object names (`dock_<view id>`) so saved layouts find them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.feeds.replay import ReplaySession
+from app.feeds.replay_feed import ReplayFeed
+from app.storage.layouts import LayoutStore
+from app.ui.frame_clock import DEFAULT_HZ, FrameClock
+from app.ui.layout_control import LayoutControl
+from app.ui.status import StatusLine
+from app.ui.transport import TransportBar
+from widgets.view import MarketView
+
+STATUS_INTERVAL_MS = 500
+DEFAULT_SIZE = QtCore.QSize(1920, 1080)
+
+# View commands bound to window keys: (menu text, key, view id, method name).
+VIEW_COMMANDS = (
+    ("Re-center ladder", "C", "ladder", "recenter"),
+    ("Follow latest bars", "F", "footprint", "follow_latest"),
+    ("Follow latest CVD", "Shift+F", "cvd", "follow_latest"),
+    ("Tape back to live", "T", "tape", "resume_live"),
+)
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(
+        self,
+        feed: ReplayFeed,
+        views: Sequence[MarketView],
+        store: LayoutStore,
+        *,
+        hz: int = DEFAULT_HZ,
+        on_close: Callable[[], None] | None = None,
+        screenshot: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.feed = feed
+        self.views = {v.view_id: v for v in views}
+        self._on_close = on_close
+        self.screenshot_path = screenshot
+        self.setWindowTitle(f"Scalpdesk — {feed.session.instrument.symbol} replay · {feed.paths[0].name}")
+        self.setDockOptions(
+            QtWidgets.QMainWindow.DockOption.AnimatedDocks
+            | QtWidgets.QMainWindow.DockOption.AllowNestedDocks
+            | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks
+            | QtWidgets.QMainWindow.DockOption.GroupedDragging
+        )
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        for view in views:
+            dock = QtWidgets.QDockWidget(view.title, self)
+            dock.setObjectName(f"dock_{view.view_id}")
+            dock.setWidget(view)
+            self.docks[view.view_id] = dock
+        self.transport = TransportBar(feed, self)
+        self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, self.transport)
+
+        self.frames = FrameClock(views, feed, hz, parent=self)
+        self.status = StatusLine(self.statusBar(), feed, self.frames)
+        self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
+        self._build_menus()
+        self._arrange_default()
+        self.resize(DEFAULT_SIZE)
+        self.layouts.restore_last()
+        self._sized = store.last is not None
+
+        self._status_timer = QtCore.QTimer(self)
+        self._status_timer.setInterval(STATUS_INTERVAL_MS)
+        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer.start()
+        self.frames.set_market(feed.session.market)
+        self.frames.start()
+
+    # -- feed side ----------------------------------------------------------------------------
+
+    def on_session(self, session: ReplaySession) -> None:
+        """The feed started a session (first play, restart, backward seek, loop): rebind views."""
+        self.frames.set_market(session.market)
+
+    def _update_status(self) -> None:
+        self.status.update()
+        self.transport.sync()
+
+    # -- docks and layouts --------------------------------------------------------------------
+
+    def _arrange_default(self) -> None:
+        """Ladder | footprint over CVD | tape: the flow reads left to right, price in the middle."""
+        docks = self.docks
+        order = [docks[k] for k in ("ladder", "footprint", "tape", "cvd") if k in docks]
+        order += [d for k, d in docks.items() if d not in order]
+        for dock in order:
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
+        if "ladder" in docks and "footprint" in docks:
+            self.splitDockWidget(docks["ladder"], docks["footprint"], horizontal)
+        if "footprint" in docks and "tape" in docks:
+            self.splitDockWidget(docks["footprint"], docks["tape"], horizontal)
+        if "footprint" in docks and "cvd" in docks:
+            self.splitDockWidget(docks["footprint"], docks["cvd"], vertical)
+
+    def _size_default(self) -> None:
+        """Dock sizes (only effective once shown, QT_NOTES.md §3)."""
+        docks = self.docks
+        width = self.width()
+        widths = (("ladder", 380), ("footprint", width - 380 - 330), ("tape", 330))
+        cols = [(k, w) for k, w in widths if k in docks]
+        self.resizeDocks([docks[k] for k, _ in cols], [w for _, w in cols], QtCore.Qt.Orientation.Horizontal)
+        if "footprint" in docks and "cvd" in docks:
+            height = self.height()
+            self.resizeDocks(
+                [docks["footprint"], docks["cvd"]],
+                [int(height * 0.62), int(height * 0.30)],
+                QtCore.Qt.Orientation.Vertical,
+            )
+
+    def default_layout(self) -> None:
+        """Reset to default: docks back in place, every view on its default settings."""
+        for view in self.views.values():
+            view.apply_settings({})
+        self._arrange_default()
+        self._size_default()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QtCore.QTimer.singleShot(0, self._size_default)
+
+    # -- menus --------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = file_menu.addAction("Quit", self.close)
+        quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
+
+        replay = bar.addMenu("&Replay")
+        for action in self.transport.actions_by_name.values():
+            replay.addAction(action)
+            self.addAction(action)  # keys work even with the toolbar hidden
+
+        view_menu = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.transport.toggleViewAction())
+        view_menu.addSeparator()
+        self.view_actions: dict[str, QtGui.QAction] = {}
+        for text, key, view_id, method in VIEW_COMMANDS:
+            view = self.views.get(view_id)
+            slot = getattr(view, method, None) if view is not None else None
+            if slot is None:
+                continue
+            action = view_menu.addAction(text, slot)
+            action.setShortcut(QtGui.QKeySequence(key))
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+            self.view_actions[method if method not in self.view_actions else f"{view_id}.{method}"] = action
+
+        bar.addMenu(self.layouts.menu)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Keys…", self._show_keys)
+
+    def key_table(self) -> list[tuple[str, str]]:
+        actions = [*self.transport.actions_by_name.values(), *self.view_actions.values()]
+        return [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+
+    def _show_keys(self) -> None:
+        rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in self.key_table())
+        QtWidgets.QMessageBox.information(self, "Keys", f"<table>{rows}</table>")
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if self.screenshot_path is not None:
+            self.save_screenshot(self.screenshot_path)
+        self.frames.stop()
+        self._status_timer.stop()
+        self.layouts.remember_last()
+        super().closeEvent(event)
+        if self._on_close is not None:
+            self._on_close()
+
+    def save_screenshot(self, path: Path) -> bool:
+        """The window as shown (docks included), as PNG. False (and a notice) if it cannot be written."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.grab().save(str(path), "PNG")
+        if not ok:
+            self.status.show_notice(f"could not write the screenshot {path}")
+        return bool(ok)

@@ -1,0 +1,111 @@
+"""Start the workstation: Qt application, qasync loop, replay feed task, window; clean shutdown.
+
+The startup follows QT_NOTES.md §4 (variant C): `asyncio.Runner` with a qasync loop factory, so
+the global event-loop policy is left alone; the app does not quit when the last window closes,
+the window's closeEvent resolves a future instead, and the feed task is cancelled and awaited
+before the loop ends. A feed task that dies of a bug is reported at once, not at GC time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import qasync
+from PySide6 import QtWidgets
+
+from app.feeds.replay import ReplayError
+from app.feeds.replay_feed import ReplayFeed
+from app.storage.layouts import LayoutStore
+from app.ui.frame_clock import DEFAULT_HZ
+from app.ui.main_window import MainWindow
+from app.ui.theme import apply_theme
+from widgets.view import MarketView
+
+log = logging.getLogger(__name__)
+
+ViewFactory = Callable[[], Sequence[MarketView]]
+
+
+def default_views() -> list[MarketView]:
+    """The four order-flow views, in their default dock order."""
+    from widgets.cvd import CvdView  # noqa: PLC0415
+    from widgets.footprint import FootprintView  # noqa: PLC0415
+    from widgets.ladder import LadderView  # noqa: PLC0415
+    from widgets.tape import TapeView  # noqa: PLC0415
+
+    return [LadderView(), FootprintView(), TapeView(), CvdView()]
+
+
+def run_gui(
+    paths: Sequence[Path],
+    *,
+    speed: float = 1.0,
+    loop: bool = True,
+    exit_after_s: float | None = None,
+    screenshot: Path | None = None,
+    hz: int = DEFAULT_HZ,
+    config_dir: Path | None = None,
+    views: ViewFactory = default_views,
+) -> int:
+    """Run the window on a replay of `paths` until it is closed; returns the exit status."""
+    try:
+        feed = ReplayFeed(paths, speed=speed, loop=loop)
+    except ReplayError as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return 1
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1] or ["scalpdesk"])
+    assert isinstance(app, QtWidgets.QApplication)
+    app.setApplicationName("Scalpdesk")
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir))
+
+
+async def _main(  # noqa: PLR0917 (private; one call site)
+    feed: ReplayFeed,
+    views: ViewFactory,
+    exit_after_s: float | None,
+    screenshot: Path | None,
+    hz: int,
+    config_dir: Path | None,
+) -> int:
+    loop = asyncio.get_running_loop()
+    closed: asyncio.Future[None] = loop.create_future()
+
+    def on_close() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    window = MainWindow(
+        feed, views(), LayoutStore(config_dir), hz=hz, on_close=on_close, screenshot=screenshot
+    )
+    feed.on_session = window.on_session
+    window.show()
+    failure: list[BaseException] = []
+
+    def report(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            assert exc is not None
+            failure.append(exc)
+            log.error("replay feed crashed", exc_info=exc)
+            window.status.show_notice(f"replay feed crashed: {exc}")
+
+    task = asyncio.create_task(feed.run())
+    task.add_done_callback(report)
+    if exit_after_s is not None:
+        loop.call_later(exit_after_s, window.close)
+    try:
+        await closed
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    window.deleteLater()
+    return 1 if failure else 0

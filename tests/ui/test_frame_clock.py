@@ -1,0 +1,136 @@
+"""The frame clock repaints only visible views whose watched state changed, once per frame."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from PySide6 import QtWidgets
+
+from app.core.market import Changed
+from app.feeds.replay import ReplaySession, open_replay
+from app.ui.frame_clock import FrameClock, percentile
+
+
+class Source:
+    """What a feed tells the clock: the market time and when the oldest unshown batch came in."""
+
+    def __init__(self) -> None:
+        self.market_ns: int | None = None
+        self.fed_since: float | None = None
+
+    def take_fed_since(self) -> float | None:
+        fed, self.fed_since = self.fed_since, None
+        return fed
+
+
+@pytest.fixture
+def session(btcusdt_recording: Path) -> ReplaySession:
+    return open_replay([btcusdt_recording])[0]
+
+
+@pytest.fixture
+def lines(btcusdt_recording: Path) -> dict[str, list[bytes]]:
+    with gzip.open(btcusdt_recording, "rb") as fh:
+        all_lines = [line for line in fh.read().split(b"\n") if line]
+    return {
+        "trade": [line for line in all_lines if b"@trade" in line[:80]][:5],
+        "ticker": [line for line in all_lines if b"@bookTicker" in line[:80]][:5],
+    }
+
+
+@pytest.fixture
+def shown(qtbot):
+    """Put the views in one shown, exposed window (an unexposed widget paints nothing)."""
+
+    def show(views: list[QtWidgets.QWidget]) -> QtWidgets.QWidget:
+        host = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(host)
+        for v in views:
+            layout.addWidget(v)
+        host.resize(300, 400)
+        qtbot.addWidget(host)
+        host.show()
+        qtbot.waitExposed(host)
+        QtWidgets.QApplication.processEvents()  # the first paint creates the backing store
+        return host
+
+    return show
+
+
+def test_only_views_watching_what_changed_are_repainted(probe_views, session, lines, shown):
+    host = shown(probe_views)  # noqa: F841 (kept alive: it owns the views)
+    clock = FrameClock(probe_views, Source())
+    clock.set_market(session.market)
+    clock.tick()  # the first frame after binding paints everything
+    painted = [v.paints for v in probe_views]
+
+    session.pipeline.feed(lines["ticker"])  # CONTEXT only: the probes watch TAPE
+    clock.tick()
+    assert [v.paints for v in probe_views] == painted
+
+    session.pipeline.feed(lines["trade"])
+    clock.tick()
+    assert [v.paints for v in probe_views] == [p + 1 for p in painted]
+    assert all(v.refreshes[-1][0] & Changed.TAPE for v in probe_views)
+
+
+def test_nothing_changed_means_no_refresh_and_no_paint(probe_views, session, lines, shown):
+    host = shown(probe_views)  # noqa: F841 (kept alive: it owns the views)
+    clock = FrameClock(probe_views, Source())
+    clock.set_market(session.market)
+    session.pipeline.feed(lines["trade"])
+    clock.tick()
+    refreshes = [len(v.refreshes) for v in probe_views]
+    frames = clock.frames
+
+    for _ in range(5):
+        clock.tick()
+
+    assert [len(v.refreshes) for v in probe_views] == refreshes
+    assert clock.frames == frames
+
+
+def test_a_hidden_view_is_skipped_and_catches_up_with_all_bits_when_shown(probe_views, session, lines, shown):
+    host = shown(probe_views)  # noqa: F841 (kept alive: it owns the views)
+    hidden = probe_views[2]
+    hidden.hide()
+    clock = FrameClock(probe_views, Source())
+    clock.set_market(session.market)
+    clock.tick()
+    session.pipeline.feed(lines["trade"])
+    clock.tick()
+    session.pipeline.feed(lines["ticker"])
+    clock.tick()
+    assert hidden.refreshes == []
+
+    hidden.show()
+    clock.tick()
+
+    assert len(hidden.refreshes) == 1
+    assert hidden.refreshes[0][0] & Changed.TAPE and hidden.refreshes[0][0] & Changed.CONTEXT
+
+
+def test_latency_runs_from_the_oldest_fed_batch_to_the_end_of_the_paint(probe_views, session, lines, shown):
+    host = shown(probe_views)  # noqa: F841 (kept alive: it owns the views)
+    now = [100.0]
+    source = Source()
+    clock = FrameClock(probe_views, source, clock=lambda: now[0])
+    clock.set_market(session.market)
+    session.pipeline.feed(lines["trade"])
+    source.fed_since = 99.990  # fed 10 ms before the frame's paints end
+
+    clock.tick()
+
+    assert clock.latency_ms[-1] == pytest.approx(10.0)
+    assert len(clock.frame_ms) == 1
+    assert set(clock.view_ms) == {"ladder", "footprint", "tape", "cvd"}
+    assert all(len(samples) == 1 for samples in clock.view_ms.values())
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 50) == 50
+    assert percentile(values, 99) == 99
+    assert percentile([], 99) == 0.0
