@@ -80,11 +80,11 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
 
     # -- QGraphicsItem -------------------------------------------------------------------------
 
-    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
+    def boundingRect(self) -> QtCore.QRectF:
         vb = self.getViewBox()
         return vb.viewRect() if vb is not None else QtCore.QRectF()
 
-    def viewRangeChanged(self) -> None:  # noqa: N802
+    def viewRangeChanged(self) -> None:
         self.prepareGeometryChange()
 
     def paint(self, p: QtGui.QPainter, *_: Any) -> None:
@@ -113,13 +113,14 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             lp.setClipRect(cells_clip)
             for k in range(first, last_closed + 1):
                 self._paint_bar(lp, geo, k, view)
+            self._paint_zones(lp, geo, view, area, final=True)
             lp.setClipping(False)
             self._paint_stats(lp, geo, area, first, last_closed, labels=True)
             lp.end()
             self._layer = (key, pix)
         p.drawPixmap(area.topLeft(), self._layer[1])
         p.setClipRect(cells_clip)
-        self._paint_zones(p, geo, view, area)
+        self._paint_zones(p, geo, view, area, final=False)
         if open_index is not None and first <= open_index <= last:
             self._paint_bar(p, geo, open_index, view)
             p.setClipping(False)
@@ -178,8 +179,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         top_key = int(a.price_ticks[-1])
         bottom_key = int(a.price_ticks[0])
         # visible rows only (row 0 = top group)
-        vis_hi = min(top_key, int(math.floor(view.bottom())))
-        vis_lo = max(bottom_key, int(math.floor(view.top())))
+        vis_hi = min(top_key, math.floor(view.bottom()))
+        vis_lo = max(bottom_key, math.floor(view.top()))
         if vis_lo > vis_hi + g - 1:
             return
         r0 = max(0, (top_key - vis_hi) // g)
@@ -200,13 +201,15 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         color = palette.BUY if up else palette.SELL
         wick_x = x_left + candle_w / 2
         p.setPen(QtGui.QPen(color, 0))
-        p.drawLine(QtCore.QPointF(wick_x, geo.y(a.low_ticks)), QtCore.QPointF(wick_x, geo.y(a.high_ticks + 1)))
+        p.drawLine(
+            QtCore.QPointF(wick_x, geo.y(a.low_ticks)), QtCore.QPointF(wick_x, geo.y(a.high_ticks + 1))
+        )
         lo_b, hi_b = min(a.open_ticks, a.close_ticks), max(a.open_ticks, a.close_ticks)
         p.fillRect(QtCore.QRectF(x_left, geo.y(hi_b + 1), candle_w, (hi_b + 1 - lo_b) * -geo.sy), color)
         if row_h >= 3 and cw >= 4:
-            self._paint_marks(p, a, geo, cx0, cx1, row_h, vis_lo, vis_hi)
+            self._paint_marks(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
         if row_h >= _MIN_TEXT_ROW_PX and cw >= _MIN_TEXT_COL_PX[s.cell_mode == "bid_ask"]:
-            self._paint_text(p, a, geo, cx0, cx1, row_h, vis_lo, vis_hi)
+            self._paint_text(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
         # POC outline last, over everything of the bar
         p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
@@ -219,7 +222,16 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         return range(lo, hi)
 
     def _paint_marks(
-        self, p: QtGui.QPainter, a: BarAnalysis, geo: _Geo, cx0: float, cx1: float, row_h: float, lo: int, hi: int
+        self,
+        p: QtGui.QPainter,
+        a: BarAnalysis,
+        geo: _Geo,
+        *,
+        cx0: float,
+        cx1: float,
+        row_h: float,
+        lo: int,
+        hi: int,
     ) -> None:
         """Imbalances as strips on the side that was aggressive (sell: left, buy: right)."""
         g = a.group_ticks
@@ -232,7 +244,16 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                 p.fillRect(QtCore.QRectF(cx1 - w, geo.y(int(prices[i]) + g), w, row_h), palette.BUY_STRONG)
 
     def _paint_text(
-        self, p: QtGui.QPainter, a: BarAnalysis, geo: _Geo, cx0: float, cx1: float, row_h: float, lo: int, hi: int
+        self,
+        p: QtGui.QPainter,
+        a: BarAnalysis,
+        geo: _Geo,
+        *,
+        cx0: float,
+        cx1: float,
+        row_h: float,
+        lo: int,
+        hi: int,
     ) -> None:
         m = self.model
         g = a.group_ticks
@@ -272,7 +293,9 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                     p.drawText(rr, right_al, right)
             if two:
                 p.setPen(palette.TEXT_DIM)
-                p.drawText(QtCore.QRectF(mid - pad, y, 2 * pad, row_h), QtCore.Qt.AlignmentFlag.AlignCenter, "×")
+                p.drawText(
+                    QtCore.QRectF(mid - pad, y, 2 * pad, row_h), QtCore.Qt.AlignmentFlag.AlignCenter, "×"
+                )
                 p.setPen(palette.TEXT)
         if strong:
             p.setFont(self.bold)
@@ -280,19 +303,26 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                 p.setPen(color)
                 p.drawText(rect, align, text)
 
-    def _paint_zones(self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect) -> None:
+    def _paint_zones(
+        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, final: bool
+    ) -> None:
+        """Zones retested by a closed bar never change (`final`: drawn into the layer); the rest live."""
         s = self.model.settings
         if not (s.show_stacked or s.show_naked_poc):
             return
         right_edge = float(area.right())
+        open_index = self.model.last_index if self.model.series.open_bar is not None else None
         for z in self.model.zones():
-            if z.side == 0 and not s.show_naked_poc or z.side != 0 and not s.show_stacked:
+            is_final = z.end_index is not None and (open_index is None or z.end_index < open_index)
+            if is_final != final:
+                continue
+            if (z.side == 0 and not s.show_naked_poc) or (z.side != 0 and not s.show_stacked):
                 continue
             if z.high_ticks + 1 < view.top() or z.low_ticks > view.bottom():
                 continue
             x0 = geo.x(z.start_index + 0.46)
             x1 = geo.x(z.end_index) if z.end_index is not None else right_edge
-            if x1 < area.left() or x0 > area.right() or x1 <= x0:
+            if x1 < area.left() or x0 > area.right() or x1 - x0 < 2:
                 continue
             y0, y1 = geo.y(z.high_ticks + 1), geo.y(z.low_ticks)
             if z.side == 0:
@@ -313,7 +343,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
     # -- statistics ----------------------------------------------------------------------------
 
     def _paint_stats(
-        self, p: QtGui.QPainter, geo: _Geo, area: QtCore.QRect, first: int, last: int, labels: bool
+        self, p: QtGui.QPainter, geo: _Geo, area: QtCore.QRect, first: int, last: int, *, labels: bool
     ) -> None:
         if not self.model.settings.show_stats:
             return
@@ -329,9 +359,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         center = QtCore.Qt.AlignmentFlag.AlignCenter
         if not labels and rows and rows[0].bar_indexes:
             k = rows[0].bar_indexes[0]
-            p.fillRect(
-                QtCore.QRectF(geo.x(k - 0.5), top + 1, col_w, self.stats_height_px - 1), palette.PANEL
-            )
+            p.fillRect(QtCore.QRectF(geo.x(k - 0.5), top + 1, col_w, self.stats_height_px - 1), palette.PANEL)
         if col_w >= _STATS_COL_MIN_PX:
             for r, row in enumerate(rows):
                 y = top + r * rh
@@ -347,4 +375,3 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
             for r, label in enumerate(STATS_LABELS):
                 p.drawText(QtCore.QRectF(area.left() + 4, top + r * rh, _LABEL_W_PX - 4, rh), align, label)
-

@@ -107,11 +107,21 @@ class FootprintModel:
         bar = self.bar(index)
         if bar is None:
             return None
-        if not bar.closed and self._open is not None and self._open[0] == self.version:
-            if self._open[1].index == index:
-                return self._open[1]
+        if (
+            not bar.closed
+            and self._open is not None
+            and self._open[0] == self.version
+            and self._open[1].index == index
+        ):
+            return self._open[1]
         s = self.settings
-        a = analyse_bar(bar, index, self.bar(index - 1), s.imbalance_ratio, s.imbalance_min_lots)
+        a = analyse_bar(
+            bar,
+            index,
+            self.bar(index - 1),
+            imbalance_ratio=s.imbalance_ratio,
+            imbalance_min_lots=s.imbalance_min_lots,
+        )
         if bar.closed:
             self._analyses[index] = a
             if len(self._analyses) > 2 * self.series.max_bars:

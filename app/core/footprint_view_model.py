@@ -96,6 +96,7 @@ def analyse_bar(
     bar: FootprintBar,
     index: int,
     previous: FootprintBar | None,
+    *,
     imbalance_ratio: Fraction,
     imbalance_min_lots: int,
     stack_levels: int = 3,
@@ -222,9 +223,7 @@ class ZoneTracker:
         if len(self._retested) > self.max_retested:
             del self._retested[: len(self._retested) - self.max_retested]
 
-    def zones(
-        self, open_index: int | None = None, open_low: int = 0, open_high: int = -1
-    ) -> list[Zone]:
+    def zones(self, open_index: int | None = None, open_low: int = 0, open_high: int = -1) -> list[Zone]:
         """Every zone, with naked ones ended at the open bar if it already trades inside them."""
         out = list(self._retested)
         for z in self._naked:

@@ -28,7 +28,7 @@ def test_analysis_follows_the_bar_rules():
     ]
     s = series(trades, BarSpec.time(1))
     b0, b1 = s.bars
-    a0 = analyse_bar(b0, 0, None, Fraction(3), 0)
+    a0 = analyse_bar(b0, 0, None, imbalance_ratio=Fraction(3), imbalance_min_lots=0)
     assert a0.price_ticks.tolist() == [100, 101, 102, 103]
     assert a0.buy_lots.tolist() == [2, 10, 12, 15]
     assert a0.sell_lots.tolist() == [1, 0, 0, 0]
@@ -43,7 +43,7 @@ def test_analysis_follows_the_bar_rules():
     assert a0.stacks[0].levels == 4
     assert a0.stats.delta_change_lots is None
     assert a0.stats.volume_lots == 40 and a0.stats.delta_lots == 38
-    a1 = analyse_bar(b1, 1, b0, Fraction(3), 0)
+    a1 = analyse_bar(b1, 1, b0, imbalance_ratio=Fraction(3), imbalance_min_lots=0)
     assert a1.stats.delta_change_lots == -8 - 38
     assert a1.stats.duration_ns == 1
     assert a1.max_abs_delta_lots == 5 and a1.max_volume_lots == 5
@@ -52,8 +52,12 @@ def test_analysis_follows_the_bar_rules():
 def test_min_lots_filter_removes_small_imbalances():
     s = series([(0, 100, 1, -1), (1, 101, 4, 1)], BarSpec.ticks(10))
     bar = s.bars[0]
-    assert analyse_bar(bar, 0, None, Fraction(3), 0).buy_imbalance.tolist() == [False, True]
-    assert analyse_bar(bar, 0, None, Fraction(3), 5).buy_imbalance.tolist() == [False, False]
+    assert analyse_bar(
+        bar, 0, None, imbalance_ratio=Fraction(3), imbalance_min_lots=0
+    ).buy_imbalance.tolist() == [False, True]
+    assert analyse_bar(
+        bar, 0, None, imbalance_ratio=Fraction(3), imbalance_min_lots=5
+    ).buy_imbalance.tolist() == [False, False]
 
 
 def test_zones_extend_until_a_later_bar_trades_inside():
@@ -77,7 +81,9 @@ def test_tracker_equals_the_batch_reference():
     rng = np.random.default_rng(7)
     lows = rng.integers(90, 110, 60)
     highs = lows + rng.integers(0, 6, 60)
-    born = [(int(rng.integers(-1, 2)), int(lo), int(lo) + int(rng.integers(0, 3)), k) for k, lo in enumerate(lows)]
+    born = [
+        (int(rng.integers(-1, 2)), int(lo), int(lo) + int(rng.integers(0, 3)), k) for k, lo in enumerate(lows)
+    ]
     tracker = ZoneTracker()
     for k in range(59):  # bar 59 stays open
         tracker.close_bar(k, int(lows[k]), int(highs[k]), [(s, lo, hi) for s, lo, hi, b in born if b == k])

@@ -1,0 +1,270 @@
+"""Footprint chart: what the trader sees equals the core's bars, settings, follow, paint."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6 import QtGui
+
+from app.core.footprint import BarSpec, FootprintSeries
+from app.core.market import Changed, MarketState
+from app.core.tape import TradeColumns
+from widgets.fmt import compact_qty
+from widgets.footprint import FootprintView
+
+SEC = 10**9
+T0 = 1_723_161_600 * SEC  # a minute boundary
+P = 600_000  # 60000.0 USDT in 0.1 ticks
+
+
+def prints():
+    """Minute 0: buyers lift 4 levels over thin sellers (a stacked buy imbalance); minute 1: sellers."""
+    rows = [
+        (T0 + 1 * SEC, P, 1, -1),
+        (T0 + 2 * SEC, P + 1, 10, 1),
+        (T0 + 3 * SEC, P + 2, 12, 1),
+        (T0 + 4 * SEC, P + 3, 15, 1),
+        (T0 + 5 * SEC, P, 2, 1),
+        (T0 + 6 * SEC, P + 12, 5, 1),
+        (T0 + 61 * SEC, P + 2, 30, -1),
+        (T0 + 62 * SEC, P + 1, 3, -1),
+        (T0 + 63 * SEC, P + 1, 4, 1),
+        (T0 + 70 * SEC, P - 7, 8, -1),
+    ]
+    return [(t, t, p, q, s, i) for i, (t, p, q, s) in enumerate(rows)]
+
+
+@pytest.fixture
+def market(btcusdt):
+    m = MarketState(btcusdt)
+    m.apply_trades(TradeColumns.from_rows(prints()))
+    return m
+
+
+@pytest.fixture
+def view(qtbot, market):
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    v.set_market(market)
+    return v
+
+
+def all_cells(v):
+    return v.model.cells(-(10**9), 10**9, -(10**12), 10**12)
+
+
+def test_cells_equal_the_bars(view, market, btcusdt):
+    bars = market.bars.bars
+    cells = all_cells(view)
+    assert {(c.bar_index, c.price_ticks) for c in cells} == {
+        (k, p) for k, bar in enumerate(bars) for p in bar.cells
+    }
+    for c in cells:
+        buy, sell = bars[c.bar_index].cells[c.price_ticks][:2]
+        assert (c.buy_lots, c.sell_lots) == (buy, sell)
+        assert c.text == f"{compact_qty(btcusdt, sell)} × {compact_qty(btcusdt, buy)}"
+    cell = next(c for c in cells if c.bar_index == 0 and c.price_ticks == P)
+    assert cell.text == "0.001 × 0.002"
+    # default view: the newest bar and the last price are on screen
+    assert view.following
+    assert {c.bar_index for c in view.visible_cells()} == {0, 1}
+    assert any(c.price_ticks == P - 7 for c in view.visible_cells())
+
+
+def test_cell_modes(view):
+    view.apply_settings({"cell_mode": "delta"})
+    by_key = {(c.bar_index, c.price_ticks): c for c in all_cells(view)}
+    assert by_key[(0, P + 3)].text == "+0.015"
+    assert by_key[(0, P)].text == "+0.001"
+    assert by_key[(1, P + 2)].text == "-0.03"
+    view.apply_settings({"cell_mode": "volume"})
+    by_key = {(c.bar_index, c.price_ticks): c for c in all_cells(view)}
+    assert by_key[(1, P + 1)].text == "0.007"
+    assert by_key[(0, P)].text == "0.003"
+
+
+def test_grouping_regroups_from_the_tape(view, market):
+    view.apply_settings({"group_ticks": 10})
+    cells = all_cells(view)
+    assert all(c.price_ticks % 10 == 0 for c in cells)
+    got = {(c.bar_index, c.price_ticks): (c.buy_lots, c.sell_lots) for c in cells}
+    assert got == {(0, P): (39, 1), (0, P + 10): (5, 0), (1, P): (4, 33), (1, P - 10): (0, 8)}
+    view.apply_settings({"group_ticks": 1})
+    assert len(all_cells(view)) == sum(len(b.cells) for b in market.bars.bars)
+
+
+def test_poc_value_area_and_imbalances_follow_the_bar_rules(view, market):
+    view.apply_settings({"imbalance_ratio_pct": 300, "imbalance_min_lots": 0})
+    cells = all_cells(view)
+    for k, bar in enumerate(market.bars.bars):
+        mine = [c for c in cells if c.bar_index == k]
+        assert [c.price_ticks for c in mine if c.is_poc] == [bar.poc_ticks()]
+        lo, hi = bar.value_area(0.7)
+        assert {c.price_ticks for c in mine if c.in_value_area} == {p for p in bar.cells if lo <= p <= hi}
+        want = {(im.price_ticks, im.side) for im in bar.diagonal_imbalances(3)}
+        got = {(c.price_ticks, 1) for c in mine if c.buy_imbalance}
+        got |= {(c.price_ticks, -1) for c in mine if c.sell_imbalance}
+        assert got == want
+    # the min-volume filter removes the small ones
+    view.apply_settings({"imbalance_min_lots": 11})
+    assert {c.price_ticks for c in all_cells(view) if c.bar_index == 0 and c.buy_imbalance} == {P + 2, P + 3}
+    stacks = [z for z in view.model.zones() if z.side == 1]
+    assert stacks == []  # two levels are no stack
+    view.apply_settings({"imbalance_min_lots": 0})
+    stacks = [z for z in view.model.zones() if z.side == 1]
+    assert [(z.start_index, z.low_ticks, z.high_ticks, z.end_index) for z in stacks] == [(0, P, P + 3, 1)]
+
+
+def test_stats_rows_equal_bar_values(view, market):
+    view.vb.setXRange(-0.5, 1.5, padding=0)
+    rows = {r.label: r for r in view.stats_rows()}
+    b0, b1 = market.bars.bars
+    assert rows["Volume"].values == (b0.volume_lots, b1.volume_lots)
+    assert rows["Delta"].values == (b0.delta_lots, b1.delta_lots)
+    assert rows["Delta"].texts == ("+0.043", "-0.037")
+    assert rows["Max Δ"].values == (b0.max_delta_lots, b1.max_delta_lots)
+    assert rows["Min Δ"].values == (b0.min_delta_lots, b1.min_delta_lots)
+    assert rows["Δ change"].values == (None, b1.delta_lots - b0.delta_lots)
+    assert rows["Trades"].values == (6, 4)
+    assert rows["Duration"].texts == ("5.0s", "9.0s")
+    view.apply_settings({"show_stats": False})
+    assert view.stats_rows() == []
+
+
+def test_incremental_refresh_and_quiet_market_close(qtbot, btcusdt):
+    m = MarketState(btcusdt)
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.set_market(m)
+    assert v.refresh(Changed.ALL, T0) is False
+    rows = prints()
+    for start in range(0, len(rows), 3):
+        m.apply_trades(TradeColumns.from_rows(rows[start : start + 3]))
+        assert v.refresh(Changed.TAPE | Changed.BARS, rows[min(start + 2, len(rows) - 1)][0]) is True
+    assert v.refresh(Changed.NONE, T0 + 119 * SEC) is False  # minute 1 is not over yet
+    assert v.model.series.open_bar is not None
+    assert v.refresh(Changed.NONE, T0 + 120 * SEC) is True  # the quiet market closes the open bar
+    assert v.model.series.open_bar is None
+    assert v.refresh(Changed.NONE, T0 + 121 * SEC) is False
+    ref = FootprintSeries(BarSpec.time(60))
+    cols = m.tape.all()
+    ref.add_trades(cols.exchange_ns, cols.price_ticks, cols.qty_lots, cols.side)
+    assert [b.cells for b in v.model.series.bars] == [b.cells for b in ref.bars]
+
+
+@pytest.mark.slow
+def test_replayed_market_bars_equal_the_markets(qtbot, replayed_market):
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.set_market(replayed_market)
+    mine = v.model.series.bars
+    theirs = replayed_market.bars.bars
+    assert len(mine) == len(theirs) > 3
+    for a, b in zip(mine, theirs, strict=True):
+        assert a.cells == b.cells
+        assert (a.open_ticks, a.high_ticks, a.low_ticks, a.close_ticks) == (
+            b.open_ticks, b.high_ticks, b.low_ticks, b.close_ticks,
+        )  # fmt: skip
+        assert (a.volume_lots, a.delta_lots, a.trades, a.period_start_ns) == (
+            b.volume_lots, b.delta_lots, b.trades, b.period_start_ns,
+        )  # fmt: skip
+
+
+def test_panning_away_stops_follow_and_follow_latest_restores(view, market):
+    last = view.model.last_index
+    assert view.vb.viewRect().right() >= last + 0.5
+    # what ViewBox.mouseDragEvent does for a drag to the right
+    view.vb.translateBy(x=-5)
+    view.vb.sigRangeChangedManually.emit(view.vb.state["mouseEnabled"])
+    assert not view.following
+    before = view.vb.viewRect()
+    market.apply_trades(TradeColumns.from_rows([(T0 + 130 * SEC, 0, P + 1, 2, 1, 99)]))
+    assert view.refresh(Changed.TAPE, T0 + 130 * SEC)
+    assert view.vb.viewRect() == before  # stays where the user put it
+    view.follow_latest()
+    assert view.following
+    assert view.vb.viewRect().right() >= view.model.last_index + 0.5 > before.right()
+
+
+def test_end_key_follows_again(view, qtbot):
+    from PySide6.QtCore import Qt
+
+    view.vb.translateBy(x=-5)
+    view.vb.sigRangeChangedManually.emit(view.vb.state["mouseEnabled"])
+    assert not view.following
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.following
+
+
+def test_settings_round_trip_and_garbage(view):
+    view.apply_settings({"bar_kind": "ticks", "bar_size": 3, "group_ticks": 5, "cell_mode": "delta"})
+    saved = view.settings()
+    assert saved["bar_kind"] == "ticks" and saved["bar_size"] == 3
+    assert [sorted(b.cells) for b in view.model.series.bars][:2] == [
+        [P],
+        [P, P + 10],
+    ]  # 3 prints, 5-tick groups
+    fresh = FootprintView()
+    assert fresh.apply_settings(saved) == []
+    assert fresh.settings() == saved
+    problems = view.apply_settings(
+        {
+            "bar_kind": "weekly",
+            "group_ticks": 3,
+            "cell_mode": 7,
+            "show_stats": "yes",
+            "nonsense": 1,
+            "imbalance_ratio_pct": -5,
+            "bar_size": True,
+        }
+    )
+    assert len(problems) == 6
+    assert view.settings() == FootprintView().settings()
+    assert view.apply_settings("not a dict") != []  # type: ignore[arg-type]
+
+
+def test_context_menu_changes_settings(view, qtbot):
+    menu = view.context_menu()
+    grouping = next(a for a in menu.actions() if a.text() == "Price grouping").menu()
+    with qtbot.waitSignal(view.settings_changed, timeout=1000):
+        next(a for a in grouping.actions() if a.text().startswith("10 ticks")).trigger()
+    assert view.settings()["group_ticks"] == 10
+    assert all(c.price_ticks % 10 == 0 for c in all_cells(view))
+
+
+def _not_blank(img: QtGui.QImage) -> bool:
+    colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
+    return len(colours) > 8
+
+
+def test_grab_is_not_blank(view):
+    assert _not_blank(view.grab().toImage())
+    view.apply_settings({"cell_mode": "volume", "show_stats": False})
+    assert _not_blank(view.grab().toImage())
+
+
+@pytest.mark.slow
+def test_paint_time_with_hundreds_of_bars(qtbot, replayed_market):
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    v.apply_settings({"bar_size": 1})
+    v.set_market(replayed_market)
+    n = v.model.last_index - v.model.first_index + 1
+    assert n > 250
+    timings = {}
+    for name, width in (("zoomed_out", n), ("zoomed_in", 8)):
+        v.vb.setXRange(v.model.last_index - width + 0.5, v.model.last_index + 0.5, padding=0)
+        v.paint_now()  # first paint builds the closed-bar layer
+        t = time.perf_counter()
+        for _ in range(10):
+            v.item.update()
+            v.paint_now()
+        timings[name] = (time.perf_counter() - t) / 10
+    assert _not_blank(v.grab().toImage())
+    print(f"\nfootprint paint ms: { {k: round(s * 1000, 2) for k, s in timings.items()} }")
+    assert max(timings.values()) < 0.1
