@@ -7,6 +7,7 @@ and exit non-zero; tracebacks are for bugs only.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -116,11 +117,16 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument(
         "--screenshot", type=Path, metavar="PATH.png", help="write the window as PNG just before exit"
     )
+    window.add_argument("-v", "--verbose", action="store_true", help="log commands and feed events")
     window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
 
 
 def _run_window(args: argparse.Namespace, files: Sequence[Path]) -> int:
     from app.ui.run_app import run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
+
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="scalpdesk: %(message)s"
+    )
 
     return run_gui(
         files,

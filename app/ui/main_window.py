@@ -7,6 +7,7 @@ a view. Docks carry stable object names (`dock_<view id>`) so saved layouts find
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from app.ui.layout_control import LayoutControl
 from app.ui.status import StatusLine
 from app.ui.transport import TransportBar
 from widgets.view import MarketView
+
+log = logging.getLogger(__name__)
 
 STATUS_INTERVAL_MS = 500
 DEFAULT_SIZE = QtCore.QSize(1920, 1080)
@@ -163,7 +166,7 @@ class MainWindow(QtWidgets.QMainWindow):
             slot = getattr(view, method, None) if view is not None else None
             if slot is None:
                 continue
-            action = view_menu.addAction(text, slot)
+            action = view_menu.addAction(text, self._logged(text, slot))
             action.setShortcut(QtGui.QKeySequence(key))
             action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
@@ -172,6 +175,14 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
+
+    @staticmethod
+    def _logged(text: str, slot: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            log.info("%s", text.lower())
+            slot()
+
+        return run
 
     def key_table(self) -> list[tuple[str, str]]:
         actions = [*self.transport.actions_by_name.values(), *self.view_actions.values()]

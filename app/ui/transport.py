@@ -9,11 +9,14 @@ state the feed is not in.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.feeds.replay_feed import ReplayFeed
 from widgets.fmt import clock_text
+
+log = logging.getLogger(__name__)
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
 SLIDER_STEPS = 1000
@@ -104,18 +107,20 @@ class TransportBar(QtWidgets.QToolBar):
     # -- commands -----------------------------------------------------------------------------
 
     def _toggle(self) -> None:
-        self.feed.toggle_pause()
+        paused = self.feed.toggle_pause()
+        log.info("replay %s", "paused" if paused else "playing")
         self.sync()
 
     def _step_speed(self, step: int) -> None:
         self._set_speed(next_speed(self.feed.speed, step))
 
     def _set_speed(self, speed: float) -> None:
-        self.feed.set_speed(speed)
+        log.info("replay speed %s", speed_label(self.feed.set_speed(speed)))
         self.sync()
 
     def _restart(self) -> None:
         self.feed.restart()
+        log.info("replay restarted")
         self.sync()
 
     def _focus_time(self) -> None:
@@ -146,6 +151,7 @@ class TransportBar(QtWidgets.QToolBar):
         if target < start - 12 * 3600 * NS_PER_S:
             target += 86_400 * NS_PER_S
         self.feed.jump_to(target)
+        log.info("replay jump to %s", clock_text(target))
         self.sync()
 
     # -- display ------------------------------------------------------------------------------
