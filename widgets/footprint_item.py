@@ -24,6 +24,7 @@ from widgets.footprint_model import STATS_LABELS, FootprintModel
 _MIN_TEXT_ROW_PX = 11.0
 _MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side by side
 _STATS_COL_MIN_PX = 34.0
+_MIN_ZONE_BAR_PX = 12.0
 _LABEL_W_PX = 64
 
 
@@ -308,8 +309,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
     ) -> None:
         """Zones retested by a closed bar never change (`final`: drawn into the layer); the rest live."""
         s = self.model.settings
-        if not (s.show_stacked or s.show_naked_poc):
-            return
+        if not (s.show_stacked or s.show_naked_poc) or geo.sx < _MIN_ZONE_BAR_PX:
+            return  # an overview of hundreds of bars: zone lines would hide the bars
         right_edge = float(area.right())
         open_index = self.model.last_index if self.model.series.open_bar is not None else None
         for z in self.model.zones():
