@@ -293,3 +293,22 @@ def test_help_exits_0_and_shows_the_replay_command():
     assert result.returncode == 0
     assert "replay" in result.stdout
     assert result.stderr == ""
+
+
+def test_the_window_on_a_missing_recording_is_exit_1_with_one_line_before_any_window(tmp_path):
+    missing = tmp_path / "nowhere.gz"
+
+    result = scalpdesk("--replay", missing, "--exit-after", "1")
+
+    line = assert_one_line_error(result, 1)
+    assert str(missing) in line
+
+
+@pytest.mark.parametrize(
+    "option", [["--speed", "500"], ["--speed", "fast"], ["--exit-after", "-1"], ["--fps", "7"]]
+)
+def test_bad_window_options_are_usage_errors(option):
+    result = scalpdesk(*option)
+
+    assert result.returncode == 2
+    assert "usage" in result.stderr and "Traceback" not in result.stderr
