@@ -65,6 +65,7 @@ class TapeItem(QtWidgets.QGraphicsObject):
         self._metrics = metrics
         self._bold_metrics = QtGui.QFontMetricsF(self.bold)
         self._row_pixmaps: dict[_RowKey, QtGui.QPixmap] = {}
+        self._cols: _Columns | None = None
 
     # -- geometry --------------------------------------------------------------------------
 
@@ -84,14 +85,21 @@ class TapeItem(QtWidgets.QGraphicsObject):
         """Where the paused notice is drawn (over the header): clicking it resumes."""
         return QRectF(0, 0, self._size.width(), self.header_h)
 
-    def _columns(self, show_millis: bool) -> _Columns:
+    def _columns(self, frame: TapeFrame) -> _Columns:
+        """Columns as narrow as the texts on screen allow, so a slim dock still shows every one.
+
+        Price and size widths follow the widest visible text, with floors that cover the usual
+        range (sizes up to 99.999), so the columns do not jitter as rows scroll by.
+        """
         cw = self._char_w
+        price_chars = max([7, *(len(r.price_text) for r in frame.rows)])
+        size_chars = max([6, *(len(r.size_text) for r in frame.rows)])
         time_x = _PAD
-        side_x = time_x + cw * ((12 if show_millis else 8) + 2)
-        price_right = side_x + cw * (4 + 2 + 9)
-        size_right = price_right + cw * (2 + 8)
-        prints_x = size_right + cw * 2
-        sweep_x = prints_x + cw * 5
+        side_x = time_x + cw * ((12 if frame.show_millis else 8) + 2)
+        price_right = side_x + cw * (4 + 1 + price_chars)
+        size_right = price_right + cw * (1 + size_chars)
+        prints_x = size_right + cw * 1.5
+        sweep_x = prints_x + cw * 4.5
         return _Columns(time_x, side_x, price_right, size_right, prints_x, sweep_x)
 
     # -- painting --------------------------------------------------------------------------
@@ -106,7 +114,10 @@ class TapeItem(QtWidgets.QGraphicsObject):
         width = self._size.width()
         painter.fillRect(self.boundingRect(), palette.BACKGROUND)
         painter.setFont(self.font)
-        cols = self._columns(frame.show_millis)
+        cols = self._columns(frame)
+        if cols != self._cols:  # row pixmaps hold the old layout
+            self._row_pixmaps = {}
+            self._cols = cols
         self._paint_header(painter, frame, cols, width)
         if not frame.rows:
             painter.setPen(palette.TEXT_DIM)
