@@ -66,6 +66,8 @@ class LadderItem(QtWidgets.QGraphicsObject):
         self.bold = QtGui.QFont(self.font)
         self.bold.setBold(True)
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
+        self._background = QtGui.QPixmap()
+        self._background_key: tuple[object, ...] = ()
         self._layout()
 
     def set_size(self, width_px: float, height_px: float) -> None:
@@ -110,27 +112,69 @@ class LadderItem(QtWidgets.QGraphicsObject):
         option: QtWidgets.QStyleOptionGraphicsItem,
         widget: QtWidgets.QWidget | None = None,
     ) -> None:
-        rect = self._rect
-        p.fillRect(rect, palette.BACKGROUND)
-        p.setFont(self.font)
-        width = rect.width()
         rows = self.model.rows
-        body_bottom = HEADER_PX + len(rows) * ROW_PX
-        self._paint_header(p, width)
+        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
         g = self.model.settings.group_ticks
+        key = (
+            self._rect.width(),
+            self._rect.height(),
+            dpr,
+            g,
+            tuple(c.key for c, _, _ in self.columns),
+            tuple(r.price_ticks for r in rows[:1]),
+            len(rows),
+        )
+        if key != self._background_key:
+            self._background = self._render_background(rows, dpr)
+            self._background_key = key
+        p.drawPixmap(QtCore.QPointF(0, 0), self._background)
+        p.setFont(self.font)
         max_size = max((max(r.bid_lots, r.ask_lots) for r in rows), default=0)
         max_session = max((r.session_lots for r in rows), default=0)
         cols = {c.key: (x, w) for c, x, w in self.columns}
         for i, row in enumerate(rows):
             y = HEADER_PX + i * ROW_PX
-            if (row.price_ticks // g) % 2:  # stripes follow prices, so they scroll with them
-                p.fillRect(QtCore.QRectF(0, y, width, ROW_PX), palette.ROW_ALT)
             self._paint_row(p, row, y=y, cols=cols, max_size=max_size, max_session=max_session)
+        self._paint_footer(p, HEADER_PX + len(rows) * ROW_PX, cols)
+
+    def _render_background(self, rows: tuple[LadderRow, ...], dpr: float) -> QtGui.QPixmap:
+        """What changes only when the ladder scrolls or resizes: header, stripes, grid, price texts.
+
+        Cached as a pixmap so that a frame draws only the cells that move (sizes, volume, P/S).
+        """
+        rect = self._rect
+        pixmap = QtGui.QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(palette.BACKGROUND)
+        p = QtGui.QPainter(pixmap)
+        p.setFont(self.font)
+        width = rect.width()
+        body_bottom = HEADER_PX + len(rows) * ROW_PX
+        self._paint_header(p, width)
+        price_x, price_w = next((x, w) for c, x, w in self.columns if c.key == "price")
+        p.setPen(palette.TEXT)
+        for i, row in enumerate(rows):
+            y = HEADER_PX + i * ROW_PX
+            p.fillRect(QtCore.QRectF(0, y, width, ROW_PX), self._row_colour(row))
+            p.drawText(QtCore.QRectF(price_x, y, price_w, ROW_PX), _CENTER, row.price_text)
         p.setPen(QtGui.QPen(palette.GRID, 0))
         for _, x, _w in self.columns[1:]:
             p.drawLine(QtCore.QLineF(x, 0, x, body_bottom))
         p.drawLine(QtCore.QLineF(0, HEADER_PX - 0.5, width, HEADER_PX - 0.5))
-        self._paint_footer(p, width, body_bottom, cols)
+        p.fillRect(QtCore.QRectF(0, body_bottom, width, FOOTER_PX), palette.PANEL)
+        p.drawLine(QtCore.QLineF(0, body_bottom + 0.5, width, body_bottom + 0.5))
+        p.setPen(palette.TEXT_DIM)
+        p.drawText(QtCore.QRectF(price_x, body_bottom, price_w, FOOTER_PX), _CENTER, "Σ visible")
+        p.end()
+        return pixmap
+
+    def _row_colour(self, row: LadderRow) -> QtGui.QColor:
+        """Stripes follow prices, so they scroll with them."""
+        return (
+            palette.ROW_ALT
+            if (row.price_ticks // self.model.settings.group_ticks) % 2
+            else palette.BACKGROUND
+        )
 
     def _paint_header(self, p: QtGui.QPainter, width: float) -> None:
         p.fillRect(QtCore.QRectF(0, 0, width, HEADER_PX), palette.PANEL)
@@ -166,15 +210,18 @@ class LadderItem(QtWidgets.QGraphicsObject):
             if row.ask_text:
                 p.setPen(palette.SELL_STRONG if row.is_best_ask else palette.TEXT)
                 self._text(p, rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _LEFT, row.ask_text, row.is_best_ask)
-        x, w = cols["price"]
         inside = row.is_best_bid or row.is_best_ask
-        if inside:  # the inside market: the price cell takes its side's colour
-            p.fillRect(rect(x, y, w, h), palette.BUY_DIM if row.is_best_bid else palette.SELL_DIM)
-        if row.is_last_trade:
-            p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
-            p.drawRect(rect(x + 1.5, y + 0.5, w - 3, h - 1))
-        p.setPen(palette.TEXT_BRIGHT if inside or row.is_last_trade else palette.TEXT)
-        self._text(p, rect(x, y, w, h), _CENTER, row.price_text, inside)
+        if inside or row.is_last_trade:  # over the cached plain price text: repaint the cell
+            x, w = cols["price"]
+            cell = rect(x + 1, y, w - 1, h)
+            p.fillRect(cell, self._row_colour(row))
+            if inside:  # the inside market: the price cell takes its side's colour
+                p.fillRect(cell, palette.BUY_DIM if row.is_best_bid else palette.SELL_DIM)
+            if row.is_last_trade:
+                p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
+                p.drawRect(rect(x + 1.5, y + 0.5, w - 3, h - 1))
+            p.setPen(palette.TEXT_BRIGHT)
+            self._text(p, rect(x, y, w, h), _CENTER, row.price_text, inside)
         if "sell" in cols and row.sell_recent_text:
             x, w = cols["sell"]
             p.setPen(palette.SELL)
@@ -207,19 +254,13 @@ class LadderItem(QtWidgets.QGraphicsObject):
         else:
             p.drawText(rect, align, text)
 
-    def _paint_footer(
-        self, p: QtGui.QPainter, width: float, top: float, cols: dict[str, tuple[float, float]]
-    ) -> None:
+    def _paint_footer(self, p: QtGui.QPainter, top: float, cols: dict[str, tuple[float, float]]) -> None:
         t = self.model.totals
-        p.fillRect(QtCore.QRectF(0, top, width, FOOTER_PX), palette.PANEL)
-        p.setPen(QtGui.QPen(palette.GRID, 0))
-        p.drawLine(QtCore.QLineF(0, top + 0.5, width, top + 0.5))
         cells = (
             ("ps_bid", t.pull_stack_bid_text, palette.PULL if t.pull_stack_bid_lots < 0 else palette.STACK),
             ("ps_ask", t.pull_stack_ask_text, palette.PULL if t.pull_stack_ask_lots < 0 else palette.STACK),
             ("sell", t.sell_recent_text, palette.SELL),
             ("buy", t.buy_recent_text, palette.BUY),
-            ("price", "Σ visible", palette.TEXT_DIM),
         )
         for key, text, colour in cells:
             if key in cols and text:
