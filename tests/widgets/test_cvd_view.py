@@ -83,11 +83,13 @@ def test_story_hand_built_bars_are_exact(qtbot, btcusdt):
     ]
     view = make_view(qtbot, market_with(btcusdt, prints))
     b = view.shown_bars()
-    assert [tuple(map(int, r)) for r in zip(b.price_open, b.price_high, b.price_low, b.price_close, strict=True)] == [
+    price = zip(b.price_open, b.price_high, b.price_low, b.price_close, strict=True)
+    assert [tuple(map(int, r)) for r in price] == [
         (100, 103, 100, 101),
         (99, 104, 99, 104),
     ]
-    assert [tuple(map(int, r)) for r in zip(b.cvd_open, b.cvd_high, b.cvd_low, b.cvd_close, strict=True)] == [
+    cvd = zip(b.cvd_open, b.cvd_high, b.cvd_low, b.cvd_close, strict=True)
+    assert [tuple(map(int, r)) for r in cvd] == [
         (0, 9, 0, 9),
         (9, 9, -1, 3),
     ]
@@ -128,9 +130,8 @@ def test_story_size_filter(qtbot, btcusdt):
 
 def divergence_prints(deltas):
     prices = [100, 105, 110, 104, 102, 106, 111, 115, 108, 103]
-    return [
-        (MIDNIGHT + i * SEC, p, abs(d), 1 if d > 0 else -1) for i, (p, d) in enumerate(zip(prices, deltas, strict=True))
-    ]
+    pairs = enumerate(zip(prices, deltas, strict=True))
+    return [(MIDNIGHT + i * SEC, p, abs(d), 1 if d > 0 else -1) for i, (p, d) in pairs]
 
 
 def test_story_scripted_bearish_divergence_is_marked_on_both_panes(qtbot, btcusdt):
