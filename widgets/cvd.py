@@ -190,6 +190,15 @@ class CvdView(MarketView):
         self._update_items()
         return True
 
+    def paint_now(self) -> None:
+        """Repaint the chart synchronously.
+
+        `QWidget.repaint()` of this container does not reach the pyqtgraph viewport at once (the
+        scene's dirty regions are queued), so the frame clock would time nothing and the pixels
+        would come a loop later; repainting the viewport itself paints the scene now.
+        """
+        self._glw.viewport().repaint()
+
     def settings(self) -> dict[str, Any]:
         s = self._settings
         return {
@@ -446,8 +455,8 @@ class CvdView(MarketView):
 
     def _update_reset_lines(self) -> None:
         xs = self.reset_lines_s()
-        pen = pg.mkPen(palette.TEXT_DIM, width=1, style=QtCore.Qt.PenStyle.DashDotLine)
         while len(self._reset_lines) < len(xs):
+            pen = pg.mkPen(palette.TEXT_DIM, width=1, style=QtCore.Qt.PenStyle.DashDotLine)
             pair = (pg.InfiniteLine(angle=90, pen=pen), pg.InfiniteLine(angle=90, pen=pen))
             self._price_plot.addItem(pair[0], ignoreBounds=True)
             self._cvd_plot.addItem(pair[1], ignoreBounds=True)
@@ -469,11 +478,12 @@ class CvdView(MarketView):
         tf = float(self._settings.timeframe_s)
         x1 = float(x[-1]) + RIGHT_MARGIN_BARS * tf
         x0 = x1 - (FOLLOW_BARS + RIGHT_MARGIN_BARS) * tf
-        self._setting_range = True
-        try:
-            self._price_plot.getViewBox().setXRange(x0, x1, padding=0)
-        finally:
-            self._setting_range = False
+        if (x0, x1) != self.x_range_s():  # a new bar, or back from a pan: otherwise nothing moves
+            self._setting_range = True
+            try:
+                self._price_plot.getViewBox().setXRange(x0, x1, padding=0)
+            finally:
+                self._setting_range = False
         self._fit_y()
 
     def _fit_y(self, *_args: Any) -> None:
@@ -498,6 +508,9 @@ class CvdView(MarketView):
                 # Fixed pixel room: above for the header and bearish marks, below for bullish marks.
                 h_px = max(plot.getViewBox().height(), 2.0 * (PAD_TOP_PX + PAD_BOTTOM_PX))
                 per_px = span / (h_px - PAD_TOP_PX - PAD_BOTTOM_PX)
-                plot.getViewBox().setYRange(y0 - PAD_BOTTOM_PX * per_px, y1 + PAD_TOP_PX * per_px, padding=0)
+                target = (y0 - PAD_BOTTOM_PX * per_px, y1 + PAD_TOP_PX * per_px)
+                vb = plot.getViewBox()
+                if tuple(vb.viewRange()[1]) != target:  # setRange re-lays out the axis: skip if equal
+                    vb.setYRange(*target, padding=0)
         finally:
             self._setting_range = False
