@@ -243,7 +243,9 @@ class MarksItem(_DeviceItem):
         for xs in self.reset_x_s:
             if x0 <= xs <= x1:
                 pt = tr.map(QtCore.QPointF(xs, view.bottom()))
-                p.drawText(QtCore.QPointF(pt.x() + 3, area.top() + 2 * metrics.height() + 2), "reset")
+                w = metrics.horizontalAdvance("reset")
+                x = pt.x() + 3 if pt.x() + 3 + w <= area.right() else pt.x() - 3 - w  # never clipped
+                p.drawText(QtCore.QPointF(x, area.top() + 2 * metrics.height() + 2), "reset")
         t = self.TRIANGLE_PX
         for m in self.marks:
             if not (x0 <= m.x_s <= x1 or x0 <= m.prev_x_s <= x1):
