@@ -190,15 +190,6 @@ class CvdView(MarketView):
         self._update_items()
         return True
 
-    def paint_now(self) -> None:
-        """Repaint the chart synchronously.
-
-        `QWidget.repaint()` of this container does not reach the pyqtgraph viewport at once (the
-        scene's dirty regions are queued), so the frame clock would time nothing and the pixels
-        would come a loop later; repainting the viewport itself paints the scene now.
-        """
-        self._glw.viewport().repaint()
-
     def settings(self) -> dict[str, Any]:
         s = self._settings
         return {

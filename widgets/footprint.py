@@ -149,11 +149,6 @@ class FootprintView(MarketView):
             self.item.update()
         return True
 
-    def paint_now(self) -> None:
-        # The scene delivers item updates to the viewport later (queued); repaint it directly so
-        # the frame clock's timing covers the real paint.
-        self.plot.viewport().repaint()
-
     def settings(self) -> dict[str, Any]:
         return self.settings_value.to_json()
 

@@ -86,10 +86,6 @@ class LadderView(MarketView):
             return True
         return False
 
-    def paint_now(self) -> None:
-        self.item.update()
-        self.graphics.viewport().repaint()
-
     # -- user actions ---------------------------------------------------------------------------
 
     def recenter(self) -> None:

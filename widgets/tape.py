@@ -121,9 +121,6 @@ class TapeView(MarketView):
             self._sync_scrollbar()
         return True
 
-    def paint_now(self) -> None:
-        self.canvas.viewport().repaint()
-
     # -- what is on screen -----------------------------------------------------------------
 
     def visible_rows(self) -> list[TapeRow]:

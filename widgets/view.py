@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
 from app.core.market import MarketState
@@ -49,8 +49,20 @@ class MarketView(QtWidgets.QWidget):
         raise NotImplementedError
 
     def paint_now(self) -> None:
-        """Repaint synchronously (the frame clock times it). Children are painted with it."""
-        self.repaint()
+        """Paint what this view marked dirty, now and once (the frame clock times it).
+
+        pyqtgraph items queue their updates to the scene, which marks the viewport dirty later;
+        a viewport repaint() would paint now AND again when that queue is processed (measured:
+        most views painted twice a frame). So the scene's queued update is delivered first, then
+        the window's pending paint: only this view's dirty region is painted, and flushed.
+        A view that paints without pyqtgraph calls update() in `refresh` and is painted the same way.
+        """
+        post = QtCore.QCoreApplication.sendPostedEvents
+        for view in self.findChildren(QtWidgets.QGraphicsView):
+            scene = view.scene()
+            if scene is not None:
+                post(scene, QtCore.QEvent.Type.MetaCall)
+        post(self.window(), QtCore.QEvent.Type.UpdateRequest)
 
     # -- settings -----------------------------------------------------------------------------
 

@@ -24,6 +24,10 @@ from app.storage.layouts import LayoutStore
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
+from widgets.cvd import CvdView
+from widgets.footprint import FootprintView
+from widgets.ladder import LadderView
+from widgets.tape import TapeView
 from widgets.view import MarketView
 
 log = logging.getLogger(__name__)
@@ -33,11 +37,6 @@ ViewFactory = Callable[[], Sequence[MarketView]]
 
 def default_views() -> list[MarketView]:
     """The four order-flow views, in their default dock order."""
-    from widgets.cvd import CvdView  # noqa: PLC0415
-    from widgets.footprint import FootprintView  # noqa: PLC0415
-    from widgets.ladder import LadderView  # noqa: PLC0415
-    from widgets.tape import TapeView  # noqa: PLC0415
-
     return [LadderView(), FootprintView(), TapeView(), CvdView()]
 
 

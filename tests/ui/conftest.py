@@ -33,7 +33,10 @@ class ProbeView(MarketView):
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         self.refreshes.append((changed, now_ns))
-        return bool(changed & self.watches)
+        due = bool(changed & self.watches)
+        if due:
+            self.update()  # the contract: refresh marks dirty, paint_now paints
+        return due
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self.paints += 1
