@@ -184,7 +184,7 @@ class TapeView(MarketView):
         bar.blockSignals(False)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if watched is self.scrollbar and event.type() in (
+        if watched is getattr(self, "scrollbar", None) and event.type() in (  # None while tearing down
             QtCore.QEvent.Type.Enter,
             QtCore.QEvent.Type.MouseButtonPress,
             QtCore.QEvent.Type.Wheel,

@@ -62,7 +62,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         for view in views:
-            dock = QtWidgets.QDockWidget(view.title, self)
+            dock = QtWidgets.QDockWidget(view.title.replace("&", "&&"), self)  # "&" is a mnemonic
             dock.setObjectName(f"dock_{view.view_id}")
             dock.setWidget(view)
             self.docks[view.view_id] = dock
@@ -118,7 +118,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Dock sizes (only effective once shown, QT_NOTES.md §3)."""
         docks = self.docks
         width = self.width()
-        widths = (("ladder", 380), ("footprint", width - 380 - 330), ("tape", 330))
+        ladder = self.views.get("ladder")
+        ladder_w = max(380, ladder.sizeHint().width()) if ladder is not None else 0
+        widths = (("ladder", ladder_w), ("footprint", width - ladder_w - 330), ("tape", 330))
         cols = [(k, w) for k, w in widths if k in docks]
         self.resizeDocks([docks[k] for k, _ in cols], [w for _, w in cols], QtCore.Qt.Orientation.Horizontal)
         if "footprint" in docks and "cvd" in docks:
