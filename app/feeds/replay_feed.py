@@ -74,6 +74,7 @@ MAX_SPEED = 100.0
 MAX_SLEEP_S = 0.05  # the longest the feed sleeps between looks at its controls
 MIN_SLEEP_S = 0.001  # no busy wake-ups: dense flow is coalesced into batches
 COALESCE_S = 0.001  # a wake-up also takes the lines due within this much clock time
+MAX_FED_STAMPS = 10_000
 MAX_BATCH_LINES = 5_000  # ~30 ms of pipeline work (docs/BENCHMARKS.md: ~6 µs a message with BBO check)
 
 Clock = Callable[[], float]
@@ -274,7 +275,7 @@ class ReplayFeed:
         self._error: str | None = None
         self._seek_ns: int | None = None
         self._restart_requested = False
-        self._fed_since_s: float | None = None
+        self._fed_s: list[float] = []  # clock time of each batch fed and not yet taken
 
     # -- state -------------------------------------------------------------------------------
 
@@ -320,13 +321,13 @@ class ReplayFeed:
         """A seek is fast-forwarding (the market state is still catching up with the target)."""
         return self._seek_ns is not None
 
-    def take_fed_since(self) -> float | None:
-        """Clock time (s) the oldest batch not yet taken was fed, then forget it.
+    def take_fed(self) -> list[float]:
+        """Clock times (s) of the batches fed since the last call, oldest first; then forget them.
 
-        The frame clock calls this once per frame: the batch's feed time is this source's local
-        receive time, the start of the receive → pixel latency it measures.
+        The frame clock calls this once per frame: a batch's feed time is this source's local
+        receive time, the start of the receive → pixel latency it measures for each batch.
         """
-        fed, self._fed_since_s = self._fed_since_s, None
+        fed, self._fed_s = self._fed_s, []
         return fed
 
     # -- controls ----------------------------------------------------------------------------
@@ -487,8 +488,8 @@ class ReplayFeed:
             self.on_session(self.session)
 
     def _feed(self, lines: list[bytes]) -> None:
-        if self._fed_since_s is None:
-            self._fed_since_s = self._clock()
+        if len(self._fed_s) < MAX_FED_STAMPS:  # nobody taking them (no window): stay bounded
+            self._fed_s.append(self._clock())
         self.session.pipeline.feed(lines)
         self._market_ns = self._cursor.last_ns
 

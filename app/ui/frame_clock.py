@@ -7,7 +7,7 @@ Hidden views (a closed dock, a tab at the back) keep collecting bits and catch u
 
 Because the repaint is synchronous the clock can time it: per view, per frame, and from the
 moment the oldest batch in the frame was fed (the local receive time) to the end of the paint
-that shows it — the receive → pixel latency of the performance budget.
+that shows it — the receive → pixel latency of the performance budget, one sample per batch.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class FrameSource(Protocol):
     @property
     def market_ns(self) -> int | None: ...
 
-    def take_fed_since(self) -> float | None: ...
+    def take_fed(self) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class FrameClock(QtCore.QObject):
         market = self.market
         changed = market.take_changes() if market is not None else 0
         source = self.source
-        fed_since = source.take_fed_since() if source is not None else None
+        fed = source.take_fed() if source is not None else []
         now_ns = source.market_ns if source is not None else None
         if now_ns is None and market is not None:
             now_ns = market.last_trade_ns
@@ -135,8 +135,7 @@ class FrameClock(QtCore.QObject):
         self.frame_ms.append((end - start) * 1000)
         now_s = self._clock()
         self._painted_at.append(now_s)
-        if fed_since is not None:
-            self.latency_ms.append((now_s - fed_since) * 1000)
+        self.latency_ms.extend((now_s - fed_s) * 1000 for fed_s in fed)
 
     def stats(self) -> FrameStats:
         now_s = self._clock()

@@ -534,16 +534,16 @@ def test_a_missing_recording_fails_at_construction():
         ReplayFeed([Path("/nonexistent/rec.gz")])
 
 
-def test_take_fed_since_reports_the_oldest_untaken_batch_once(tmp_path):
+def test_take_fed_reports_each_batch_feed_time_once(tmp_path):
     stamps = every(100 * MS, 10)
     vt = VirtualTime()
     feed, _ = make_feed([write_recording(tmp_path / "r.gz", stamps)], vt)
-    taken: list[float | None] = []
+    taken: list[list[float]] = []
     for t in (0.25, 0.26, 0.55):  # a frame clock looking at 0.25 s, again at once, then at 0.55 s
-        vt.at(t, lambda: taken.append(feed.take_fed_since()))
+        vt.at(t, lambda: taken.append(feed.take_fed()))
     drive(feed, vt)
 
-    # Batches were fed at 0.0, 0.1, 0.2 (oldest 0.0), none between the first two looks, then 0.3.
-    assert taken[0] == pytest.approx(0.0, abs=EARLY)
-    assert taken[1] is None
-    assert taken[2] == pytest.approx(0.3, abs=EARLY)
+    # Batches were fed at 0.0, 0.1, 0.2; none between the first two looks; then 0.3, 0.4, 0.5.
+    assert taken[0] == pytest.approx([0.0, 0.1, 0.2], abs=EARLY)
+    assert taken[1] == []
+    assert taken[2] == pytest.approx([0.3, 0.4, 0.5], abs=EARLY)
