@@ -10,6 +10,7 @@ import argparse
 import logging
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from app.core.sessions import SessionSchedule
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 
+STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
 BUNDLED_RECORDING = "btcusdt_20240808.gz"
 EXIT_USAGE = 2
 EXIT_INPUT = 1
@@ -130,6 +132,7 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path]) -> int:
 
     return run_gui(
         files,
+        started_s=STARTED_S,
         speed=args.speed,
         loop=not args.no_loop,
         exit_after_s=args.exit_after,

@@ -80,6 +80,7 @@ class FrameClock(QtCore.QObject):
         self.view_ms: dict[str, deque[float]] = {v.view_id: deque(maxlen=SAMPLES) for v in self.views}
         self._painted_at: deque[float] = deque(maxlen=512)
         self.frames = 0
+        self.on_first_frame: Callable[[], object] | None = None
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.tick)
@@ -132,6 +133,8 @@ class FrameClock(QtCore.QObject):
             return
         end = time.perf_counter()
         self.frames += 1
+        if self.frames == 1 and self.on_first_frame is not None:
+            self.on_first_frame()
         self.frame_ms.append((end - start) * 1000)
         now_s = self._clock()
         self._painted_at.append(now_s)

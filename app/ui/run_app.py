@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -50,8 +51,14 @@ def run_gui(
     hz: int = DEFAULT_HZ,
     config_dir: Path | None = None,
     views: ViewFactory = default_views,
+    started_s: float | None = None,
 ) -> int:
-    """Run the window on a replay of `paths` until it is closed; returns the exit status."""
+    """Run the window on a replay of `paths` until it is closed; returns the exit status.
+
+    `started_s` (time.monotonic() when the process started work) lets the log say how long the
+    first painted frame took (DESIGN.md budget: 2 s).
+    """
+    started_s = time.monotonic() if started_s is None else started_s
     try:
         feed = ReplayFeed(paths, speed=speed, loop=loop)
     except ReplayError as exc:
@@ -63,7 +70,7 @@ def run_gui(
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir))
+        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s))
 
 
 async def _main(  # noqa: PLR0917 (private; one call site)
@@ -73,6 +80,7 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     screenshot: Path | None,
     hz: int,
     config_dir: Path | None,
+    started_s: float,
 ) -> int:
     loop = asyncio.get_running_loop()
     closed: asyncio.Future[None] = loop.create_future()
@@ -100,6 +108,9 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     task.add_done_callback(report)
     if exit_after_s is not None:
         loop.call_later(exit_after_s, window.close)
+    window.frames.on_first_frame = lambda: log.info(
+        "first frame painted %.2f s after start", time.monotonic() - started_s
+    )
     try:
         await closed
     finally:
