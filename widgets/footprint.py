@@ -97,6 +97,8 @@ class FootprintView(MarketView):
         self.model: FootprintModel | None = None
         self._seen_total = 0
         self._following = True
+        self._zoom_pending = True  # the default zoom waits for a first bar and a laid-out view
+        self._auto_zoom = True  # the zoom is still the default one (the user has not zoomed or panned)
         self._adjusting = False  # our own range changes are not the user's
         self.plot = pg.PlotWidget(
             background=palette.BACKGROUND,
@@ -115,6 +117,7 @@ class FootprintView(MarketView):
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)
         self.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.vb.sigResized.connect(self._on_resized)
         self.item: FootprintItem | None = None
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
@@ -143,6 +146,7 @@ class FootprintView(MarketView):
         self.model.advance_to(now_ns)
         if self.model.version == before:
             return False
+        self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
         if self._following:
             self._follow()
         if self.item is not None:
@@ -288,6 +292,7 @@ class FootprintView(MarketView):
             model.advance_to(self.market.last_trade_ns)
         self.model = model
         self._seen_total = self.market.tape.total
+        model.prepare()
         if self.item is None:
             self.item = FootprintItem(model)
             self.vb.addItem(self.item, ignoreBounds=True)
@@ -304,12 +309,25 @@ class FootprintView(MarketView):
         )
 
     def _follow(self, reset_zoom: bool = False) -> None:
+        """Keep the newest bar and the last price in view; `reset_zoom` applies the default zoom.
+
+        The default zoom needs a bar (its price) and a laid-out view (its size in pixels); until
+        both exist it stays pending and is applied by the first `_follow` that has them, so a view
+        opened on an empty market does not keep pyqtgraph's 0..1 range (one giant cell).
+        """
+        if reset_zoom:
+            self._zoom_pending = True
         m = self.model
         if m is None or m.last_index < m.first_index:
             return
+        reset_zoom = self._zoom_pending
+        laid_out = self.vb.width() > 50 and self.vb.height() > 50
+        self._zoom_pending = reset_zoom and not laid_out  # a guess from a tiny view is redone later
+        if reset_zoom:
+            self._auto_zoom = True
         last = m.last_index
         r = self.vb.viewRect()
-        default_bars = max(6, min(DEFAULT_BARS, int(self.vb.width()) // 105)) if self.vb.width() > 50 else 12
+        default_bars = max(6, min(DEFAULT_BARS, int(self.vb.width()) // 105)) if laid_out else DEFAULT_BARS
         width = default_bars if reset_zoom or r.width() <= 0 else r.width()
         x1 = last + 0.5 + 0.15 * min(width, DEFAULT_BARS) / DEFAULT_BARS
         bar = m.bar(last)
@@ -318,7 +336,7 @@ class FootprintView(MarketView):
         g = self.settings_value.group_ticks
         stats_px = self.item.stats_height_px if self.item is not None else 0
         if reset_zoom or r.height() <= 0:
-            h = self.vb.height() if self.vb.height() > 50 else 600.0
+            h = self.vb.height() if laid_out else 600.0
             span = max(4.0, h / ROW_PX) * g
             y1 = price + g / 2 + (span - stats_px / ROW_PX * g) / 2
             y0 = y1 - span
@@ -330,17 +348,33 @@ class FootprintView(MarketView):
             if not (y0 + stats_ticks + margin <= price <= y1 - margin):
                 mid = price + stats_ticks / 2
                 y0, y1 = mid - (y1 - y0) / 2, mid + (y1 - y0) / 2
+        x0 = x1 - width
+        eps = 1e-9 * max(1.0, abs(y1) + abs(x1))
+        if all(abs(a - b) <= eps for a, b in zip((x0, x1, y0, y1), _edges(r), strict=True)):
+            return  # nothing moves: setRange would still re-render both axes
         self._adjusting = True
         try:
-            self.vb.setRange(xRange=(x1 - width, x1), yRange=(y0, y1), padding=0)
+            self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         finally:
             self._adjusting = False
+
+    def _on_resized(self, *_: Any) -> None:
+        """While the zoom is the default one, a new size keeps rows readable (the dock's first
+        layouts, or the trader resizing the dock before zooming) instead of stretching them."""
+        if self._following and (self._zoom_pending or self._auto_zoom):
+            self._follow(reset_zoom=True)
 
     def _on_manual_range(self, *_: Any) -> None:
         if self._adjusting or self.model is None:
             return
+        self._auto_zoom = False
         if self.vb.viewRect().right() < self.model.last_index + 0.5:
             self._following = False
+
+
+def _edges(r: QtCore.QRectF) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) of a view rect (y up: top() is the low price)."""
+    return r.left(), r.right(), r.top(), r.bottom()
 
 
 def _secs(seconds: int) -> str:

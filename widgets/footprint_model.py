@@ -96,6 +96,11 @@ class FootprintModel:
         """Number of the newest bar (first_index − 1 when there is none)."""
         return self.series.dropped_count + len(self.series.bars) - 1
 
+    def prepare(self) -> None:
+        """Analyse the open bar and update the zones now (the frame's refresh), so paint only draws."""
+        self.analysis(self.last_index)
+        self.zones()
+
     def bar(self, index: int) -> FootprintBar | None:
         i = index - self.series.dropped_count
         return self.series.bars[i] if 0 <= i < len(self.series.bars) else None

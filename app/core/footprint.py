@@ -197,20 +197,37 @@ class FootprintBar:
 
         Each run is reported once, as its maximal extent; sorted by (low_ticks, side).
         """
-        if min_levels < 1:
-            raise ValueError("min_levels must be >= 1")
-        g = self.group_ticks
-        out: list[StackedImbalance] = []
-        for side in (-1, 1):
-            prices = [im.price_ticks for im in self.diagonal_imbalances(ratio, min_lots) if im.side == side]
-            run_start = 0
-            for i in range(1, len(prices) + 1):
-                if i == len(prices) or prices[i] != prices[i - 1] + g:
-                    if i - run_start >= min_levels:
-                        out.append(StackedImbalance(side, prices[run_start], prices[i - 1], i - run_start))
-                    run_start = i
-        out.sort(key=lambda s: (s.low_ticks, s.side))
-        return out
+        imbalances = self.diagonal_imbalances(ratio, min_lots)
+        return stacked_runs(
+            [im.price_ticks for im in imbalances if im.side < 0],
+            [im.price_ticks for im in imbalances if im.side > 0],
+            self.group_ticks,
+            min_levels,
+        )
+
+
+def stacked_runs(
+    sell_keys: Sequence[int], buy_keys: Sequence[int], group_ticks: int, min_levels: int = 3
+) -> list[StackedImbalance]:
+    """Stacked imbalances from the ascending group keys imbalanced on each side: runs of
+    ≥ `min_levels` keys `group_ticks` apart, each as its maximal extent, sorted by (low_ticks, side).
+
+    Separate from `FootprintBar.stacked_imbalances` so that a caller that already has a bar's
+    imbalances (a chart also marks each cell) does not compute them twice.
+    """
+    if min_levels < 1:
+        raise ValueError("min_levels must be >= 1")
+    g = group_ticks
+    out: list[StackedImbalance] = []
+    for side, prices in ((-1, sell_keys), (1, buy_keys)):
+        run_start = 0
+        for i in range(1, len(prices) + 1):
+            if i == len(prices) or prices[i] != prices[i - 1] + g:
+                if i - run_start >= min_levels:
+                    out.append(StackedImbalance(side, prices[run_start], prices[i - 1], i - run_start))
+                run_start = i
+    out.sort(key=lambda s: (s.low_ticks, s.side))
+    return out
 
 
 class FootprintSeries:

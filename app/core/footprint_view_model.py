@@ -16,7 +16,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from app.core.footprint import FootprintBar, StackedImbalance
+from app.core.footprint import FootprintBar, StackedImbalance, stacked_runs
+from app.core.profile import point_of_control, to_fraction, value_area
 
 I64 = npt.NDArray[np.int64]
 B1 = npt.NDArray[np.bool_]
@@ -102,18 +103,27 @@ def analyse_bar(
     stack_levels: int = 3,
 ) -> BarAnalysis:
     """Everything the chart shows of `bar` (bar number `index`; `previous` for delta change)."""
-    levels = bar.levels()
+    levels = bar.levels()  # once: POC, value area and the cell arrays all read these columns
     prices = levels.price_ticks
     n = prices.shape[0]
     buy_imb = np.zeros(n, dtype=np.bool_)
     sell_imb = np.zeros(n, dtype=np.bool_)
     if n:
-        position = {int(p): i for i, p in enumerate(prices.tolist())}
-        for im in bar.diagonal_imbalances(imbalance_ratio, imbalance_min_lots):
-            (buy_imb if im.side > 0 else sell_imb)[position[im.price_ticks]] = True
-        poc = bar.poc_ticks()
-        va = bar.value_area(VALUE_AREA_FRACTION)
-        stacks = tuple(bar.stacked_imbalances(imbalance_ratio, imbalance_min_lots, stack_levels))
+        # the open bar is analysed again every frame: imbalances as array maths over the levels
+        buy_imb, sell_imb = diagonal_imbalance_masks(
+            prices,
+            levels.buy_lots,
+            levels.sell_lots,
+            bar.group_ticks,
+            ratio=imbalance_ratio,
+            min_lots=imbalance_min_lots,
+        )
+        volumes = levels.buy_lots + levels.sell_lots
+        poc = point_of_control(prices, volumes)
+        va = value_area(prices, volumes, VALUE_AREA_FRACTION, bar.group_ticks)
+        stacks = tuple(
+            stacked_runs(prices[sell_imb].tolist(), prices[buy_imb].tolist(), bar.group_ticks, stack_levels)
+        )
     else:
         poc = bar.close_ticks
         va = (poc, poc)
@@ -137,6 +147,50 @@ def analyse_bar(
         stacks=stacks,
         stats=bar_stats(bar, previous),
     )
+
+
+def diagonal_imbalance_masks(
+    price_ticks: I64,
+    buy_lots: I64,
+    sell_lots: I64,
+    group_ticks: int,
+    *,
+    ratio: float | Fraction,
+    min_lots: int = 0,
+) -> tuple[B1, B1]:
+    """(buy, sell) flags per level: `FootprintBar.diagonal_imbalances` as array maths.
+
+    `price_ticks` are the bar's sorted group keys (`FootprintBar.levels`). Same rule, same exact
+    integer comparison (buy(p)·den ≥ num·sell(p − g), sell(p)·den ≥ num·buy(p + g), a missing
+    group counts 0, at least max(min_lots, 1) lots); sizes too large for int64 products take the
+    bar-rule path in Python integers instead.
+    """
+    r = to_fraction(ratio)
+    if r <= 0:
+        raise ValueError(f"imbalance ratio must be positive, got {ratio}")
+    num, den = r.numerator, r.denominator
+    floor = max(min_lots, 1)
+    n = price_ticks.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.bool_)
+    biggest = max(int(buy_lots.max()), int(sell_lots.max()))
+    if biggest * max(num, den) >= 2**62:  # exact but slow: Python integers
+        prices = price_ticks.tolist()
+        buys = dict(zip(prices, buy_lots.tolist(), strict=True))
+        sells = dict(zip(prices, sell_lots.tolist(), strict=True))
+        buy_f = [buys[p] >= floor and buys[p] * den >= num * sells.get(p - group_ticks, 0) for p in prices]
+        sell_f = [sells[p] >= floor and sells[p] * den >= num * buys.get(p + group_ticks, 0) for p in prices]
+        return np.array(buy_f, dtype=np.bool_), np.array(sell_f, dtype=np.bool_)
+    last = n - 1
+    above = price_ticks + group_ticks
+    i_up = np.minimum(np.searchsorted(price_ticks, above), last)
+    buy_above = np.where(price_ticks[i_up] == above, buy_lots[i_up], 0)
+    below = price_ticks - group_ticks
+    i_down = np.minimum(np.searchsorted(price_ticks, below), last)
+    sell_below = np.where(price_ticks[i_down] == below, sell_lots[i_down], 0)
+    buy_flags = (buy_lots >= floor) & (buy_lots * den >= num * sell_below)
+    sell_flags = (sell_lots >= floor) & (sell_lots * den >= num * buy_above)
+    return buy_flags, sell_flags
 
 
 @dataclass(frozen=True, slots=True)

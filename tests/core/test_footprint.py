@@ -12,6 +12,7 @@ from app.core.footprint import (
     FootprintSeries,
     Imbalance,
     StackedImbalance,
+    stacked_runs,
 )
 from app.core.sessions import DAY_NS, SessionSchedule
 
@@ -254,6 +255,18 @@ def test_story_imbalances():
     assert bar.stacked_imbalances(3, 0, 4) == [StackedImbalance(1, 100, 103, 4)]
     with pytest.raises(ValueError):
         bar.diagonal_imbalances(0, 1)
+    # the runs can be found from imbalances computed once (a chart needs both)
+    once = bar.diagonal_imbalances(3, min_lots=5)
+    buys = [i.price_ticks for i in once if i.side > 0]
+    assert stacked_runs([], buys, bar.group_ticks) == bar.stacked_imbalances(3, min_lots=5)
+    assert stacked_runs([], buys, bar.group_ticks, min_levels=4) == []
+    assert stacked_runs([7, 8, 9, 11], [], 1) == [StackedImbalance(-1, 7, 9, 3)]
+    assert stacked_runs([8, 10, 12], [10, 12], 2, 2) == [
+        StackedImbalance(-1, 8, 12, 3),
+        StackedImbalance(1, 10, 12, 2),
+    ]
+    with pytest.raises(ValueError):
+        stacked_runs([], buys, bar.group_ticks, min_levels=0)
 
 
 def test_labels_and_spec_validation():
@@ -412,6 +425,9 @@ def test_bar_poc_value_area_and_imbalances_match_reference(
         assert [(s.low_ticks, s.side, s.high_ticks, s.levels) for s in stacked] == ref_stacked(
             imbs, cells, g, min_levels
         )
+        sells = [i.price_ticks for i in got if i.side < 0]
+        buys = [i.price_ticks for i in got if i.side > 0]
+        assert stacked_runs(sells, buys, bar.group_ticks, min_levels) == stacked
 
 
 @settings(max_examples=80, deadline=None)

@@ -91,3 +91,54 @@ def test_tracker_equals_the_batch_reference():
     want = extend_until_retested([z for z in born if z[3] < 59], 0, lows, highs)
     key = lambda z: (z.start_index, z.side, z.low_ticks)  # noqa: E731
     assert sorted(got, key=key) == sorted(want, key=key)
+
+
+def test_analysis_equals_the_bar_rules_on_random_bars():
+    """One pass over the levels and the imbalances gives exactly what the bar's own methods give."""
+    rng = np.random.default_rng(11)
+    seen_stacks = seen_imbalances = 0
+    for g in (1, 2, 5):
+        n = 400
+        t = np.arange(n, dtype=np.int64) * (SEC // 20)
+        prices = 1000 + np.cumsum(rng.integers(-3, 4, n))
+        s = FootprintSeries(BarSpec.time(2, g))
+        s.add_trades(t, prices, rng.integers(1, 30, n), rng.choice([-1, 1], n))
+        assert len(s.bars) >= 5
+        for k, bar in enumerate(s.bars):
+            a = analyse_bar(bar, k, None, imbalance_ratio=Fraction(3, 2), imbalance_min_lots=3)
+            lv = bar.levels()
+            assert a.price_ticks.tolist() == lv.price_ticks.tolist()
+            assert a.poc_ticks == bar.poc_ticks()
+            assert a.value_area == bar.value_area(Fraction(7, 10))
+            want = {(im.price_ticks, im.side) for im in bar.diagonal_imbalances(Fraction(3, 2), 3)}
+            got = {(int(p), 1) for p in a.price_ticks[a.buy_imbalance]} | {
+                (int(p), -1) for p in a.price_ticks[a.sell_imbalance]
+            }
+            assert got == want
+            assert a.stacks == tuple(bar.stacked_imbalances(Fraction(3, 2), 3))
+            seen_stacks += len(a.stacks)
+            seen_imbalances += len(want)
+    assert seen_stacks > 0 and seen_imbalances > 0  # the comparison was not vacuous
+
+
+def test_imbalance_masks_match_the_bar_rule_at_edges_and_huge_sizes():
+    from app.core.footprint_view_model import diagonal_imbalance_masks
+
+    prices = np.array([100, 102, 106, 108], dtype=np.int64)  # group 2: 104 has no trades
+    buys = np.array([3, 9, 4, 0], dtype=np.int64)
+    sells = np.array([3, 3, 0, 6], dtype=np.int64)
+    buy, sell = diagonal_imbalance_masks(prices, buys, sells, 2, ratio=Fraction(3))
+    # 102: 9 vs 3×3 below (exactly 300 %); 106: nothing traded at 104, so 4 faces 0; 100: 3 faces none
+    assert buy.tolist() == [True, True, True, False]
+    # 100: 3 < 3×9 above; 102: 3 faces the untraded 104; 106: no sells; 108: 6 faces nothing above
+    assert sell.tolist() == [False, True, False, True]
+    assert diagonal_imbalance_masks(prices, buys, sells, 2, ratio=Fraction(3), min_lots=5)[0].tolist() == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    big = 2**58  # sizes fit int64, their products with the ratio do not
+    hb, hs = diagonal_imbalance_masks(prices, buys * big, sells * big, 2, ratio=Fraction(301, 100))
+    assert hb.tolist() == [True, False, True, False]  # exact even past int64 products
+    assert hs.tolist() == [False, True, False, True]

@@ -173,6 +173,55 @@ def test_replayed_market_bars_equal_the_markets(qtbot, replayed_market):
         )  # fmt: skip
 
 
+def test_view_opened_on_an_empty_market_zooms_when_the_first_prints_arrive(qtbot, btcusdt):
+    # the real window: the view is docked and bound before the replay has delivered any print
+    m = MarketState(btcusdt)
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    v.set_market(m)
+    assert v.refresh(Changed.ALL, T0) is False
+    m.apply_trades(TradeColumns.from_rows(prints()[:3]))
+    assert v.refresh(Changed.TAPE | Changed.BARS, T0 + 3 * SEC)
+    r = v.vb.viewRect()
+    rows = r.height() / v.settings_value.group_ticks
+    assert 20 <= rows <= 80, rows  # readable rows of ~16 px, not pyqtgraph's 0..1 (one giant cell)
+    assert r.top() <= P + 2 <= r.bottom()  # the last price is on screen
+    assert 6 <= r.width() <= 13 and r.right() >= v.model.last_index + 0.5
+    # later prints only follow; the zoom the trader sees is not reset again
+    v.vb.scaleBy(y=0.5)
+    height = v.vb.viewRect().height()
+    m.apply_trades(TradeColumns.from_rows(prints()[3:5]))
+    assert v.refresh(Changed.TAPE | Changed.BARS, T0 + 5 * SEC)
+    assert v.vb.viewRect().height() == pytest.approx(height)
+
+
+def test_default_zoom_guessed_before_layout_is_redone_when_laid_out(qtbot, market):
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.set_market(market)  # never shown: the ViewBox has no size yet, the zoom is a guess
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitUntil(lambda: v.vb.height() > 300)
+    qtbot.waitUntil(lambda: 20 <= v.vb.viewRect().height() <= 80)
+    assert v.vb.viewRect().height() == pytest.approx(v.vb.height() / 16.0, rel=0.05)
+
+
+def test_follow_does_not_touch_the_range_when_nothing_moves(view, market, monkeypatch):
+    calls = []
+    original = view.vb.setRange
+    monkeypatch.setattr(view.vb, "setRange", lambda *a, **k: (calls.append(k), original(*a, **k)))
+    view.follow_latest()
+    assert calls == []  # already at the newest bar and price
+    market.apply_trades(TradeColumns.from_rows([(T0 + 71 * SEC, T0 + 71 * SEC, P - 6, 1, 1, 50)]))
+    assert view.refresh(Changed.TAPE, T0 + 71 * SEC)
+    assert calls == []  # a print inside the view: nothing moves
+    market.apply_trades(TradeColumns.from_rows([(T0 + 130 * SEC, T0 + 130 * SEC, P - 6, 1, 1, 51)]))
+    assert view.refresh(Changed.TAPE, T0 + 130 * SEC)
+    assert len(calls) == 1  # a new bar: the chart steps right
+
+
 def test_panning_away_stops_follow_and_follow_latest_restores(view, market):
     last = view.model.last_index
     assert view.vb.viewRect().right() >= last + 0.5
