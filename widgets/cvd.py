@@ -8,9 +8,8 @@ and of the market's CVD) so the trader can, say, watch only the big prints on 5 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,63 +18,21 @@ import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.core.cvd_series import (
-    NS_PER_S,
-    CvdBars,
-    CvdSeries,
-    CvdSpec,
-    Divergence,
-    DivergenceKind,
-    DivergenceTracker,
-)
+from app.core.cvd_series import NS_PER_S, CvdBars, CvdSeries, Divergence, DivergenceKind, DivergenceTracker
 from app.core.market import Changed, MarketState
-from app.core.sessions import SessionSchedule
 from widgets import palette
-from widgets.cvd_items import CandleItem, CvdAxis, GridItem, Mark, MarksItem, PriceAxis, style_axis
+from widgets.cvd_items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, style_axis
+from widgets.cvd_plot_items import CandleItem, LineItem
+from widgets.cvd_range import fit_y_range, follow_x_range
+from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings, timeframe_label
 from widgets.fmt import compact_qty
-from widgets.view import MarketView, add_choice_menu, int_in, one_of, pick
+from widgets.view import MarketView, add_choice_menu
 
-TIMEFRAMES_S = (1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600)
-SESSION_CHOICES = ("00:00", "08:00", "13:30", "14:30", "never")
-LOOKBACKS = (10, 20, 30, 50, 100)
-_HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 FOLLOW_BARS = 120  # bars shown when following the newest one
 RIGHT_MARGIN_BARS = 4
 AXIS_WIDTH_PX = 72
 PAD_TOP_PX = 40.0
 PAD_BOTTOM_PX = 34.0
-
-
-def _valid_session(value: Any) -> bool:
-    return value == "never" or (isinstance(value, str) and _HHMM.fullmatch(value) is not None)
-
-
-def schedule_for(session_reset: str) -> SessionSchedule:
-    if session_reset == "never":
-        return SessionSchedule.never()
-    hh, mm = session_reset.split(":")
-    return SessionSchedule.daily_utc(int(hh), int(mm))
-
-
-def timeframe_label(seconds: int) -> str:
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    if seconds % 60 == 0:
-        return f"{seconds // 60}m"
-    return f"{seconds}s"
-
-
-@dataclass(frozen=True, slots=True)
-class CvdSettings:
-    timeframe_s: int = 60
-    session_reset: str = "00:00"
-    min_size_lots: int = 0
-    price_style: str = "candles"
-    cvd_style: str = "line"
-    divergence_lookback: int = 20
-
-    def spec(self) -> CvdSpec:
-        return CvdSpec(self.timeframe_s, schedule_for(self.session_reset), self.min_size_lots)
 
 
 class CvdView(MarketView):
@@ -94,6 +51,10 @@ class CvdView(MarketView):
         self._following = True
         self._setting_range = False
         self._x: npt.NDArray[np.float64] = np.zeros(0)
+        self._xbuf: npt.NDArray[np.float64] = np.zeros(256)  # bar centres (s), filled up to _drawn_n
+        self._drawn_n = 0  # bars handed to the items at the last draw (0: redraw everything)
+        self._drawn_dropped = 0
+        self._drawn_resets: list[float] | None = None
 
         pg.setConfigOptions(antialias=False)
         self._glw = pg.GraphicsLayoutWidget()
@@ -110,8 +71,8 @@ class CvdView(MarketView):
 
         self._price_candles = CandleItem()
         self._cvd_candles = CandleItem()
-        self._price_line = self._make_line(palette.TEXT)
-        self._cvd_line = self._make_line(palette.BUY_STRONG)
+        self._price_line = LineItem(palette.TEXT)
+        self._cvd_line = LineItem(palette.BUY_STRONG)
         self._price_marks = MarksItem()
         self._cvd_marks = MarksItem()
         zero_pen = pg.mkPen(palette.TEXT_DIM, width=1, style=QtCore.Qt.PenStyle.DashLine)
@@ -156,13 +117,6 @@ class CvdView(MarketView):
             style_axis(plot.getAxis("bottom"))
         return plot
 
-    @staticmethod
-    def _make_line(color: QtGui.QColor) -> pg.PlotDataItem:
-        line = pg.PlotDataItem(pen=pg.mkPen(color, width=1))
-        line.setDownsampling(auto=True, method="peak")
-        line.setClipToView(True)
-        return line
-
     # -- MarketView contract ---------------------------------------------------------------------
 
     def set_market(self, market: MarketState | None) -> None:
@@ -191,33 +145,10 @@ class CvdView(MarketView):
         return True
 
     def settings(self) -> dict[str, Any]:
-        s = self._settings
-        return {
-            "timeframe_s": s.timeframe_s,
-            "session_reset": s.session_reset,
-            "min_size_lots": s.min_size_lots,
-            "price_style": s.price_style,
-            "cvd_style": s.cvd_style,
-            "divergence_lookback": s.divergence_lookback,
-        }
+        return self._settings.to_json()
 
     def apply_settings(self, data: Mapping[str, Any]) -> list[str]:
-        problems: list[str] = []
-        raw: object = data  # a hand-edited layout may hold anything here
-        if not isinstance(raw, Mapping):
-            problems.append(f"settings: {raw!r} is not a mapping, using defaults")
-            data = {}
-        d = CvdSettings()
-        new = CvdSettings(
-            timeframe_s=pick(data, "timeframe_s", d.timeframe_s, one_of(TIMEFRAMES_S), problems),
-            session_reset=pick(data, "session_reset", d.session_reset, _valid_session, problems),
-            min_size_lots=pick(data, "min_size_lots", d.min_size_lots, int_in(0, 10**15), problems),
-            price_style=pick(data, "price_style", d.price_style, one_of(("candles", "line")), problems),
-            cvd_style=pick(data, "cvd_style", d.cvd_style, one_of(("line", "candles")), problems),
-            divergence_lookback=pick(
-                data, "divergence_lookback", d.divergence_lookback, int_in(3, 500), problems
-            ),
-        )
+        new, problems = CvdSettings.from_json(data)
         self._set(new)
         return problems
 
@@ -377,27 +308,39 @@ class CvdView(MarketView):
 
     def _apply_styles(self) -> None:
         s = self._settings
+        self._drawn_n = 0  # new series or style: the next draw hands over (and repaints) every bar
         self._price_candles.setVisible(s.price_style == "candles")
         self._price_line.setVisible(s.price_style == "line")
         self._cvd_candles.setVisible(s.cvd_style == "candles")
         self._cvd_line.setVisible(s.cvd_style == "line")
 
     def _update_items(self) -> None:
+        """Hand the items the bars; on a live frame only the open bar (and a new one) changed."""
         series = self._series
         self._drawn_version = series.version
         bars = series.bars()
+        n = bars.size
         s = self._settings
         tf = float(s.timeframe_s)
-        x = bars.start_ns.astype(np.float64) / NS_PER_S + tf / 2
+        # Bars before the one that was open at the last draw are closed: unchanged, not redrawn.
+        incremental = series.dropped_count == self._drawn_dropped and n >= self._drawn_n > 0
+        changed_from = self._drawn_n - 1 if incremental else 0
+        self._drawn_n, self._drawn_dropped = n, series.dropped_count
+        if self._xbuf.shape[0] < n:
+            self._xbuf = np.resize(self._xbuf, max(n, 2 * self._xbuf.shape[0]))
+        tail = bars.start_ns[changed_from:]
+        self._xbuf[changed_from:n] = tail.astype(np.float64) / NS_PER_S + tf / 2
+        x = self._xbuf[:n]
         if s.price_style == "candles":
             ohlc = (bars.price_open, bars.price_high, bars.price_low, bars.price_close)
-            self._price_candles.set_data(x, tf, ohlc)
+            self._price_candles.set_data(x, tf, ohlc, changed_from)
         else:
-            self._price_line.setData(x, bars.price_close.astype(np.float64))
+            self._price_line.set_data(x, tf, bars.price_close, changed_from)
         if s.cvd_style == "candles":
-            self._cvd_candles.set_data(x, tf, (bars.cvd_open, bars.cvd_high, bars.cvd_low, bars.cvd_close))
+            cvd_ohlc = (bars.cvd_open, bars.cvd_high, bars.cvd_low, bars.cvd_close)
+            self._cvd_candles.set_data(x, tf, cvd_ohlc, changed_from)
         else:
-            self._cvd_line.setData(x, bars.cvd_close.astype(np.float64))
+            self._cvd_line.set_data(x, tf, bars.cvd_close, changed_from)
         self._x = x
         self._divergences = self._tracker.update(bars, series.dropped_count)
         self._update_marks(bars, x)
@@ -446,6 +389,9 @@ class CvdView(MarketView):
 
     def _update_reset_lines(self) -> None:
         xs = self.reset_lines_s()
+        if xs == self._drawn_resets:
+            return
+        self._drawn_resets = xs
         while len(self._reset_lines) < len(xs):
             pen = pg.mkPen(palette.TEXT_DIM, width=1, style=QtCore.Qt.PenStyle.DashDotLine)
             pair = (pg.InfiniteLine(angle=90, pen=pen), pg.InfiniteLine(angle=90, pen=pen))
@@ -467,9 +413,10 @@ class CvdView(MarketView):
         if not x.shape[0]:
             return
         tf = float(self._settings.timeframe_s)
-        x1 = float(x[-1]) + RIGHT_MARGIN_BARS * tf
-        x0 = x1 - (FOLLOW_BARS + RIGHT_MARGIN_BARS) * tf
-        if (x0, x1) != self.x_range_s():  # a new bar, or back from a pan: otherwise nothing moves
+        x0, x1 = follow_x_range(float(x[0]), float(x[-1]), tf, FOLLOW_BARS, RIGHT_MARGIN_BARS)
+        c0, c1 = self.x_range_s()
+        # Only a new bar (or the way back from a pan) moves the window: a move re-renders the axes.
+        if abs(x0 - c0) > 1e-6 * tf or abs(x1 - c1) > 1e-6 * tf:
             self._setting_range = True
             try:
                 self._price_plot.getViewBox().setXRange(x0, x1, padding=0)
@@ -494,14 +441,17 @@ class CvdView(MarketView):
                 (self._price_plot, bars.price_low[i0:i1], bars.price_high[i0:i1]),
                 (self._cvd_plot, bars.cvd_low[i0:i1], bars.cvd_high[i0:i1]),
             ):
-                y0, y1 = float(lo.min()), float(hi.max())
-                span = max(y1 - y0, 1.0)
-                # Fixed pixel room: above for the header and bearish marks, below for bullish marks.
-                h_px = max(plot.getViewBox().height(), 2.0 * (PAD_TOP_PX + PAD_BOTTOM_PX))
-                per_px = span / (h_px - PAD_TOP_PX - PAD_BOTTOM_PX)
-                target = (y0 - PAD_BOTTOM_PX * per_px, y1 + PAD_TOP_PX * per_px)
                 vb = plot.getViewBox()
-                if tuple(vb.viewRange()[1]) != target:  # setRange re-lays out the axis: skip if equal
+                y0, y1 = vb.viewRange()[1]
+                target = fit_y_range(
+                    float(lo.min()),
+                    float(hi.max()),
+                    (y0, y1),
+                    vb.height(),
+                    pad_top_px=PAD_TOP_PX,
+                    pad_bottom_px=PAD_BOTTOM_PX,
+                )
+                if target is not None:  # mostly None: a y move re-renders the axis and the pane
                     vb.setYRange(*target, padding=0)
         finally:
             self._setting_range = False

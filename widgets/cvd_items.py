@@ -1,9 +1,7 @@
-"""Drawing items of the CVD chart: candles, divergence marks and pane headers, and the axes.
+"""Drawing items of the CVD chart around the data: grid, divergence marks, pane headers, axes.
 
-Candles are one QGraphicsObject per pane that builds two numpy-made paths (wicks, bodies) for
-the bars in view only, so a day of 1 s bars costs what is on screen, not what is held. Marks and
-headers are drawn in device pixels (fixed-size triangles and text whatever the zoom), all in one
-paint, never one item per mark.
+Marks and headers are drawn in device pixels (fixed-size triangles and text whatever the zoom),
+all in one paint, never one item per mark. The data items are in widgets/cvd_plot_items.py.
 """
 
 from __future__ import annotations
@@ -14,94 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.instrument import Instrument
 from widgets import palette
+from widgets.cvd_plot_items import cosmetic_pen as _pen
 from widgets.fmt import compact_qty
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-
-MIN_BODY_PX = 3.0  # narrower than this, a candle is drawn as its high-low line only
-
-
-def _pen(color: QtGui.QColor, style: QtCore.Qt.PenStyle = QtCore.Qt.PenStyle.SolidLine) -> QtGui.QPen:
-    pen = QtGui.QPen(color)
-    pen.setWidth(1)
-    pen.setCosmetic(True)  # width 1 whatever the zoom (wide pens are a slow raster path)
-    pen.setStyle(style)
-    return pen
-
-
-class CandleItem(pg.GraphicsObject):  # type: ignore[misc]
-    """OHLC candles at bar centres `x_s` (seconds), up in BUY colour, down in SELL colour."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._x = np.zeros(0)
-        self._o = self._h = self._l = self._c = np.zeros(0, dtype=np.int64)
-        self._width_s = 1.0
-        self._bounds = QtCore.QRectF()
-        self._up_pen, self._down_pen = _pen(palette.BUY), _pen(palette.SELL)
-        self._up_brush, self._down_brush = QtGui.QBrush(palette.BUY), QtGui.QBrush(palette.SELL)
-
-    def set_data(self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64]) -> None:
-        """Bars at centres `x_s`; the int columns are kept as given and converted in view only."""
-        o, h, low, c = ohlc
-        self.prepareGeometryChange()
-        self._x, self._width_s = x_s, width_s
-        self._o, self._h, self._l, self._c = o, h, low, c
-        if x_s.shape[0]:
-            lo, hi = float(low.min()), float(h.max())
-            half = width_s / 2
-            self._bounds = QtCore.QRectF(
-                float(x_s[0]) - half, lo, float(x_s[-1] - x_s[0]) + width_s, max(hi - lo, 1e-9)
-            )
-        else:
-            self._bounds = QtCore.QRectF()
-        self.update()
-
-    def boundingRect(self) -> QtCore.QRectF:
-        return self._bounds
-
-    def visible_slice(self) -> slice:
-        vb = self.getViewBox()
-        if vb is None or not self._x.shape[0]:
-            return slice(0, 0)
-        (x0, x1), _ = vb.viewRange()
-        half = self._width_s / 2
-        i0 = int(np.searchsorted(self._x, x0 - half, side="left"))
-        i1 = int(np.searchsorted(self._x, x1 + half, side="right"))
-        return slice(i0, i1)
-
-    def paint(self, p: QtGui.QPainter, *_args: Any) -> None:
-        sl = self.visible_slice()
-        x = self._x[sl]
-        if not x.shape[0]:
-            return
-        o, h, lo, c = (a[sl].astype(np.float64) for a in (self._o, self._h, self._l, self._c))
-        up = c >= o
-        body_w = self._width_s * 0.7
-        px_w = abs(p.transform().m11()) * body_w  # body width in device pixels
-        for mask, pen, brush in ((up, self._up_pen, self._up_brush), (~up, self._down_pen, self._down_brush)):
-            if not mask.any():
-                continue
-            xm, om, hm, lm, cm = x[mask], o[mask], h[mask], lo[mask], c[mask]
-            p.setPen(pen)
-            wicks = pg.arrayToQPath(np.repeat(xm, 2), np.column_stack((lm, hm)).ravel(), connect="pairs")
-            p.drawPath(wicks)
-            if px_w >= MIN_BODY_PX:
-                left, right = xm - body_w / 2, xm + body_w / 2
-                lo_b, hi_b = np.minimum(om, cm), np.maximum(om, cm)
-                xs = np.column_stack((left, right, right, left, left)).ravel()
-                ys = np.column_stack((lo_b, lo_b, hi_b, hi_b, lo_b)).ravel()
-                connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), xm.shape[0])
-                bodies = pg.arrayToQPath(xs, ys, connect=connect)
-                p.fillPath(bodies, brush)
-                p.drawPath(bodies)  # outline: a doji (open == close) still shows as a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,17 +137,38 @@ class MarksItem(_DeviceItem):
         self.marks: list[Mark] = []
         self.reset_x_s: list[float] = []
         self.header = ""
+        self._header_tr: QtGui.QTransform | None = None  # item → device at the last paint
+        self._header_box = (0.0, 0.0, 0.0)  # device left, top, height of the header line
+        self._header_w = 0.0
         self._font = QtGui.QFont()
         self._font.setPointSizeF(8.0)
         self._header_font = QtGui.QFont()
         self._header_font.setPointSizeF(8.5)
         self.setZValue(20)
 
+    def viewRangeChanged(self) -> None:
+        self._header_tr = None  # the header's device position is unknown until the next paint
+        super().viewRangeChanged()
+
     def set_marks(self, marks: Sequence[Mark], reset_x_s: Sequence[float], header: str) -> None:
-        self.marks = list(marks)
-        self.reset_x_s = list(reset_x_s)
+        """Repaint the whole pane only if marks or resets changed; a new header repaints its line."""
+        marks, reset_x_s = list(marks), list(reset_x_s)
+        if marks != self.marks or reset_x_s != self.reset_x_s or self._header_tr is None:
+            self.marks, self.reset_x_s, self.header = marks, reset_x_s, header
+            self.update()
+            return
+        if header == self.header:
+            return
+        old_w = self._header_w
         self.header = header
-        self.update()
+        self._header_w = QtGui.QFontMetricsF(self._header_font).horizontalAdvance(header)
+        left, top, height = self._header_box
+        box = QtCore.QRectF(left - 2, top - 2, max(old_w, self._header_w) + 6, height + 4)
+        inverse, ok = self._header_tr.inverted()
+        if ok:
+            self.update(inverse.mapRect(box))
+        else:
+            self.update()
 
     def _paint_device(
         self, p: QtGui.QPainter, tr: QtGui.QTransform, view: QtCore.QRectF, area: QtCore.QRectF
@@ -277,6 +215,9 @@ class MarksItem(_DeviceItem):
             p.setPen(palette.TEXT)
             hm = QtGui.QFontMetricsF(self._header_font)
             p.drawText(QtCore.QPointF(area.left() + 6, area.top() + hm.ascent() + 3), self.header)
+            self._header_w = hm.horizontalAdvance(self.header)
+            self._header_box = (area.left() + 6, area.top() + 3, hm.height())
+        self._header_tr = QtGui.QTransform(tr)
 
 
 class PriceAxis(pg.AxisItem):  # type: ignore[misc]
