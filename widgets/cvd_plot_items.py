@@ -41,6 +41,7 @@ class _BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         super().__init__()
         self._x: F64 = np.zeros(0)
         self._width_s = 1.0
+        self._drawn_extent: tuple[float, ...] | None = None  # the last bar's, at the last draw
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -51,20 +52,41 @@ class _BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self.prepareGeometryChange()
         super().viewRangeChanged()
 
+    def _extent(self, i: int) -> tuple[float, ...]:
+        """Lowest and highest value drawn for bars i… (what a repaint of them must cover)."""
+        raise NotImplementedError
+
+    def _update_open_bar(self, old: tuple[float, ...], px: float, py: float) -> bool:
+        """Repaint just what moved in the open bar (no new bar); False: repaint its strip."""
+        return False
+
     def _set_x(self, x_s: F64, width_s: float, changed_from: int) -> None:
-        """Take new bar centres; repaint from bar `changed_from` on (0: everything)."""
+        """Take new bar centres; repaint from bar `changed_from` on (0: everything).
+
+        The repaint covers the changed bars' x span and, in y, what they cover now and what the
+        open bar covered at the last draw (its values were overwritten in place since).
+        """
         same = x_s.shape[0] >= self._x.shape[0] and width_s == self._width_s
         self._x, self._width_s = x_s, width_s
         n = x_s.shape[0]
-        view = self.viewRect()
-        if changed_from <= 0 or not same or view is None or not n:
+        if not n:
+            self._drawn_extent = None
             self.update()
             return
         i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
-        px = self.pixelWidth() or 0.0
+        lo, hi = self._extent(i)[:2]
+        old, self._drawn_extent = self._drawn_extent, self._extent(n - 1)
+        if changed_from <= 0 or not same or old is None:
+            self.update()
+            return
+        px, py = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
+        if changed_from == n - 1 and self._update_open_bar(old, px, py):
+            return
+        lo, hi = min(lo, old[0]), max(hi, old[1])
         left = float(x_s[i]) - width_s / 2 - EDGE_PX * px
         right = float(x_s[-1]) + width_s / 2 + EDGE_PX * px
-        self.update(QtCore.QRectF(left, view.top(), right - left, view.height()))
+        bottom, top = lo - EDGE_PX * py, hi + EDGE_PX * py
+        self.update(QtCore.QRectF(left, bottom, right - left, top - bottom))
 
     def _exposed_slice(self, option: QtWidgets.QStyleOptionGraphicsItem) -> slice:
         rect = option.exposedRect
@@ -90,6 +112,37 @@ class CandleItem(_BarsItem):
         """Bars at centres `x_s`; the int columns are kept as given and converted in view only."""
         self._o, self._h, self._l, self._c = ohlc
         self._set_x(x_s, width_s, changed_from)
+
+    def _extent(self, i: int) -> tuple[float, ...]:
+        """(low, high) of bars i…, and for the last bar its (open, close) too."""
+        lo, hi = float(self._l[i:].min()), float(self._h[i:].max())
+        if i != self._x.shape[0] - 1:
+            return lo, hi
+        return lo, hi, float(self._o[i]), float(self._c[i])
+
+    def _update_open_bar(self, old: tuple[float, ...], px: float, py: float) -> bool:
+        """The open candle's body moved from the old close to the new, its wicks grew: only that."""
+        if len(old) != 4:
+            return False
+        new = self._extent(self._x.shape[0] - 1)
+        o_lo, o_hi, o_open, o_close = old
+        n_lo, n_hi, _, n_close = new
+        x = float(self._x[-1])
+        half = self._width_s * 0.35 + EDGE_PX * px
+        body = [o_close, n_close]
+        if (o_close >= o_open) != (n_close >= o_open):
+            body.append(o_open)  # the candle changed colour: the whole body is repainted
+        ys = [(min(body), max(body))]
+        if n_hi != o_hi:
+            ys.append((o_hi, n_hi))
+        if n_lo != o_lo:
+            ys.append((n_lo, o_lo))
+        for y0, y1 in ys:
+            if y0 == y1:
+                continue
+            bottom, top = min(y0, y1) - EDGE_PX * py, max(y0, y1) + EDGE_PX * py
+            self.update(QtCore.QRectF(x - half, bottom, 2 * half, top - bottom))
+        return True
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
         sl = self._exposed_slice(option)
@@ -131,6 +184,10 @@ class LineItem(_BarsItem):
     def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int = 0) -> None:
         self._y = y
         self._set_x(x_s, width_s, changed_from)
+
+    def _extent(self, i: int) -> tuple[float, ...]:
+        tail = self._y[i:]
+        return float(tail.min()), float(tail.max())
 
     def points(self) -> tuple[F64, F64]:
         return self._x.copy(), self._y.astype(np.float64)

@@ -250,3 +250,36 @@ def test_context_menu_changes_settings(qtbot, replayed_market):
     assert len(view.cvd_closes()) > 20
     sizes = next(a.menu() for a in menu.actions() if a.text() == "Min trade size")
     assert "≥ 0.100" in [a.text() for a in sizes.actions()]
+
+
+def test_story_fresh_replay_fits_the_few_bars_it_has(qtbot, btcusdt):
+    # Three 1-minute bars: the view shows them (and room for the next), not two empty hours.
+    prints = [(MIDNIGHT + k * 60 * SEC + SEC, 100 + k, 5, 1) for k in range(3)]
+    view = make_view(qtbot, market_with(btcusdt, prints))
+    x0, x1 = view.x_range_s()
+    first, last = MIDNIGHT / SEC, (MIDNIGHT + 3 * 60 * SEC) / SEC  # bars cover [first, last)
+    assert first - 60 <= x0 <= first
+    assert last < x1 <= last + 2 * 60
+    assert view.following
+    # The window grows with the bars until it holds the default number, then slides.
+    many = [(MIDNIGHT + k * 60 * SEC + SEC, 100, 5, 1) for k in range(300)]
+    view = make_view(qtbot, market_with(btcusdt, many))
+    x0, x1 = view.x_range_s()
+    assert 118 <= (x1 - x0) / 60 <= 130
+    assert x1 > (MIDNIGHT + 300 * 60 * SEC) / SEC
+
+
+def test_ticks_inside_the_range_do_not_move_it(qtbot, btcusdt):
+    # A tick inside the open bar repaints the bar, never the axes: x and y ranges stay put.
+    market = market_with(btcusdt, [(MIDNIGHT + SEC, 1000, 5, 1), (MIDNIGHT + 2 * SEC, 1100, 5, -1)])
+    view = make_view(qtbot, market)
+    vb = view._price_plot.getViewBox()
+    before = [list(r) for r in vb.viewRange()]
+    market.apply_trades(TradeColumns.from_rows([(MIDNIGHT + 3 * SEC, MIDNIGHT + 3 * SEC, 1050, 1, 1, 9)]))
+    assert view.refresh(market.take_changes(), MIDNIGHT + 3 * SEC)
+    assert [list(r) for r in vb.viewRange()] == before
+    assert int(view.price_closes()[-1]) == 1050
+    # A new high far outside the range re-fits y to show it.
+    market.apply_trades(TradeColumns.from_rows([(MIDNIGHT + 4 * SEC, MIDNIGHT + 4 * SEC, 3000, 1, 1, 10)]))
+    view.refresh(market.take_changes(), MIDNIGHT + 4 * SEC)
+    assert vb.viewRange()[1][1] > 3000
