@@ -1,7 +1,7 @@
 """The DOM ladder view: price rows with bid/ask size, recent and session traded volume, pulling/stacking.
 
-A pyqtgraph GraphicsView whose scene maps 1:1 to pixels hosts one `LadderItem` that paints the
-whole grid; `LadderModel` decides which rows are on screen and what they say. The window binds
+One `LadderCanvas` widget paints the whole grid (only the rows that changed each frame);
+`LadderModel` decides which rows are on screen and what they say. The window binds
 a key to `recenter()`. While the mouse is over the ladder its prices never move by themselves
 (mis-click protection for the click trading to come); the wheel scrolls by rows.
 """
@@ -12,11 +12,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, replace
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.market import Changed, MarketState
-from widgets import palette
 from widgets.ladder_model import (
     CENTERING,
     GROUPS,
@@ -27,7 +25,7 @@ from widgets.ladder_model import (
     LadderSettings,
     LadderTotals,
 )
-from widgets.ladder_paint import LadderItem, rows_for_height
+from widgets.ladder_paint import LadderCanvas, rows_for_height
 from widgets.view import MarketView, add_choice_menu, add_toggle, int_in, one_of, pick
 
 _WHEEL_STEP = 120  # angleDelta units of one wheel notch
@@ -50,14 +48,12 @@ class LadderView(MarketView):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = LadderModel()
-        self.graphics = pg.GraphicsView(background=palette.BACKGROUND)
-        self.graphics.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        self.item = LadderItem(self.model)
-        self.graphics.scene().addItem(self.item)
+        self.canvas = LadderCanvas(self.model)
+        self.canvas.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
-        self.graphics.viewport().installEventFilter(self)
+        layout.addWidget(self.canvas)
+        self.canvas.installEventFilter(self)
         self.setMinimumWidth(200)
         self._now_ns = 0
 
@@ -69,6 +65,10 @@ class LadderView(MarketView):
 
     def totals(self) -> LadderTotals:
         return self.model.totals
+
+    def sizeHint(self) -> QtCore.QSize:
+        """The width that shows every enabled column without clipping (the window sizes the dock to it)."""
+        return self.canvas.sizeHint()
 
     # -- the contract ---------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class LadderView(MarketView):
         self._now_ns = now_ns
         self._sync_size()
         if self.model.update(changed, now_ns):
-            self.item.update()
+            self.canvas.mark_changed()
             return True
         return False
 
@@ -112,15 +112,10 @@ class LadderView(MarketView):
         self._sync_size()
         if self.model.market is not None:
             self.model.update(Changed.NONE, self._now_ns)
-        self.item.update()
+        self.canvas.mark_changed()
 
     def _sync_size(self) -> None:
-        vp = self.graphics.viewport()
-        w, h = vp.width(), vp.height()
-        rect = self.item.boundingRect()
-        if rect.width() != w or rect.height() != h:
-            self.item.set_size(w, h)
-        self.model.set_row_count(rows_for_height(h))
+        self.model.set_row_count(rows_for_height(self.canvas.height()))
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
@@ -166,7 +161,8 @@ class LadderView(MarketView):
 
     def _use(self, new: LadderSettings) -> None:
         self.model.set_settings(new)
-        self.item.relayout()
+        self.canvas.relayout()
+        self.updateGeometry()
         self._show_now()
 
     def _set_from_ui(self, **changes: Any) -> None:

@@ -92,6 +92,12 @@ class LadderModel:
         self._recenter_requested = False
         self.rows: tuple[LadderRow, ...] = ()
         self.totals = LadderTotals()
+        self.dirty_rows: frozenset[int] = frozenset()  # indices of rows changed by the last update
+        self.totals_dirty = False
+        self.bar_scale_lots = 0  # the bid/ask size that fills a bar (see _nice_scale)
+        self.session_scale_lots = 0
+        self._row_keys: list[tuple[int | bool, ...]] = []
+        self._totals_lots = LadderTotals()
         self.last_trade_ticks: int | None = None
         self._last_trade_side = 0
         self._seen_total = 0
@@ -113,6 +119,10 @@ class LadderModel:
         self.scrolled = False
         self.rows = ()
         self.totals = LadderTotals()
+        self._row_keys = []
+        self._totals_lots = LadderTotals()
+        self.bar_scale_lots = 0
+        self.session_scale_lots = 0
         self.last_trade_ticks = None
         self._last_trade_side = 0
         self._qty_text = {}
@@ -190,8 +200,7 @@ class LadderModel:
         market = self.market
         if market is None:
             changed_rows = bool(self.rows)
-            self.rows = ()
-            self.totals = LadderTotals()
+            self._set_rows((), (), LadderTotals())
             return changed_rows
         prints = None
         if changed & Changed.TAPE or market.tape.total != self._seen_total:
@@ -218,9 +227,8 @@ class LadderModel:
         if not (self._dirty or moved or rolled or changed or prints is not None):
             return False
         self._dirty = False
-        old = (self.rows, self.totals)
         self._build_rows()
-        return (self.rows, self.totals) != old
+        return bool(self.dirty_rows) or self.totals_dirty
 
     def _inside_rows(self) -> tuple[int | None, int | None, float | None]:
         """Row prices of the best bid and ask, and the mid price in ticks (None where a side is empty)."""
@@ -335,11 +343,11 @@ class LadderModel:
         return bid, ask
 
     def _build_rows(self) -> None:
+        """The visible rows; a row whose numbers did not change keeps its LadderRow (and is not dirty)."""
         market = self.market
         assert market is not None
         if self.centre_ticks is None:
-            self.rows = ()
-            self.totals = LadderTotals()
+            self._set_rows((), (), LadderTotals())
             return
         inst = market.instrument
         book = market.book
@@ -361,39 +369,100 @@ class LadderModel:
         last = self.last_trade_ticks
         if last is not None:
             last = -(-last // g) * g if self._last_trade_side > 0 else (last // g) * g
-        qty = self._qty
-        rows = []
-        for i in range(n - 1, -1, -1):  # top row first: highest price
-            price = lo + i * g
-            rows.append(
-                LadderRow(
-                    price_ticks=price,
-                    price_text=self._price(inst, price),
-                    bid_lots=bids[i],
-                    ask_lots=asks[i],
-                    buy_recent_lots=buys[i],
-                    sell_recent_lots=sells[i],
-                    session_lots=session[i],
-                    pull_stack_bid_lots=ps_bid[i],
-                    pull_stack_ask_lots=ps_ask[i],
-                    is_best_bid=price == bid_row,
-                    is_best_ask=price == ask_row,
-                    is_last_trade=price == last,
-                    bid_text=qty(inst, bids[i]),
-                    ask_text=qty(inst, asks[i]),
-                    buy_recent_text=qty(inst, buys[i]),
-                    sell_recent_text=qty(inst, sells[i]),
-                    session_text=qty(inst, session[i]),
-                    pull_stack_bid_text=qty(inst, ps_bid[i], signed=True),
-                    pull_stack_ask_text=qty(inst, ps_ask[i], signed=True),
-                )
-            )
-        self.rows = tuple(rows)
+        keys = [
+            (lo + i * g, bids[i], asks[i], buys[i], sells[i], session[i], ps_bid[i], ps_ask[i])
+            for i in range(n - 1, -1, -1)  # top row first: highest price
+        ]
         t = LadderTotals(sum(ps_bid), sum(ps_ask), sum(buys), sum(sells))
-        self.totals = replace(
+        totals = self.totals if t == self._totals_lots else self._totals_text(inst, t)
+        self._totals_lots = t
+        self._set_rows(keys, (bid_row, ask_row, last), totals)
+        bar = _nice_scale(self.bar_scale_lots, max(max(bids, default=0), max(asks, default=0)))
+        vol = _nice_scale(self.session_scale_lots, max(session, default=0))
+        if (bar, vol) != (self.bar_scale_lots, self.session_scale_lots):
+            self.bar_scale_lots, self.session_scale_lots = bar, vol
+            self.dirty_rows = frozenset(range(len(self.rows)))  # every bar changes length
+
+    def _set_rows(
+        self,
+        keys: list[tuple[int, int, int, int, int, int, int, int]] | tuple[()],
+        marks: tuple[int | None, int | None, int | None] | tuple[()],
+        totals: LadderTotals,
+    ) -> None:
+        old_keys, old_rows = self._row_keys, self.rows
+        same_grid = len(old_keys) == len(keys)
+        rows: list[LadderRow] = list(old_rows) if same_grid else []
+        dirty = []
+        inst = self.market.instrument if self.market is not None else None
+        bid_row, ask_row, last = marks or (None, None, None)
+        new_keys: list[tuple[int | bool, ...]] = []
+        for i, k in enumerate(keys):
+            price = k[0]
+            full = (*k, price == bid_row, price == ask_row, price == last)
+            new_keys.append(full)
+            if same_grid and old_keys[i] == full:
+                continue
+            assert inst is not None
+            row = self._row(inst, full)
+            if same_grid:
+                rows[i] = row
+            else:
+                rows.append(row)
+            dirty.append(i)
+        self._row_keys = new_keys
+        self.rows = tuple(rows)
+        self.dirty_rows = frozenset(dirty) if same_grid else frozenset(range(len(keys)))
+        self.totals_dirty = totals != self.totals
+        self.totals = totals
+
+    def _row(self, inst: Instrument, key: tuple[int | bool, ...]) -> LadderRow:
+        price, bid, ask, buy, sell, session, ps_b, ps_a, is_bid, is_ask, is_last = key
+        qty = self._qty
+        return LadderRow(
+            price_ticks=price,
+            price_text=self._price(inst, price),
+            bid_lots=bid,
+            ask_lots=ask,
+            buy_recent_lots=buy,
+            sell_recent_lots=sell,
+            session_lots=session,
+            pull_stack_bid_lots=ps_b,
+            pull_stack_ask_lots=ps_a,
+            is_best_bid=bool(is_bid),
+            is_best_ask=bool(is_ask),
+            is_last_trade=bool(is_last),
+            bid_text=qty(inst, bid),
+            ask_text=qty(inst, ask),
+            buy_recent_text=qty(inst, buy),
+            sell_recent_text=qty(inst, sell),
+            session_text=qty(inst, session),
+            pull_stack_bid_text=qty(inst, ps_b, signed=True),
+            pull_stack_ask_text=qty(inst, ps_a, signed=True),
+        )
+
+    def _totals_text(self, inst: Instrument, t: LadderTotals) -> LadderTotals:
+        qty = self._qty
+        return replace(
             t,
             pull_stack_bid_text=qty(inst, t.pull_stack_bid_lots, signed=True),
             pull_stack_ask_text=qty(inst, t.pull_stack_ask_lots, signed=True),
             buy_recent_text=qty(inst, t.buy_recent_lots),
             sell_recent_text=qty(inst, t.sell_recent_lots),
         )
+
+
+def _nice_scale(current: int, max_lots: int) -> int:
+    """The size that fills a bar: a round number at or above the largest visible size, kept while
+    that size stays above 40 % of it, so that bars do not all change length (and repaint) whenever
+    the largest level ticks by a lot."""
+    if max_lots <= 0:
+        return current
+    if max_lots <= current and max_lots * 5 > current * 2:
+        return current
+    magnitude = 1
+    while True:
+        for step in (10, 15, 20, 30, 50, 75):
+            value = step * magnitude // 10
+            if value >= max_lots:
+                return value
+        magnitude *= 10

@@ -1,13 +1,21 @@
-"""The DOM ladder's one graphics item: the whole grid painted with QPainter in pixel coordinates.
+"""The DOM ladder's canvas: one QWidget that paints the whole grid with QPainter, only where it changed.
 
-One item and one paint for every cell (QT_NOTES §7: a text item per cell is ~50× slower). The
-scene of the hosting pyqtgraph GraphicsView maps 1:1 to widget pixels (autoPixelRange), y down,
-so every rect here has a positive height. Only non-empty cells draw text: most traded-volume and
-pulling/stacking cells are empty at any moment.
+One widget and one paint for every cell (QT_NOTES §7: a text item per cell is ~50× slower), and no
+QGraphicsView: the ladder is a fixed pixel grid, so a plain widget skips the scene machinery and
+gets the exact dirty region in `paintEvent`. Each frame the model says which rows changed; only
+those row rects are marked for update, and a paint blits the cached background (header, stripes,
+grid, plain price texts) and draws the cells of just those rows.
+
+Column widths come from the font: each column is as wide as the widest text it can ever show
+(`compact_qty` never exceeds "+999.999"; the price column fits the current price text), so a
+number is never clipped. When the dock is narrower than that, optional columns are dropped in a
+fixed order (`DROP_ORDER`) and the header tooltip says which; `sizeHint` is the width that shows
+every enabled column.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -19,64 +27,96 @@ ROW_PX = 17
 HEADER_PX = 18
 FOOTER_PX = 18
 FONT_PX = 11
-_PAD_PX = 4
-
-_CENTER = int(QtCore.Qt.AlignmentFlag.AlignCenter)
-_RIGHT = int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+PAD_PX = 4  # text to column edge; down to TIGHT_PAD_PX before a column is dropped
+TIGHT_PAD_PX = 2
+_HINT_ROWS = 40
+_WIDTH_CACHE_MAX = 4_000
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     title: str
-    weight: float
+    samples: tuple[str, ...]  # the widest texts the column can show (besides its title)
+    bold: bool = False  # shows bold text (the inside market's sizes and price)
 
+
+_SIZE = ("999.999", "9.9M", "999K")  # compact_qty: exact below 1,000 (3 decimals), else K/M
+_SIGNED = ("+999.999", "-999.999", "-9.9M", "-999K")
+_FOOTER_LABEL = "Σ visible"
 
 # Left to right. "orders" and "position" are reserved, empty for now: the order-entry issue
 # fills "orders" with the user's working orders and queue-ahead estimate at their price, and
 # "position" with the position's average-price marker and P&L per tick row (FEATURES.md).
 ALL_COLUMNS = (
-    Column("orders", "Orders", 1.0),
-    Column("ps_bid", "P/S", 1.0),
-    Column("bid", "Bid", 1.25),
-    Column("sell", "Sells", 1.0),
-    Column("price", "Price", 1.35),
-    Column("buy", "Buys", 1.0),
-    Column("ask", "Ask", 1.25),
-    Column("ps_ask", "P/S", 1.0),
-    Column("session", "Volume", 1.1),
-    Column("position", "Pos", 0.9),
+    Column("orders", "Orders", ()),
+    Column("ps_bid", "P/S", _SIGNED),
+    Column("bid", "Bid", _SIZE, bold=True),
+    Column("sell", "Sells", _SIZE),
+    Column("price", "Price", (), bold=True),  # the price text itself is measured (see _min_widths)
+    Column("buy", "Buys", _SIZE),
+    Column("ask", "Ask", _SIZE, bold=True),
+    Column("ps_ask", "P/S", _SIGNED),
+    Column("session", "Volume", _SIZE),
+    Column("position", "Pos", ()),
 )
+# What goes first when the dock is too narrow: the brief's order (session volume, then P/S), then
+# the reserved empty columns, then recent volume. Bid, price and ask always stay.
+DROP_ORDER: tuple[tuple[str, ...], ...] = (
+    ("session",),
+    ("ps_bid", "ps_ask"),
+    ("position",),
+    ("orders",),
+    ("buy", "sell"),
+)
+_TITLES = {c.key: c.title for c in ALL_COLUMNS}
+_DEFAULT_PRICE_TEXT = "88888.8"
 
 
 def rows_for_height(height_px: int) -> int:
     return max(1, (height_px - HEADER_PX - FOOTER_PX) // ROW_PX)
 
 
-class LadderItem(QtWidgets.QGraphicsObject):
+class LadderCanvas(QtWidgets.QWidget):
     """Draws `model.rows` and `model.totals`; holds no market state of its own."""
 
-    def __init__(self, model: LadderModel) -> None:
-        super().__init__()
+    def __init__(self, model: LadderModel, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
         self.model = model
-        self._rect = QtCore.QRectF(0, 0, 100, 100)
-        self.font = QtGui.QFont()
-        self.font.setPixelSize(FONT_PX)
-        self.bold = QtGui.QFont(self.font)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setMouseTracking(False)
+        self.font_ = QtGui.QFont()
+        self.font_.setPixelSize(FONT_PX)
+        self.bold = QtGui.QFont(self.font_)
         self.bold.setBold(True)
+        self._fm = QtGui.QFontMetricsF(self.font_)
+        self._fm_bold = QtGui.QFontMetricsF(self.bold)
+        self._baseline = (ROW_PX - (self._fm.ascent() + self._fm.descent())) / 2 + self._fm.ascent()
+        self._widths: dict[str, float] = {}
+        self._widths_bold: dict[str, float] = {}
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
+        self.dropped: tuple[str, ...] = ()  # keys of enabled columns left out for lack of width
+        self.pad_px = PAD_PX  # the padding the current layout uses
+        self._price_text = _DEFAULT_PRICE_TEXT
+        self._laid_out_for: tuple[object, ...] = ()
         self._background = QtGui.QPixmap()
         self._background_key: tuple[object, ...] = ()
         self._layout()
 
-    def set_size(self, width_px: float, height_px: float) -> None:
-        self.prepareGeometryChange()
-        self._rect = QtCore.QRectF(0, 0, max(1.0, width_px), max(1.0, height_px))
-        self._layout()
-        self.update()
+    # -- layout ---------------------------------------------------------------------------------
 
-    def _layout(self) -> None:
+    def text_width(self, text: str, bold: bool = False) -> float:
+        """Advance of `text` in the ladder font (cached: the same few hundred strings recur)."""
+        cache = self._widths_bold if bold else self._widths
+        w = cache.get(text)
+        if w is None:
+            if len(cache) > _WIDTH_CACHE_MAX:
+                cache.clear()
+            w = cache[text] = (self._fm_bold if bold else self._fm).horizontalAdvance(text)
+        return w
+
+    def enabled_columns(self) -> list[Column]:
         s = self.model.settings
         hidden = set()
         if not s.show_pull_stack:
@@ -85,16 +125,78 @@ class LadderItem(QtWidgets.QGraphicsObject):
             hidden |= {"buy", "sell"}
         if not s.show_session_volume:
             hidden.add("session")
-        cols = [c for c in ALL_COLUMNS if c.key not in hidden]
-        unit = self._rect.width() / sum(c.weight for c in cols)
+        return [c for c in ALL_COLUMNS if c.key not in hidden]
+
+    def min_width(self, column: Column, pad_px: int = PAD_PX) -> float:
+        """The widest text the column can show, its title, or (price) the footer label, plus padding."""
+        texts = [self.text_width(column.title)]
+        texts += [self.text_width(t, column.bold) for t in column.samples]
+        if column.key == "price":
+            texts += [self.text_width(self._price_text, True), self.text_width(_FOOTER_LABEL)]
+        return math.ceil(max(texts) + 2 * pad_px + 1)  # +1: the grid line on the left edge
+
+    def sizeHint(self) -> QtCore.QSize:
+        """Wide enough for every enabled column at its widest text."""
+        width = sum(self.min_width(c) for c in self.enabled_columns())
+        return QtCore.QSize(int(width), HEADER_PX + FOOTER_PX + _HINT_ROWS * ROW_PX)
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        core = [c for c in ALL_COLUMNS if c.key in ("bid", "price", "ask")]
+        width = sum(self.min_width(c, TIGHT_PAD_PX) for c in core)
+        return QtCore.QSize(int(width), HEADER_PX + FOOTER_PX + ROW_PX)
+
+    def _layout(self) -> None:
+        cols = self.enabled_columns()
+        avail = float(self.width())
+        self.pad_px = PAD_PX
+        mins = {c.key: self.min_width(c) for c in cols}
+        if sum(mins.values()) > avail:  # a few pixels short (dock frames, splitters): less padding first
+            self.pad_px = TIGHT_PAD_PX
+            mins = {c.key: self.min_width(c, TIGHT_PAD_PX) for c in cols}
+        dropped: list[str] = []
+        for group in DROP_ORDER:
+            if sum(mins.values()) <= avail:
+                break
+            present = [k for k in group if k in mins]
+            for k in present:
+                del mins[k]
+            dropped += present
+        cols = [c for c in cols if c.key in mins]
+        total = sum(mins.values())
+        scale = (
+            avail / total if total > 0 else 1.0
+        )  # > 1: spread the spare width; < 1 only below minimumSizeHint
         x = 0.0
         self.columns = []
         for c in cols:
-            self.columns.append((c, x, c.weight * unit))
-            x += c.weight * unit
+            w = mins[c.key] * scale
+            self.columns.append((c, x, w))
+            x += w
+        self.dropped = tuple(dropped)
+        if dropped:
+            names = ", ".join(dict.fromkeys(_TITLES[k] for k in dropped))
+            self.setToolTip(
+                f"Hidden, the dock is too narrow: {names}. "
+                f"Widen it to {self.sizeHint().width()} px to show them."
+            )
+        else:
+            self.setToolTip("")
+        self._laid_out_for = self._layout_key()
+
+    def _layout_key(self) -> tuple[object, ...]:
+        s = self.model.settings
+        return (
+            self.width(),
+            len(self._price_text),
+            s.show_pull_stack,
+            s.show_recent_volume,
+            s.show_session_volume,
+        )
 
     def relayout(self) -> None:
+        """Settings changed (columns on/off): lay out again and repaint everything."""
         self._layout()
+        self.updateGeometry()
         self.update()
 
     def column_at(self, x_px: float) -> str | None:
@@ -103,68 +205,102 @@ class LadderItem(QtWidgets.QGraphicsObject):
                 return c.key
         return None
 
-    def boundingRect(self) -> QtCore.QRectF:
-        return self._rect
+    # -- marking what changed -------------------------------------------------------------------
 
-    def paint(
-        self,
-        p: QtGui.QPainter,
-        option: QtWidgets.QStyleOptionGraphicsItem,
-        widget: QtWidgets.QWidget | None = None,
-    ) -> None:
+    def mark_changed(self) -> None:
+        """After a model update: queue a repaint of the changed rows only (everything if the grid moved)."""
         rows = self.model.rows
-        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        g = self.model.settings.group_ticks
-        key = (
-            self._rect.width(),
-            self._rect.height(),
-            dpr,
-            g,
-            tuple(c.key for c, _, _ in self.columns),
+        if rows and len(rows[0].price_text) != len(self._price_text):
+            self._price_text = rows[0].price_text  # more or fewer digits: the price column changes width
+            self.updateGeometry()
+        if self._layout_key() != self._laid_out_for:
+            self._layout()
+        dirty = self.model.dirty_rows
+        if self._background_for(rows) != self._background_key or len(dirty) >= len(rows):
+            self.update()
+            return
+        width = self.width()
+        for i in sorted(dirty):
+            self.update(0, HEADER_PX + i * ROW_PX, width, ROW_PX)
+        if self.model.totals_dirty:
+            self.update(0, HEADER_PX + len(rows) * ROW_PX, width, FOOTER_PX)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        self._layout()
+        super().resizeEvent(event)
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def _background_for(self, rows: tuple[LadderRow, ...]) -> tuple[object, ...]:
+        return (
+            self.width(),
+            self.height(),
+            self.devicePixelRatioF(),
+            self.model.settings.group_ticks,
+            tuple((c.key, x, w) for c, x, w in self.columns),
             tuple(r.price_ticks for r in rows[:1]),
             len(rows),
         )
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        rows = self.model.rows
+        key = self._background_for(rows)
         if key != self._background_key:
-            self._background = self._render_background(rows, dpr)
+            self._background = self._render_background(rows)
             self._background_key = key
-        p.drawPixmap(QtCore.QPointF(0, 0), self._background)
-        p.setFont(self.font)
-        max_size = max((max(r.bid_lots, r.ask_lots) for r in rows), default=0)
-        max_session = max((r.session_lots for r in rows), default=0)
+        p = QtGui.QPainter(self)
+        dpr = self._background.devicePixelRatio()
+        first, last = len(rows), -1
+        footer_top = HEADER_PX + len(rows) * ROW_PX
+        footer = False
+        for r in event.region():
+            src = QtCore.QRectF(r.x() * dpr, r.y() * dpr, r.width() * dpr, r.height() * dpr)
+            p.drawPixmap(QtCore.QPointF(r.x(), r.y()), self._background, src)
+            first = min(first, max(0, (r.top() - HEADER_PX) // ROW_PX))
+            last = max(last, min(len(rows) - 1, (r.bottom() - HEADER_PX) // ROW_PX))
+            footer = footer or (r.bottom() >= footer_top and r.top() < footer_top + FOOTER_PX)
+        p.setFont(self.font_)
         cols = {c.key: (x, w) for c, x, w in self.columns}
-        for i, row in enumerate(rows):
+        region = event.region()
+        width = self.width()
+        for i in range(first, last + 1):
             y = HEADER_PX + i * ROW_PX
-            self._paint_row(p, row, y=y, cols=cols, max_size=max_size, max_session=max_session)
-        self._paint_footer(p, HEADER_PX + len(rows) * ROW_PX, cols)
+            if region.intersects(QtCore.QRect(0, y, width, ROW_PX)):
+                self._paint_row(p, rows[i], y, cols)
+        if footer:
+            self._paint_footer(p, footer_top, cols)
+        p.end()
 
-    def _render_background(self, rows: tuple[LadderRow, ...], dpr: float) -> QtGui.QPixmap:
-        """What changes only when the ladder scrolls or resizes: header, stripes, grid, price texts.
-
-        Cached as a pixmap so that a frame draws only the cells that move (sizes, volume, P/S).
-        """
-        rect = self._rect
-        pixmap = QtGui.QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
+    def _render_background(self, rows: tuple[LadderRow, ...]) -> QtGui.QPixmap:
+        """What changes only when the ladder scrolls or resizes: header, stripes, grid, price texts."""
+        dpr = self.devicePixelRatioF()
+        width, height = self.width(), self.height()
+        pixmap = QtGui.QPixmap(max(1, round(width * dpr)), max(1, round(height * dpr)))
         pixmap.setDevicePixelRatio(dpr)
         pixmap.fill(palette.BACKGROUND)
         p = QtGui.QPainter(pixmap)
-        p.setFont(self.font)
-        width = rect.width()
+        p.setFont(self.font_)
         body_bottom = HEADER_PX + len(rows) * ROW_PX
-        self._paint_header(p, width)
-        price_x, price_w = next((x, w) for c, x, w in self.columns if c.key == "price")
+        p.fillRect(QtCore.QRectF(0, 0, width, HEADER_PX), palette.PANEL)
+        p.setPen(palette.TEXT_DIM)
+        for c, x, w in self.columns:
+            self._text(p, (x, w), 0, c.title, align=0)
+        price = next(((x, w) for c, x, w in self.columns if c.key == "price"), None)
         p.setPen(palette.TEXT)
         for i, row in enumerate(rows):
             y = HEADER_PX + i * ROW_PX
             p.fillRect(QtCore.QRectF(0, y, width, ROW_PX), self._row_colour(row))
-            p.drawText(QtCore.QRectF(price_x, y, price_w, ROW_PX), _CENTER, row.price_text)
+            if price is not None:
+                self._text(p, price, y, row.price_text, align=0)
         p.setPen(QtGui.QPen(palette.GRID, 0))
         for _, x, _w in self.columns[1:]:
-            p.drawLine(QtCore.QLineF(x, 0, x, body_bottom))
+            p.drawLine(QtCore.QLineF(x + 0.5, 0, x + 0.5, body_bottom))
         p.drawLine(QtCore.QLineF(0, HEADER_PX - 0.5, width, HEADER_PX - 0.5))
         p.fillRect(QtCore.QRectF(0, body_bottom, width, FOOTER_PX), palette.PANEL)
         p.drawLine(QtCore.QLineF(0, body_bottom + 0.5, width, body_bottom + 0.5))
-        p.setPen(palette.TEXT_DIM)
-        p.drawText(QtCore.QRectF(price_x, body_bottom, price_w, FOOTER_PX), _CENTER, "Σ visible")
+        if price is not None:
+            p.setPen(palette.TEXT_DIM)
+            self._text(p, price, body_bottom, _FOOTER_LABEL, align=0)
         p.end()
         return pixmap
 
@@ -176,42 +312,54 @@ class LadderItem(QtWidgets.QGraphicsObject):
             else palette.BACKGROUND
         )
 
-    def _paint_header(self, p: QtGui.QPainter, width: float) -> None:
-        p.fillRect(QtCore.QRectF(0, 0, width, HEADER_PX), palette.PANEL)
-        p.setPen(palette.TEXT_DIM)
-        for c, x, w in self.columns:
-            p.drawText(QtCore.QRectF(x, 0, w, HEADER_PX), _CENTER, c.title)
-
-    def _paint_row(
+    def _text(
         self,
         p: QtGui.QPainter,
-        row: LadderRow,
-        *,
+        cell: tuple[float, float],
         y: float,
-        cols: dict[str, tuple[float, float]],
-        max_size: int,
-        max_session: int,
+        text: str,
+        *,
+        align: int,
+        bold: bool = False,
+    ) -> None:
+        """Text at a baseline point (cheaper than rect + alignment); align -1 left, 0 centre, 1 right."""
+        x, w = cell
+        if align < 0:
+            tx = x + self.pad_px
+        else:
+            tw = self.text_width(text, bold)
+            tx = x + w - self.pad_px - tw if align > 0 else x + (w - tw) / 2
+        if bold:
+            p.setFont(self.bold)
+            p.drawText(QtCore.QPointF(tx, y + self._baseline), text)
+            p.setFont(self.font_)
+        else:
+            p.drawText(QtCore.QPointF(tx, y + self._baseline), text)
+
+    def _paint_row(
+        self, p: QtGui.QPainter, row: LadderRow, y: float, cols: dict[str, tuple[float, float]]
     ) -> None:
         h = ROW_PX
         rect = QtCore.QRectF
+        scale = self.model.bar_scale_lots
         if "bid" in cols:
             x, w = cols["bid"]
-            if row.bid_lots and max_size:
-                bar = (w - 2) * row.bid_lots / max_size
-                p.fillRect(rect(x + w - 1 - bar, y + 2, bar, h - 4), palette.BUY_DIM)
+            if row.bid_lots and scale:
+                bar = (w - 2) * min(1.0, row.bid_lots / scale)
+                p.fillRect(rect(x + w - bar, y + 2, bar, h - 4), palette.BUY_DIM)
             if row.bid_text:
                 p.setPen(palette.BUY_STRONG if row.is_best_bid else palette.TEXT)
-                self._text(p, rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _RIGHT, row.bid_text, row.is_best_bid)
+                self._text(p, (x, w), y, row.bid_text, align=1, bold=row.is_best_bid)
         if "ask" in cols:
             x, w = cols["ask"]
-            if row.ask_lots and max_size:
-                bar = (w - 2) * row.ask_lots / max_size
-                p.fillRect(rect(x + 1, y + 2, bar, h - 4), palette.SELL_DIM)
+            if row.ask_lots and scale:
+                bar = (w - 2) * min(1.0, row.ask_lots / scale)
+                p.fillRect(rect(x + 1.5, y + 2, bar, h - 4), palette.SELL_DIM)
             if row.ask_text:
                 p.setPen(palette.SELL_STRONG if row.is_best_ask else palette.TEXT)
-                self._text(p, rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _LEFT, row.ask_text, row.is_best_ask)
+                self._text(p, (x, w), y, row.ask_text, align=-1, bold=row.is_best_ask)
         inside = row.is_best_bid or row.is_best_ask
-        if inside or row.is_last_trade:  # over the cached plain price text: repaint the cell
+        if (inside or row.is_last_trade) and "price" in cols:  # over the cached plain price text
             x, w = cols["price"]
             cell = rect(x + 1, y, w - 1, h)
             p.fillRect(cell, self._row_colour(row))
@@ -219,40 +367,33 @@ class LadderItem(QtWidgets.QGraphicsObject):
                 p.fillRect(cell, palette.BUY_DIM if row.is_best_bid else palette.SELL_DIM)
             if row.is_last_trade:
                 p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
-                p.drawRect(rect(x + 1.5, y + 0.5, w - 3, h - 1))
+                p.drawRect(rect(x + 1.5, y + 0.5, w - 2, h - 1))
             p.setPen(palette.TEXT_BRIGHT)
-            self._text(p, rect(x, y, w, h), _CENTER, row.price_text, inside)
-        if "sell" in cols and row.sell_recent_text:
+            self._text(p, (x, w), y, row.price_text, align=0, bold=inside)
+        if row.sell_recent_text and "sell" in cols:
             x, w = cols["sell"]
             p.setPen(palette.SELL)
-            p.drawText(rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _RIGHT, row.sell_recent_text)
-        if "buy" in cols and row.buy_recent_text:
+            self._text(p, (x, w), y, row.sell_recent_text, align=1)
+        if row.buy_recent_text and "buy" in cols:
             x, w = cols["buy"]
             p.setPen(palette.BUY)
-            p.drawText(rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _LEFT, row.buy_recent_text)
-        if "ps_bid" in cols and row.pull_stack_bid_text:
+            self._text(p, (x, w), y, row.buy_recent_text, align=-1)
+        if row.pull_stack_bid_text and "ps_bid" in cols:
             x, w = cols["ps_bid"]
             p.setPen(palette.PULL if row.pull_stack_bid_lots < 0 else palette.STACK)
-            p.drawText(rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _RIGHT, row.pull_stack_bid_text)
-        if "ps_ask" in cols and row.pull_stack_ask_text:
+            self._text(p, (x, w), y, row.pull_stack_bid_text, align=1)
+        if row.pull_stack_ask_text and "ps_ask" in cols:
             x, w = cols["ps_ask"]
             p.setPen(palette.PULL if row.pull_stack_ask_lots < 0 else palette.STACK)
-            p.drawText(rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _LEFT, row.pull_stack_ask_text)
-        if "session" in cols and row.session_text:
+            self._text(p, (x, w), y, row.pull_stack_ask_text, align=-1)
+        if row.session_text and "session" in cols:
             x, w = cols["session"]
-            if max_session:
-                p.fillRect(rect(x + 1, y + 3, (w - 2) * row.session_lots / max_session, h - 6), palette.GRID)
+            s_scale = self.model.session_scale_lots
+            if s_scale:
+                bar = (w - 2) * min(1.0, row.session_lots / s_scale)
+                p.fillRect(rect(x + 1.5, y + 3, bar, h - 6), palette.GRID)
             p.setPen(palette.TEXT_DIM)
-            p.drawText(rect(x + _PAD_PX, y, w - 2 * _PAD_PX, h), _LEFT, row.session_text)
-
-    def _text(self, p: QtGui.QPainter, rect: QtCore.QRectF, align: int, text: str, bold: bool) -> None:
-        """Sizes at the inside market are bold (the pen is set by the caller)."""
-        if bold:
-            p.setFont(self.bold)
-            p.drawText(rect, align, text)
-            p.setFont(self.font)
-        else:
-            p.drawText(rect, align, text)
+            self._text(p, (x, w), y, row.session_text, align=-1)
 
     def _paint_footer(self, p: QtGui.QPainter, top: float, cols: dict[str, tuple[float, float]]) -> None:
         t = self.model.totals
@@ -266,4 +407,4 @@ class LadderItem(QtWidgets.QGraphicsObject):
             if key in cols and text:
                 x, w = cols[key]
                 p.setPen(colour)
-                p.drawText(QtCore.QRectF(x, top, w, FOOTER_PX), _CENTER, text)
+                self._text(p, (x, w), top, text, align=0)

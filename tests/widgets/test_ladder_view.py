@@ -88,7 +88,7 @@ def test_rows_show_the_hand_built_book(qtbot, btcusdt: Instrument) -> None:
     snapshot(m, {P: 5000, P - 1: 300, P - 3: 7}, {P + 1: 4, P + 2: 2000, P + 5: 9})
     view = make_view(qtbot, m)
     rows = view.rows()
-    assert len(rows) == rows_for_height(view.graphics.viewport().height())
+    assert len(rows) == rows_for_height(view.canvas.height())
     prices = visible_prices(view)
     assert prices == list(range(prices[0], prices[0] - len(prices), -1))  # top = highest, one tick apart
     assert row_at(view, P).bid_lots == 5000 and row_at(view, P).bid_text == "5"
@@ -272,7 +272,7 @@ def test_recentre_after_n_ticks_of_drift(qtbot, market) -> None:
 def test_no_jump_while_hovered_then_recentre_on_leave(qtbot, market) -> None:
     view = make_view(qtbot, market)
     view.apply_settings({"centering": "continuous"})
-    viewport = view.graphics.viewport()
+    viewport = view.canvas
     pos = QtCore.QPointF(50, 50)
     QtCore.QCoreApplication.sendEvent(viewport, QtGui.QEnterEvent(pos, pos, viewport.mapToGlobal(pos)))
     before = visible_prices(view)
@@ -297,7 +297,7 @@ def test_recenter_works_even_while_hovered(qtbot, market) -> None:
 def test_wheel_scrolls_by_rows_and_holds_until_recenter(qtbot, market) -> None:
     view = make_view(qtbot, market)
     view.apply_settings({"centering": "continuous"})
-    viewport = view.graphics.viewport()
+    viewport = view.canvas
     pos = QtCore.QPointF(100, 100)
     wheel = QtGui.QWheelEvent(
         pos,
@@ -377,8 +377,8 @@ def test_context_menu_changes_settings_and_columns(qtbot, market) -> None:
     toggle = next(a for a in view.build_menu().actions() if a.text() == "Pulling / stacking")
     toggle.trigger()
     assert view.settings()["show_pull_stack"] is False
-    assert "ps_bid" not in {c.key for c, _, _ in view.item.columns}
-    assert {"orders", "position"} <= {c.key for c, _, _ in view.item.columns}  # reserved columns
+    assert "ps_bid" not in {c.key for c, _, _ in view.canvas.columns}
+    assert {"orders", "position"} <= {c.key for c, _, _ in view.canvas.columns}  # reserved columns
 
 
 def test_grab_is_not_blank(qtbot, replayed_market) -> None:
@@ -392,7 +392,7 @@ def test_grab_is_not_blank(qtbot, replayed_market) -> None:
     assert sum(1 for c in colours if c != background) > 15
     # the best bid's price cell wears the bid colour (blended over the row background)
     best_bid = next(i for i, r in enumerate(view.rows()) if r.is_best_bid)
-    x = next(x for c, x, _w in view.item.columns if c.key == "price")
+    x = next(x for c, x, _w in view.canvas.columns if c.key == "price")
     y = 18 + best_bid * 17 + 3
     pixel = QtGui.QColor(image.pixel(int(x + 4), y))
     assert pixel.blue() > pixel.red()
@@ -404,3 +404,105 @@ def test_no_market_shows_nothing_and_does_not_fail(qtbot) -> None:
     assert view.rows() == ()
     view.paint_now()
     assert not view.grab().isNull()
+
+
+# -- column widths: from the font, never clipped --------------------------------------------------
+
+_ROW_TEXTS = {  # column key -> (text field, bold when) of LadderRow
+    "bid": ("bid_text", "is_best_bid"),
+    "ask": ("ask_text", "is_best_ask"),
+    "sell": ("sell_recent_text", None),
+    "buy": ("buy_recent_text", None),
+    "ps_bid": ("pull_stack_bid_text", None),
+    "ps_ask": ("pull_stack_ask_text", None),
+    "session": ("session_text", None),
+}
+
+
+def extreme_market(btcusdt: Instrument) -> MarketState:
+    """The widest texts compact_qty can make: 999.999 sizes and volume, -999.999 pulled, +999.999 stacked."""
+    m = MarketState(btcusdt)
+    snapshot(m, {P: 999_999, P - 2: 999_999}, {P + 1: 999_999, P + 3: 5})
+    return m
+
+
+def clipped(view: LadderView) -> list[tuple[str, str]]:
+    """(column, text) of every text on screen wider than its column less the padding."""
+    canvas = view.canvas
+    room = {c.key: w - 2 * canvas.pad_px for c, _x, w in canvas.columns}
+    out = [(c.key, c.title) for c, _x, _w in canvas.columns if canvas.text_width(c.title) > room[c.key]]
+    for row in view.rows():
+        texts = [("price", row.price_text, row.is_best_bid or row.is_best_ask)]
+        for key, (field, bold) in _ROW_TEXTS.items():
+            texts.append((key, getattr(row, field), bool(bold and getattr(row, bold))))
+        out += [(k, t) for k, t, b in texts if k in room and canvas.text_width(t, b) > room[k]]
+    t = view.totals()
+    for key, text in (("ps_bid", t.pull_stack_bid_text), ("ps_ask", t.pull_stack_ask_text)):
+        if key in room and canvas.text_width(text) > room[key]:
+            out.append((key, text))
+    return out
+
+
+def test_at_the_size_hint_every_column_shows_and_nothing_is_clipped(qtbot, btcusdt: Instrument) -> None:
+    m = extreme_market(btcusdt)
+    view = make_view(qtbot, m)
+    diff(m, [(P - 2, 0)], [(P + 3, 999_999)])  # 999.999 pulled from a bid, 999.994 stacked on an ask
+    prints(m, [(T0, P + 1, 999_999, 1), (T0, P, 999_999, -1)])
+    view.refresh(Changed.ALL, T0)
+    assert row_at(view, P - 2).pull_stack_bid_text == "-999.999"
+    assert row_at(view, P + 1).buy_recent_text == "999.999"
+    assert row_at(view, P).session_text == "999.999" and row_at(view, P).bid_text == "999.999"
+    hint = view.sizeHint().width()
+    assert hint < 700  # a dock, not a window
+    view.resize(hint, 500)
+    view.refresh(Changed.NONE, T0)
+    assert view.canvas.width() == hint
+    assert view.canvas.dropped == ()
+    assert [c.key for c, _x, _w in view.canvas.columns] == [
+        "orders", "ps_bid", "bid", "sell", "price", "buy", "ask", "ps_ask", "session", "position",
+    ]  # fmt: skip
+    assert clipped(view) == []
+    assert view.canvas.toolTip() == ""
+
+
+def test_a_narrow_dock_drops_session_volume_then_pull_stack_never_clips(qtbot, btcusdt: Instrument) -> None:
+    view = make_view(qtbot, extreme_market(btcusdt))
+    canvas = view.canvas
+    hint = view.sizeHint().width()
+    view.resize(hint - 8, 500)  # a few pixels short (frames, splitters): tighter padding, every column
+    view.refresh(Changed.NONE, T0)
+    assert canvas.dropped == () and clipped(view) == []
+    tight = {c.key: canvas.min_width(c, 2) for c, _x, _w in canvas.columns}
+    view.resize(int(sum(tight.values())) - 1, 500)
+    view.refresh(Changed.NONE, T0)
+    assert canvas.dropped == ("session",)
+    assert "Volume" in canvas.toolTip() and str(hint) in canvas.toolTip()
+    assert clipped(view) == []
+    view.resize(int(sum(tight.values()) - tight["session"]) - 1, 500)
+    view.refresh(Changed.NONE, T0)
+    assert canvas.dropped == ("session", "ps_bid", "ps_ask")
+    assert "P/S" in canvas.toolTip()
+    assert clipped(view) == []
+    view.resize(380, 500)  # the narrowest default dock keeps bid, price, ask and recent volume
+    view.refresh(Changed.NONE, T0)
+    assert {"bid", "price", "ask", "buy", "sell"} <= {c.key for c, _x, _w in canvas.columns}
+    assert clipped(view) == []
+
+
+def test_hiding_columns_shrinks_the_size_hint(qtbot, market) -> None:
+    view = make_view(qtbot, market)
+    full = view.sizeHint().width()
+    view.apply_settings({"show_session_volume": False, "show_pull_stack": False})
+    assert view.sizeHint().width() < full - 100
+
+
+def test_only_changed_rows_are_dirty(qtbot, market) -> None:
+    view = make_view(qtbot, market)
+    view.apply_settings({"centering": "static"})
+    view.refresh(Changed.BOOK, T0)
+    diff(market, [(P - 5, 7)], [])  # one level changes by one lot: one row, bars keep their scale
+    assert view.refresh(Changed.BOOK, T0)
+    rows = view.rows()
+    assert [rows[i].price_ticks for i in sorted(view.model.dirty_rows)] == [P - 5]
+    assert row_at(view, P - 5).bid_text == "0.007"
+    assert not view.refresh(Changed.BOOK, T0)  # nothing changed: nothing to paint
