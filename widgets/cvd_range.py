@@ -7,8 +7,8 @@ bars leave it or use much less than it: most frames then repaint just the open b
 
 from __future__ import annotations
 
-FIT_SLACK = 0.08  # a re-fit leaves this fraction of the data span free on each side...
-MIN_FILL = 0.6  # ...and holds until the data (with its pads) fills less than this of the range
+FIT_SLACK = 0.15  # a re-fit leaves this fraction of the data span free on each side...
+MIN_FILL = 0.5  # ...and holds until the data (with its pads) fills less than this of the range
 
 
 def follow_x_range(
