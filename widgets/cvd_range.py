@@ -12,20 +12,27 @@ MIN_FILL = 0.5  # ...and holds until the data (with its pads) fills less than th
 
 
 def follow_x_range(
-    first_x_s: float, last_x_s: float, bar_s: float, follow_bars: int, margin_bars: int
+    first_x_s: float,
+    last_x_s: float,
+    bar_s: float,
+    follow_bars: int,
+    margin_bars: int,
+    *,
+    min_bars: int = 30,
 ) -> tuple[float, float]:
     """The x window (seconds) that follows the newest bar centred at `last_x_s`.
 
     With fewer bars than `follow_bars` the window fits the bars that exist (half a bar of room
     on the left, a little room on the right for the next bar) and grows with them until it
     holds `follow_bars`, then slides: a fresh replay is not a couple of bars squeezed at the
-    right edge of two empty hours.
+    right edge of two empty hours. It is never narrower than `min_bars`, so that three bars are
+    not three candles a third of the screen wide: bar width stays what a chart reader expects.
     """
     held_bars = (last_x_s - first_x_s) / bar_s + 1
     margin = min(float(margin_bars), max(1.0, held_bars / 4))
     x1 = last_x_s + margin * bar_s
     slid_x0 = x1 - (follow_bars + margin) * bar_s
-    fit_x0 = first_x_s - bar_s
+    fit_x0 = min(first_x_s - bar_s, x1 - min_bars * bar_s)
     return max(slid_x0, fit_x0), x1
 
 

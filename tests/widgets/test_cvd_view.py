@@ -253,13 +253,14 @@ def test_context_menu_changes_settings(qtbot, replayed_market):
 
 
 def test_story_fresh_replay_fits_the_few_bars_it_has(qtbot, btcusdt):
-    # Three 1-minute bars: the view shows them (and room for the next), not two empty hours.
+    # Three 1-minute bars: a 30-bar window ending just after them, not two empty hours.
     prints = [(MIDNIGHT + k * 60 * SEC + SEC, 100 + k, 5, 1) for k in range(3)]
     view = make_view(qtbot, market_with(btcusdt, prints))
     x0, x1 = view.x_range_s()
     first, last = MIDNIGHT / SEC, (MIDNIGHT + 3 * 60 * SEC) / SEC  # bars cover [first, last)
-    assert first - 60 <= x0 <= first
+    assert x0 <= first
     assert last < x1 <= last + 2 * 60
+    assert 29 <= (x1 - x0) / 60 <= 32
     assert view.following
     # The window grows with the bars until it holds the default number, then slides.
     many = [(MIDNIGHT + k * 60 * SEC + SEC, 100, 5, 1) for k in range(300)]
