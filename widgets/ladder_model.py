@@ -27,6 +27,8 @@ RECENT_RESET_S = (1, 2, 5, 10, 15, 30, 60)  # menu choices; any 1..3,600 is acce
 EDGE_ROWS = 3  # static mode re-centres when the inside market comes this close to an edge
 _NS_PER_S = 1_000_000_000
 _TEXT_CACHE_MAX = 20_000
+SCALE_GROW_NS = 1 * _NS_PER_S  # market time a size must exceed the bar scale before it grows
+SCALE_SHRINK_NS = 5 * _NS_PER_S  # ... or stay under 40 % of it before it shrinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +96,9 @@ class LadderModel:
         self.totals = LadderTotals()
         self.dirty_rows: frozenset[int] = frozenset()  # indices of rows changed by the last update
         self.totals_dirty = False
-        self.bar_scale_lots = 0  # the bid/ask size that fills a bar (see _nice_scale)
-        self.session_scale_lots = 0
+        self._bar_scale = CalmScale()
+        self._session_scale = CalmScale()
+        self._now_ns = 0
         self._row_keys: list[tuple[int | bool, ...]] = []
         self._totals_lots = LadderTotals()
         self.last_trade_ticks: int | None = None
@@ -121,8 +124,8 @@ class LadderModel:
         self.totals = LadderTotals()
         self._row_keys = []
         self._totals_lots = LadderTotals()
-        self.bar_scale_lots = 0
-        self.session_scale_lots = 0
+        self._bar_scale = CalmScale()
+        self._session_scale = CalmScale()
         self.last_trade_ticks = None
         self._last_trade_side = 0
         self._qty_text = {}
@@ -155,6 +158,8 @@ class LadderModel:
         if settings.group_ticks != old.group_ticks:
             self.centre_ticks = None  # the grid changed: centre it afresh
             self.scrolled = False
+            self._bar_scale = CalmScale()  # grouped sizes are larger
+            self._session_scale = CalmScale()
         if settings.recent_reset_s != old.recent_reset_s:
             self._rebuild_volume()
             self._flow_period = None
@@ -198,6 +203,7 @@ class LadderModel:
     def update(self, changed: int, now_ns: int) -> bool:
         """Pull new prints, roll windows, centre and rebuild the rows; True if what is shown changed."""
         market = self.market
+        self._now_ns = now_ns
         if market is None:
             changed_rows = bool(self.rows)
             self._set_rows((), (), LadderTotals())
@@ -300,6 +306,15 @@ class LadderModel:
     # -- rows -----------------------------------------------------------------------------------
 
     @property
+    def bar_scale_lots(self) -> int:
+        """The bid/ask size that fills a bar (larger sizes are clamped to a full bar)."""
+        return self._bar_scale.lots
+
+    @property
+    def session_scale_lots(self) -> int:
+        return self._session_scale.lots
+
+    @property
     def lowest_row_ticks(self) -> int:
         assert self.centre_ticks is not None
         n = self.row_count
@@ -377,10 +392,9 @@ class LadderModel:
         totals = self.totals if t == self._totals_lots else self._totals_text(inst, t)
         self._totals_lots = t
         self._set_rows(keys, (bid_row, ask_row, last), totals)
-        bar = _nice_scale(self.bar_scale_lots, max(max(bids, default=0), max(asks, default=0)))
-        vol = _nice_scale(self.session_scale_lots, max(session, default=0))
-        if (bar, vol) != (self.bar_scale_lots, self.session_scale_lots):
-            self.bar_scale_lots, self.session_scale_lots = bar, vol
+        now = self._now_ns
+        bar = self._bar_scale.update(max(max(bids, default=0), max(asks, default=0)), now)
+        if self._session_scale.update(max(session, default=0), now) or bar:
             self.dirty_rows = frozenset(range(len(self.rows)))  # every bar changes length
 
     def _set_rows(
@@ -451,18 +465,41 @@ class LadderModel:
         )
 
 
-def _nice_scale(current: int, max_lots: int) -> int:
-    """The size that fills a bar: a round number at or above the largest visible size, kept while
-    that size stays above 40 % of it, so that bars do not all change length (and repaint) whenever
-    the largest level ticks by a lot."""
-    if max_lots <= 0:
-        return current
-    if max_lots <= current and max_lots * 5 > current * 2:
-        return current
+class CalmScale:
+    """The size that fills a bar: a round number near the largest visible size, changed only when the
+    largest size has been out of range for a while (bars over it are clamped meanwhile).
+
+    A big order flickering in and out of the book would otherwise rescale, and repaint, every bar
+    several times a second; a calm scale also reads better.
+    """
+
+    __slots__ = ("_off_since_ns", "lots")
+
+    def __init__(self) -> None:
+        self.lots = 0
+        self._off_since_ns: int | None = None
+
+    def update(self, max_lots: int, now_ns: int) -> bool:
+        """Follow `max_lots` at market time `now_ns`; True if the scale changed."""
+        if max_lots <= 0 or (max_lots <= self.lots and max_lots * 5 > self.lots * 2):
+            self._off_since_ns = None  # in range: bars between 40 % and 100 % of the column
+            return False
+        if self.lots and self._off_since_ns is None:
+            self._off_since_ns = now_ns
+        wait_ns = SCALE_GROW_NS if max_lots > self.lots else SCALE_SHRINK_NS
+        if self.lots and now_ns - (self._off_since_ns or now_ns) < wait_ns:
+            return False
+        self.lots = nice_ceiling(max_lots)
+        self._off_since_ns = None
+        return True
+
+
+def nice_ceiling(lots: int) -> int:
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10^k lots at or above `lots`."""
     magnitude = 1
     while True:
         for step in (10, 15, 20, 30, 50, 75):
             value = step * magnitude // 10
-            if value >= max_lots:
+            if value >= lots:
                 return value
         magnitude *= 10
