@@ -113,6 +113,9 @@ class FootprintView(MarketView):
             axis = pi.getAxis(name)
             axis.setPen(palette.GRID)
             axis.setTextPen(palette.TEXT_DIM)
+            # the chart's repaint region touches the axes (their ticks reach into the plot, and
+            # the region is rounded out to pixels): without a cache both axes re-render each frame
+            axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.vb: pg.ViewBox = pi.getViewBox()
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)

@@ -26,6 +26,10 @@ _MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side b
 _STATS_COL_MIN_PX = 34.0
 _MIN_ZONE_BAR_PX = 12.0
 _LABEL_W_PX = 64
+_STATIC_TEXT_LIMIT = 20_000
+
+# horizontal placement of a text in its cell
+_RIGHT, _CENTER, _LEFT = -1, 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self.bold.setBold(True)
         self._fm = QtGui.QFontMetricsF(self.font)
         self.row_px = math.ceil(self._fm.height()) + 2
+        self._static: dict[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = {}
 
     def set_model(self, model: FootprintModel) -> None:
         self.model = model
@@ -108,7 +113,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         key = (view.getRect(), area.getRect(), first, last_closed, m.settings, id(m))
         if self._layer is None or self._layer[0] != key:
             pix = QtGui.QPixmap(max(1, area.width()), max(1, area.height()))
-            pix.fill(QtCore.Qt.GlobalColor.transparent)
+            pix.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
             lp = QtGui.QPainter(pix)
             lp.translate(-area.left(), -area.top())
             lp.setClipRect(cells_clip)
@@ -127,6 +132,46 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             p.setClipping(False)
             self._paint_stats(p, geo, area, open_index, open_index, labels=False)
         p.restore()
+
+    # -- text --------------------------------------------------------------------------------
+
+    def _draw_text(
+        self,
+        p: QtGui.QPainter,
+        x0: float,
+        x1: float,
+        y: float,
+        text: str,
+        *,
+        h: float,
+        place: int,
+        bold: bool,
+    ) -> None:
+        """`text` in the cell x0..x1 × y..y+h, vertically centred; laid out once per string.
+
+        QStaticText keyed by the string: cell values repeat a lot and a laid-out text draws at
+        about half the cost of drawText(rect, align) (QT_NOTES §7); the painter's font must be
+        the one it was prepared with, or Qt lays it out again.
+        """
+        if not text:
+            return
+        entry = self._static.get((text, bold))
+        if entry is None:
+            if len(self._static) > _STATIC_TEXT_LIMIT:
+                self._static.clear()
+            st = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
+            size = st.size()
+            entry = self._static[(text, bold)] = (st, size.width(), size.height())
+        st, w, th = entry
+        if place == _RIGHT:
+            x = x1 - w
+        elif place == _LEFT:
+            x = x0
+        else:
+            x = (x0 + x1 - w) / 2
+        p.drawStaticText(QtCore.QPointF(round(x), round(y + (h - th) / 2)), st)
 
     # -- bars ----------------------------------------------------------------------------------
 
@@ -261,48 +306,42 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         two = m.settings.cell_mode == "bid_ask"
         mid = (cx0 + cx1) / 2
         pad = 4.0
-        left_al = QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter
-        right_al = (
-            QtCore.Qt.AlignmentFlag.AlignLeft if two else QtCore.Qt.AlignmentFlag.AlignHCenter
-        ) | QtCore.Qt.AlignmentFlag.AlignVCenter
-        strong: list[tuple[QtCore.QRectF, Any, str, QtGui.QColor]] = []
+        text = self._draw_text
+        strong: list[tuple[float, float, float, str, int, QtGui.QColor]] = []
         p.setFont(self.font)
         p.setPen(palette.TEXT)
         prices = a.price_ticks.tolist()
         buys = a.buy_lots.tolist()
         sells = a.sell_lots.tolist()
-        for i in self._rows(a, lo, hi):
+        buy_imb = a.buy_imbalance.tolist()
+        sell_imb = a.sell_imbalance.tolist()
+        rows = self._rows(a, lo, hi)
+        for i in rows:
             y = geo.y(prices[i] + g)
             left, right = m.cell_text(buys[i], sells[i])
             if two:
-                lr = QtCore.QRectF(cx0, y, mid - cx0 - pad, row_h)
-                rr = QtCore.QRectF(mid + pad, y, cx1 - mid - pad, row_h)
-                if a.sell_imbalance[i]:
-                    strong.append((lr, left_al, left, palette.SELL_STRONG))
+                if sell_imb[i]:
+                    strong.append((cx0, mid - pad, y, left, _RIGHT, palette.SELL_STRONG))
                 else:
-                    p.drawText(lr, left_al, left)
-                if a.buy_imbalance[i]:
-                    strong.append((rr, right_al, right, palette.BUY_STRONG))
+                    text(p, cx0, mid - pad, y, left, h=row_h, place=_RIGHT, bold=False)
+                if buy_imb[i]:
+                    strong.append((mid + pad, cx1, y, right, _LEFT, palette.BUY_STRONG))
                 else:
-                    p.drawText(rr, right_al, right)
+                    text(p, mid + pad, cx1, y, right, h=row_h, place=_LEFT, bold=False)
+            elif buy_imb[i] or sell_imb[i]:
+                color = palette.BUY_STRONG if buy_imb[i] else palette.SELL_STRONG
+                strong.append((cx0, cx1, y, right, _CENTER, color))
             else:
-                rr = QtCore.QRectF(cx0, y, cx1 - cx0, row_h)
-                if a.buy_imbalance[i] or a.sell_imbalance[i]:
-                    color = palette.BUY_STRONG if a.buy_imbalance[i] else palette.SELL_STRONG
-                    strong.append((rr, right_al, right, color))
-                else:
-                    p.drawText(rr, right_al, right)
-            if two:
-                p.setPen(palette.TEXT_DIM)
-                p.drawText(
-                    QtCore.QRectF(mid - pad, y, 2 * pad, row_h), QtCore.Qt.AlignmentFlag.AlignCenter, "×"
-                )
-                p.setPen(palette.TEXT)
+                text(p, cx0, cx1, y, right, h=row_h, place=_CENTER, bold=False)
+        if two:
+            p.setPen(palette.TEXT_DIM)
+            for i in rows:
+                text(p, mid - pad, mid + pad, geo.y(prices[i] + g), "×", h=row_h, place=_CENTER, bold=False)
         if strong:
             p.setFont(self.bold)
-            for rect, align, text, color in strong:
+            for x0, x1, y, label, place, color in strong:
                 p.setPen(color)
-                p.drawText(rect, align, text)
+                text(p, x0, x1, y, label, h=row_h, place=place, bold=True)
 
     def _paint_zones(
         self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, final: bool
@@ -357,7 +396,6 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         rows = self.model.stats_rows(first, last)
         col_w = geo.sx
         p.setFont(self.font)
-        center = QtCore.Qt.AlignmentFlag.AlignCenter
         if not labels and rows and rows[0].bar_indexes:
             k = rows[0].bar_indexes[0]
             p.fillRect(QtCore.QRectF(geo.x(k - 0.5), top + 1, col_w, self.stats_height_px - 1), palette.PANEL)
@@ -369,7 +407,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                     if r in (1, 2, 3, 4) and value:
                         color = palette.BUY if value > 0 else palette.SELL
                     p.setPen(color)
-                    p.drawText(QtCore.QRectF(geo.x(k - 0.5), y, col_w, rh), center, text)
+                    x0 = geo.x(k - 0.5)
+                    self._draw_text(p, x0, x0 + col_w, y, text, h=rh, place=_CENTER, bold=False)
         if labels:
             p.fillRect(QtCore.QRect(area.left(), top + 1, _LABEL_W_PX, self.stats_height_px), palette.PANEL)
             p.setPen(palette.TEXT_DIM)
