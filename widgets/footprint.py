@@ -116,6 +116,7 @@ class FootprintView(MarketView):
             # the chart's repaint region touches the axes (their ticks reach into the plot, and
             # the region is rounded out to pixels): without a cache both axes re-render each frame
             axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            axis.setStyle(tickLength=4)  # ticks toward the labels: inward ones cut the stats row's text
         self.vb: pg.ViewBox = pi.getViewBox()
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)
