@@ -96,6 +96,7 @@ class LadderModel:
         self.totals = LadderTotals()
         self.dirty_rows: frozenset[int] = frozenset()  # indices of rows changed by the last update
         self.totals_dirty = False
+        self.shift_rows = 0  # the last update moved the prices by this many rows (see _set_rows)
         self._bar_scale = CalmScale()
         self._session_scale = CalmScale()
         self._now_ns = 0
@@ -405,6 +406,16 @@ class LadderModel:
     ) -> None:
         old_keys, old_rows = self._row_keys, self.rows
         same_grid = len(old_keys) == len(keys)
+        shift = 0  # rows the old content moves down (the prices moved up) to stay at its price
+        if same_grid and keys and old_keys:
+            g = self.settings.group_ticks
+            shift, off = divmod(int(keys[0][0]) - int(old_keys[0][0]), g)
+            if off or abs(shift) >= len(keys):
+                same_grid, shift = False, 0
+        if shift:
+            n = len(keys)
+            old_keys = [old_keys[i - shift] if 0 <= i - shift < n else () for i in range(n)]
+            old_rows = tuple(old_rows[i - shift] if 0 <= i - shift < n else old_rows[0] for i in range(n))
         rows: list[LadderRow] = list(old_rows) if same_grid else []
         dirty = []
         inst = self.market.instrument if self.market is not None else None
@@ -424,6 +435,7 @@ class LadderModel:
                 rows.append(row)
             dirty.append(i)
         self._row_keys = new_keys
+        self.shift_rows = shift
         self.rows = tuple(rows)
         self.dirty_rows = frozenset(dirty) if same_grid else frozenset(range(len(keys)))
         self.totals_dirty = totals != self.totals

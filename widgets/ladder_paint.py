@@ -100,8 +100,8 @@ class LadderCanvas(QtWidgets.QWidget):
         self.pad_px = PAD_PX  # the padding the current layout uses
         self._price_text = _DEFAULT_PRICE_TEXT
         self._laid_out_for: tuple[object, ...] = ()
-        self._background = QtGui.QPixmap()
-        self._background_key: tuple[object, ...] = ()
+        self._strip_cache: dict[str, QtGui.QPixmap] = {}
+        self._strips_key: tuple[object, ...] = ()
         self._layout()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -208,18 +208,28 @@ class LadderCanvas(QtWidgets.QWidget):
     # -- marking what changed -------------------------------------------------------------------
 
     def mark_changed(self) -> None:
-        """After a model update: queue a repaint of the changed rows only (everything if the grid moved)."""
+        """After a model update: queue a repaint of the changed rows only.
+
+        When the prices moved by whole rows (centring), the pixels already on screen are scrolled
+        with them (QWidget.scroll: a blit in the backing store) and only the rows that came into
+        view or changed are painted, instead of the whole ladder.
+        """
         rows = self.model.rows
         if rows and len(rows[0].price_text) != len(self._price_text):
             self._price_text = rows[0].price_text  # more or fewer digits: the price column changes width
             self.updateGeometry()
         if self._layout_key() != self._laid_out_for:
             self._layout()
+            self.update()
+            return
         dirty = self.model.dirty_rows
-        if self._background_for(rows) != self._background_key or len(dirty) >= len(rows):
+        if len(dirty) >= len(rows):
             self.update()
             return
         width = self.width()
+        shift = self.model.shift_rows
+        if shift:
+            self.scroll(0, shift * ROW_PX, QtCore.QRect(0, HEADER_PX, width, len(rows) * ROW_PX))
         for i in sorted(dirty):
             self.update(0, HEADER_PX + i * ROW_PX, width, ROW_PX)
         if self.model.totals_dirty:
@@ -231,86 +241,77 @@ class LadderCanvas(QtWidgets.QWidget):
 
     # -- painting -------------------------------------------------------------------------------
 
-    def _background_for(self, rows: tuple[LadderRow, ...]) -> tuple[object, ...]:
-        return (
-            self.width(),
-            self.height(),
-            self.devicePixelRatioF(),
-            self.model.settings.group_ticks,
-            tuple((c.key, x, w) for c, x, w in self.columns),
-            tuple(r.price_ticks for r in rows[:1]),
-            len(rows),
-        )
+    def _strips(self) -> dict[str, QtGui.QPixmap]:
+        """Pixmaps of what only a resize or a column change alters: header, the two row stripes
+        with their grid lines, the footer (one blit per row instead of a fill and ten lines)."""
+        key = (self.width(), self.devicePixelRatioF(), tuple((c.key, x, w) for c, x, w in self.columns))
+        if key != self._strips_key:
+            self._strip_cache = {
+                "header": self._strip(HEADER_PX, palette.PANEL, header=True),
+                "even": self._strip(ROW_PX, palette.BACKGROUND),
+                "odd": self._strip(ROW_PX, palette.ROW_ALT),
+                "footer": self._strip(FOOTER_PX, palette.PANEL, footer=True),
+            }
+            self._strips_key = key
+        return self._strip_cache
 
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        rows = self.model.rows
-        key = self._background_for(rows)
-        if key != self._background_key:
-            self._background = self._render_background(rows)
-            self._background_key = key
-        p = QtGui.QPainter(self)
-        dpr = self._background.devicePixelRatio()
-        first, last = len(rows), -1
-        footer_top = HEADER_PX + len(rows) * ROW_PX
-        footer = False
-        for r in event.region():
-            src = QtCore.QRectF(r.x() * dpr, r.y() * dpr, r.width() * dpr, r.height() * dpr)
-            p.drawPixmap(QtCore.QPointF(r.x(), r.y()), self._background, src)
-            first = min(first, max(0, (r.top() - HEADER_PX) // ROW_PX))
-            last = max(last, min(len(rows) - 1, (r.bottom() - HEADER_PX) // ROW_PX))
-            footer = footer or (r.bottom() >= footer_top and r.top() < footer_top + FOOTER_PX)
-        p.setFont(self.font_)
-        cols = {c.key: (x, w) for c, x, w in self.columns}
-        region = event.region()
-        width = self.width()
-        for i in range(first, last + 1):
-            y = HEADER_PX + i * ROW_PX
-            if region.intersects(QtCore.QRect(0, y, width, ROW_PX)):
-                self._paint_row(p, rows[i], y, cols)
-        if footer:
-            self._paint_footer(p, footer_top, cols)
-        p.end()
-
-    def _render_background(self, rows: tuple[LadderRow, ...]) -> QtGui.QPixmap:
-        """What changes only when the ladder scrolls or resizes: header, stripes, grid, price texts."""
+    def _strip(
+        self, height: int, fill: QtGui.QColor, *, header: bool = False, footer: bool = False
+    ) -> QtGui.QPixmap:
         dpr = self.devicePixelRatioF()
-        width, height = self.width(), self.height()
+        width = self.width()
         pixmap = QtGui.QPixmap(max(1, round(width * dpr)), max(1, round(height * dpr)))
         pixmap.setDevicePixelRatio(dpr)
-        pixmap.fill(palette.BACKGROUND)
+        pixmap.fill(fill)
         p = QtGui.QPainter(pixmap)
         p.setFont(self.font_)
-        body_bottom = HEADER_PX + len(rows) * ROW_PX
-        p.fillRect(QtCore.QRectF(0, 0, width, HEADER_PX), palette.PANEL)
-        p.setPen(palette.TEXT_DIM)
-        for c, x, w in self.columns:
-            self._text(p, (x, w), 0, c.title, align=0)
-        price = next(((x, w) for c, x, w in self.columns if c.key == "price"), None)
-        p.setPen(palette.TEXT)
-        for i, row in enumerate(rows):
-            y = HEADER_PX + i * ROW_PX
-            p.fillRect(QtCore.QRectF(0, y, width, ROW_PX), self._row_colour(row))
-            if price is not None:
-                self._text(p, price, y, row.price_text, align=0)
-        p.setPen(QtGui.QPen(palette.GRID, 0))
-        for _, x, _w in self.columns[1:]:
-            p.drawLine(QtCore.QLineF(x + 0.5, 0, x + 0.5, body_bottom))
-        p.drawLine(QtCore.QLineF(0, HEADER_PX - 0.5, width, HEADER_PX - 0.5))
-        p.fillRect(QtCore.QRectF(0, body_bottom, width, FOOTER_PX), palette.PANEL)
-        p.drawLine(QtCore.QLineF(0, body_bottom + 0.5, width, body_bottom + 0.5))
-        if price is not None:
+        if header:
             p.setPen(palette.TEXT_DIM)
-            self._text(p, price, body_bottom, _FOOTER_LABEL, align=0)
+            for c, x, w in self.columns:
+                self._text(p, (x, w), 0, c.title, align=0)
+        p.setPen(QtGui.QPen(palette.GRID, 0))
+        if not footer:
+            for _, x, _w in self.columns[1:]:
+                p.drawLine(QtCore.QLineF(x + 0.5, 0, x + 0.5, height))
+        if header:
+            p.drawLine(QtCore.QLineF(0, height - 0.5, width, height - 0.5))
+        if footer:
+            p.drawLine(QtCore.QLineF(0, 0.5, width, 0.5))
+            price = next(((x, w) for c, x, w in self.columns if c.key == "price"), None)
+            if price is not None:
+                p.setPen(palette.TEXT_DIM)
+                self._text(p, price, 0, _FOOTER_LABEL, align=0)
         p.end()
         return pixmap
 
-    def _row_colour(self, row: LadderRow) -> QtGui.QColor:
-        """Stripes follow prices, so they scroll with them."""
-        return (
-            palette.ROW_ALT
-            if (row.price_ticks // self.model.settings.group_ticks) % 2
-            else palette.BACKGROUND
-        )
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        rows = self.model.rows
+        strips = self._strips()
+        region = event.region()
+        width = self.width()
+        footer_top = HEADER_PX + len(rows) * ROW_PX
+        p = QtGui.QPainter(self)
+        p.setFont(self.font_)
+        cols = {c.key: (x, w) for c, x, w in self.columns}
+        bounds = region.boundingRect()
+        if bounds.top() < HEADER_PX:
+            p.drawPixmap(0, 0, strips["header"])
+        first = max(0, (bounds.top() - HEADER_PX) // ROW_PX)
+        last = min(len(rows) - 1, (bounds.bottom() - HEADER_PX) // ROW_PX)
+        g = self.model.settings.group_ticks
+        for i in range(first, last + 1):
+            y = HEADER_PX + i * ROW_PX
+            if region.intersects(QtCore.QRect(0, y, width, ROW_PX)):
+                row = rows[i]
+                p.drawPixmap(0, y, strips["odd" if (row.price_ticks // g) % 2 else "even"])
+                self._paint_row(p, row, y, cols)
+        if bounds.bottom() >= footer_top and bounds.top() < footer_top + FOOTER_PX:
+            p.drawPixmap(0, footer_top, strips["footer"])
+            self._paint_footer(p, footer_top, cols)
+        below = footer_top + FOOTER_PX
+        if bounds.bottom() >= below:
+            p.fillRect(QtCore.QRect(0, below, width, self.height() - below), palette.BACKGROUND)
+        p.end()
 
     def _text(
         self,
@@ -359,16 +360,14 @@ class LadderCanvas(QtWidgets.QWidget):
                 p.setPen(palette.SELL_STRONG if row.is_best_ask else palette.TEXT)
                 self._text(p, (x, w), y, row.ask_text, align=-1, bold=row.is_best_ask)
         inside = row.is_best_bid or row.is_best_ask
-        if (inside or row.is_last_trade) and "price" in cols:  # over the cached plain price text
+        if "price" in cols:
             x, w = cols["price"]
-            cell = rect(x + 1, y, w - 1, h)
-            p.fillRect(cell, self._row_colour(row))
             if inside:  # the inside market: the price cell takes its side's colour
-                p.fillRect(cell, palette.BUY_DIM if row.is_best_bid else palette.SELL_DIM)
+                p.fillRect(rect(x + 1, y, w - 1, h), palette.BUY_DIM if row.is_best_bid else palette.SELL_DIM)
             if row.is_last_trade:
                 p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
                 p.drawRect(rect(x + 1.5, y + 0.5, w - 2, h - 1))
-            p.setPen(palette.TEXT_BRIGHT)
+            p.setPen(palette.TEXT_BRIGHT if inside or row.is_last_trade else palette.TEXT)
             self._text(p, (x, w), y, row.price_text, align=0, bold=inside)
         if row.sell_recent_text and "sell" in cols:
             x, w = cols["sell"]
