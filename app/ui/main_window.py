@@ -119,7 +119,8 @@ class MainWindow(QtWidgets.QMainWindow):
         docks = self.docks
         width = self.width()
         ladder = self.views.get("ladder")
-        ladder_w = max(380, ladder.sizeHint().width()) if ladder is not None else 0
+        # + separators and dock frame: resizeDocks sizes the dock, the view needs its hint inside.
+        ladder_w = max(380, ladder.sizeHint().width() + 8) if ladder is not None else 0
         widths = (("ladder", ladder_w), ("footprint", width - ladder_w - 330), ("tape", 330))
         cols = [(k, w) for k, w in widths if k in docks]
         self.resizeDocks([docks[k] for k, _ in cols], [w for _, w in cols], QtCore.Qt.Orientation.Horizontal)
