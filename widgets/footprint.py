@@ -117,6 +117,9 @@ class FootprintView(MarketView):
             # the region is rounded out to pixels): without a cache both axes re-render each frame
             axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
             axis.setStyle(tickLength=4)  # ticks toward the labels: inward ones cut the stats row's text
+            axis.enableAutoSIPrefix(
+                False
+            )  # prices and times: no "(x1e3)" label to re-lay out per range change
         self.vb: pg.ViewBox = pi.getViewBox()
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)
@@ -348,10 +351,23 @@ class FootprintView(MarketView):
             y0, y1 = r.top(), r.bottom()
             h = max(1.0, self.vb.height())
             stats_ticks = stats_px / h * (y1 - y0)
-            margin = 0.1 * (y1 - y0)
-            if not (y0 + stats_ticks + margin <= price <= y1 - margin):
+            span = y1 - y0
+            cells = span - stats_ticks
+            margin = 0.1 * span
+            if price > y1 - margin:
+                shift = price - (y1 - 0.3 * cells)  # the price ends 30 % of the cells below the top
+            elif price < y0 + stats_ticks + margin:
+                shift = price - (y0 + stats_ticks + 0.3 * cells)
+            else:
+                shift = 0.0
+            if abs(shift) > cells:  # a jump: centre the price
                 mid = price + stats_ticks / 2
-                y0, y1 = mid - (y1 - y0) / 2, mid + (y1 - y0) / 2
+                y0, y1 = mid - span / 2, mid + span / 2
+            elif shift:
+                # whole pixels: the closed bars' pixels are then moved, not drawn again
+                px_per_tick = h / span
+                shift = round(shift * px_per_tick) / px_per_tick
+                y0, y1 = y0 + shift, y1 + shift
         x0 = x1 - width
         eps = 1e-9 * max(1.0, abs(y1) + abs(x1))
         if all(abs(a - b) <= eps for a, b in zip((x0, x1, y0, y1), _edges(r), strict=True)):

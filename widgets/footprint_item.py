@@ -60,7 +60,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self.model = model
         self._images: dict[tuple[int, str], QtGui.QImage] = {}
         self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
-        self._layer: tuple[tuple[Any, ...], QtGui.QPixmap] | None = None
+        # closed bars: (x range / size / settings key, device y of price 0, pixmap)
+        self._layer: tuple[tuple[Any, ...], float, QtGui.QPixmap] | None = None
         self.font = QtGui.QFont()
         self.font.setPixelSize(11)
         self.bold = QtGui.QFont(self.font)
@@ -110,21 +111,49 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         last_closed = last if open_index is None or last < open_index else open_index - 1
         cells_clip = QtCore.QRect(area.left(), area.top(), area.width(), area.height() - self.stats_height_px)
 
-        key = (view.getRect(), area.getRect(), first, last_closed, m.settings, id(m))
-        if self._layer is None or self._layer[0] != key:
-            pix = QtGui.QPixmap(max(1, area.width()), max(1, area.height()))
+        key = (
+            view.left(),
+            view.width(),
+            view.height(),
+            area.getRect(),
+            first,
+            last_closed,
+            m.settings,
+            id(m),
+        )
+        layer = self._layer
+        shift = geo.dy - layer[1] if layer is not None and layer[0] == key else float(cells_clip.height())
+        d = round(shift)
+        if layer is None or abs(shift - d) > 1e-3 or abs(d) >= cells_clip.height() // 2:
+            size = QtCore.QSize(max(1, area.width()), max(1, area.height()))
+            pix = layer[2] if layer is not None and layer[2].size() == size else QtGui.QPixmap(size)
             pix.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
             lp = QtGui.QPainter(pix)
             lp.translate(-area.left(), -area.top())
             lp.setClipRect(cells_clip)
-            for k in range(first, last_closed + 1):
-                self._paint_bar(lp, geo, k, view)
-            self._paint_zones(lp, geo, view, area, final=True)
+            self._paint_closed(lp, geo, view, area, range(first, last_closed + 1))
             lp.setClipping(False)
             self._paint_stats(lp, geo, area, first, last_closed, labels=True)
             lp.end()
-            self._layer = (key, pix)
-        p.drawPixmap(area.topLeft(), self._layer[1])
+        else:
+            # the chart followed the price up or down by whole pixels: move the closed bars'
+            # pixels and draw only the strip that came into view (a few rows, not the screen)
+            pix = layer[2]
+            if d:
+                h = cells_clip.height()
+                pix.scroll(0, d, QtCore.QRect(0, 0, pix.width(), h))
+                strip = QtCore.QRect(area.left(), area.top() + (0 if d > 0 else h + d), area.width(), abs(d))
+                lp = QtGui.QPainter(pix)
+                lp.translate(-area.left(), -area.top())
+                lp.fillRect(strip, palette.BACKGROUND)
+                lp.setClipRect(strip)
+                v_top = (strip.bottom() + 1 - geo.dy) / geo.sy  # y up: the strip's bottom is its low price
+                v_bottom = (strip.top() - geo.dy) / geo.sy
+                strip_view = QtCore.QRectF(view.left(), v_top, view.width(), v_bottom - v_top)
+                self._paint_closed(lp, geo, strip_view, area, range(first, last_closed + 1))
+                lp.end()
+        self._layer = (key, geo.dy, pix)
+        p.drawPixmap(area.topLeft(), pix)
         p.setClipRect(cells_clip)
         self._paint_zones(p, geo, view, area, final=False)
         if open_index is not None and first <= open_index <= last:
@@ -132,6 +161,14 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             p.setClipping(False)
             self._paint_stats(p, geo, area, open_index, open_index, labels=False)
         p.restore()
+
+    def _paint_closed(
+        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, bars: range
+    ) -> None:
+        """Closed bars first..last and the zones that no longer change, inside `view` (price rows)."""
+        for k in bars:
+            self._paint_bar(p, geo, k, view)
+        self._paint_zones(p, geo, view, area, final=True)
 
     # -- text --------------------------------------------------------------------------------
 
@@ -229,8 +266,6 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         vis_lo = max(bottom_key, math.floor(view.top()))
         if vis_lo > vis_hi + g - 1:
             return
-        r0 = max(0, (top_key - vis_hi) // g)
-        r1 = min((top_key - bottom_key) // g, (top_key - vis_lo) // g + 1)
         if s.show_value_area:
             va_lo, va_hi = a.value_area
             p.fillRect(
@@ -240,8 +275,11 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             p.setPen(QtGui.QPen(palette.TEXT_DIM, 0))
             p.drawLine(QtCore.QPointF(cx1 + 1, geo.y(va_hi + g)), QtCore.QPointF(cx1 + 1, geo.y(va_lo)))
         y_top = geo.y(top_key + g)
-        target = QtCore.QRectF(cx0, y_top + r0 * row_h, cw, (r1 - r0 + 1) * row_h)
-        p.drawImage(target, self._image(a), QtCore.QRectF(0, r0, 1, r1 - r0 + 1))
+        # the whole column (the clip cuts it): where its row edges round to pixels must not depend
+        # on which rows are in view, or moving the cached pixels would not equal a redraw
+        n_rows = (top_key - bottom_key) // g + 1
+        target = QtCore.QRectF(cx0, y_top, cw, n_rows * row_h)
+        p.drawImage(target, self._image(a), QtCore.QRectF(0, 0, 1, n_rows))
         # OHLC candle: wick over the traded range, body open..close, at the bar's left side
         up = a.close_ticks >= a.open_ticks
         color = palette.BUY if up else palette.SELL

@@ -317,3 +317,39 @@ def test_paint_time_with_hundreds_of_bars(qtbot, replayed_market):
     assert _not_blank(v.grab().toImage())
     print(f"\nfootprint paint ms: { {k: round(s * 1000, 2) for k, s in timings.items()} }")
     assert max(timings.values()) < 0.1
+
+
+def test_following_the_price_moves_the_closed_bars_pixels_exactly(qtbot, replayed_market):
+    """The chart follows the price by whole pixels and moves the cached closed bars instead of
+    drawing them again: the result must be the very picture a full redraw gives."""
+    v = FootprintView()
+    qtbot.addWidget(v)
+    v.resize(700, 520)
+    v.show()
+    qtbot.waitUntil(lambda: v.vb.height() > 300)
+    v.set_market(replayed_market)
+    v.follow_latest(reset_zoom=True)
+    v.grab()  # builds the closed-bar layer
+    before = v.item._layer
+    px_per_tick = v.vb.height() / v.vb.viewRect().height()
+    for rows_px in (48, -80, 7):
+        v.vb.translateBy(y=rows_px / px_per_tick)
+        moved = _pixels(v.grab().toImage())
+        assert v.item._layer[2] is before[2]  # the same pixmap, moved
+        v.item.invalidate()
+        full = _pixels(v.grab().toImage())
+        # equal up to where a cell edge that falls on exactly half a pixel rounds (one pixel row)
+        assert (moved != full).any(axis=1).sum() <= 2, rows_px
+        assert (moved != full).mean() < 0.001, rows_px
+        before = v.item._layer
+    v.vb.translateBy(y=0.5 / px_per_tick)  # not whole pixels: drawn again, exactly as from scratch
+    shifted = _pixels(v.grab().toImage())
+    v.item.invalidate()
+    assert (shifted == _pixels(v.grab().toImage())).all()
+
+
+def _pixels(img: QtGui.QImage):
+    import numpy as np
+
+    img = img.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    return np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1).copy()
