@@ -96,6 +96,7 @@ class FootprintView(MarketView):
         self.settings_value = FootprintSettings()
         self.model: FootprintModel | None = None
         self._seen_total = 0
+        self._open_key: tuple[int, bool] | None = None  # (newest bar, is it open) at the last refresh
         self._following = True
         self._zoom_pending = True  # the default zoom waits for a first bar and a laid-out view
         self._auto_zoom = True  # the zoom is still the default one (the user has not zoomed or panned)
@@ -157,7 +158,9 @@ class FootprintView(MarketView):
         if self._following:
             self._follow()
         if self.item is not None:
-            self.item.update()
+            open_key = (self.model.last_index, self.model.series.open_bar is not None)
+            self.item.update_live(whole=open_key != self._open_key)
+            self._open_key = open_key
         return True
 
     def settings(self) -> dict[str, Any]:
@@ -300,6 +303,7 @@ class FootprintView(MarketView):
         self.model = model
         self._seen_total = self.market.tape.total
         model.prepare()
+        self._open_key = (model.last_index, model.series.open_bar is not None)  # a new model repaints all
         if self.item is None:
             self.item = FootprintItem(model)
             self.vb.addItem(self.item, ignoreBounds=True)

@@ -81,6 +81,22 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._layer = None
         self.update()
 
+    def update_live(self, whole: bool) -> None:
+        """Mark what a frame's new prints can change: only the open bar's column and what lies to
+        its right (its statistics, zones it starts or ends), unless a bar closed or opened (`whole`).
+
+        Qt then repaints that column alone: the closed bars' pixels are not even blitted again.
+        """
+        vb = self.getViewBox()
+        m = self.model
+        if whole or vb is None or m.series.open_bar is None:
+            self.update()
+            return
+        view = vb.viewRect()
+        x0 = max(view.left(), m.last_index - 0.5)
+        if x0 < view.right():
+            self.update(QtCore.QRectF(x0, view.top(), view.right() - x0, view.height()))
+
     @property
     def stats_height_px(self) -> int:
         return self.row_px * 7 if self.model.settings.show_stats else 0

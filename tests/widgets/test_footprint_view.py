@@ -353,3 +353,22 @@ def _pixels(img: QtGui.QImage):
 
     img = img.convertToFormat(QtGui.QImage.Format.Format_RGB32)
     return np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1).copy()
+
+
+def test_a_print_in_the_open_bar_repaints_only_its_column(view, market, monkeypatch):
+    marked = []
+    original = view.item.update
+    monkeypatch.setattr(view.item, "update", lambda *a: (marked.append(a), original(*a)))
+    view.vb.setXRange(-0.5, 3.5, padding=0)  # bars 0 and 1 (open) and room to the right
+    view.follow_latest()
+    marked.clear()
+    market.apply_trades(TradeColumns.from_rows([(T0 + 71 * SEC, T0 + 71 * SEC, P - 6, 1, 1, 50)]))
+    assert view.refresh(Changed.TAPE, T0 + 71 * SEC)
+    (rect,) = marked[-1]
+    view_rect = view.vb.viewRect()
+    assert rect.left() == pytest.approx(0.5) and rect.right() == pytest.approx(view_rect.right())
+    assert rect.top() == pytest.approx(view_rect.top()) and rect.height() == pytest.approx(view_rect.height())
+    assert _not_blank(view.grab().toImage())
+    # the bar closes: everything is marked (the closed bar moves into the cache)
+    assert view.refresh(Changed.NONE, T0 + 120 * SEC)
+    assert marked[-1] == ()
