@@ -114,7 +114,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         vb = self.getViewBox()
         if vb is None:
             return
-        t = p.deviceTransform()
+        t = p.worldTransform()  # not deviceTransform: that adds the offset of a window grab twice
         geo = _Geo(t.m11(), t.m31(), t.m22(), t.m32())
         area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
         p.save()

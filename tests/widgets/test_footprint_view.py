@@ -372,3 +372,27 @@ def test_a_print_in_the_open_bar_repaints_only_its_column(view, market, monkeypa
     # the bar closes: everything is marked (the closed bar moves into the cache)
     assert view.refresh(Changed.NONE, T0 + 120 * SEC)
     assert marked[-1] == ()
+
+
+def test_window_grab_shows_the_chart_where_the_view_is(qtbot, market):
+    """Inside a window (the app's --screenshot) the chart is drawn at its place, not shifted away."""
+    from PySide6 import QtWidgets
+
+    window = QtWidgets.QWidget()
+    qtbot.addWidget(window)
+    layout = QtWidgets.QHBoxLayout(window)
+    layout.setContentsMargins(0, 0, 0, 0)
+    spacer = QtWidgets.QWidget()
+    spacer.setFixedWidth(300)
+    v = FootprintView()
+    layout.addWidget(spacer)
+    layout.addWidget(v)
+    window.resize(1200, 700)
+    window.show()
+    qtbot.waitUntil(lambda: v.vb.height() > 300)
+    v.set_market(market)
+    v.follow_latest(reset_zoom=True)
+    alone = v.grab().toImage()
+    inside = window.grab().toImage().copy(v.geometry())
+    assert _not_blank(alone)
+    assert (_pixels(inside) == _pixels(alone)).mean() > 0.99
