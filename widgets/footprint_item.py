@@ -462,7 +462,10 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                         color = palette.BUY if value > 0 else palette.SELL
                     p.setPen(color)
                     x0 = geo.x(k - 0.5)
-                    self._draw_text(p, x0, x0 + col_w, y, text, h=rh, place=_CENTER, bold=False)
+                    if labels:  # closed bars: their texts never change, lay them out once
+                        self._draw_text(p, x0, x0 + col_w, y, text, h=rh, place=_CENTER, bold=False)
+                    else:  # the open bar's values change every frame: a cached layout would not be reused
+                        p.drawText(QtCore.QRectF(x0, y, col_w, rh), QtCore.Qt.AlignmentFlag.AlignCenter, text)
         if labels:
             p.fillRect(QtCore.QRect(area.left(), top + 1, _LABEL_W_PX, self.stats_height_px), palette.PANEL)
             p.setPen(palette.TEXT_DIM)
