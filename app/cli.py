@@ -23,7 +23,6 @@ from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 
 STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
 BUNDLED_RECORDING = "btcusdt_20240808.gz"
-EXIT_USAGE = 2
 EXIT_INPUT = 1
 
 _DURATION = re.compile(r"^(\d+)(s|m|h)$")

@@ -19,12 +19,13 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.cvd_series import NS_PER_S, CvdBars, CvdSeries, Divergence, DivergenceKind, DivergenceTracker
+from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from widgets import palette
 from widgets.cvd_items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, style_axis
 from widgets.cvd_plot_items import CandleItem, LineItem
 from widgets.cvd_range import fit_y_range, follow_x_range
-from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings, timeframe_label
+from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings
 from widgets.fmt import compact_qty
 from widgets.view import MarketView, add_choice_menu
 
@@ -201,7 +202,7 @@ class CvdView(MarketView):
         follow = menu.addAction("Follow latest bar (End)")
         follow.triggered.connect(self.follow_latest)
         menu.addSeparator()
-        tf = [(timeframe_label(v), v) for v in TIMEFRAMES_S]
+        tf = [(BarSpec.time(v).label, v) for v in TIMEFRAMES_S]
         add_choice_menu(menu, "Bar timeframe", tf, s.timeframe_s, lambda v: self._user_set(timeframe_s=v))
         sessions = list(SESSION_CHOICES)
         if s.session_reset not in sessions:
@@ -369,7 +370,7 @@ class CvdView(MarketView):
     def _header_texts(self, bars: CvdBars) -> tuple[str, str]:
         s = self._settings
         market = self.market
-        tf = timeframe_label(s.timeframe_s)
+        tf = BarSpec.time(s.timeframe_s).label
         reset = "no reset" if s.session_reset == "never" else f"reset {s.session_reset} UTC"
         if market is None:
             return f"Price {tf}", f"CVD {tf} · {reset}"

@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.instrument import Instrument
 from widgets import palette
+from widgets.cvd_plot_items import ViewCoveringItem
 from widgets.cvd_plot_items import cosmetic_pen as _pen
 from widgets.fmt import compact_qty
 
@@ -44,16 +45,8 @@ def time_grid_step_s(span_s: float, width_px: float) -> float:
     return float(TIME_STEPS_S[-1] * np.ceil(span_s / width_px * GRID_MIN_PX / TIME_STEPS_S[-1]))
 
 
-class _DeviceItem(pg.GraphicsObject):  # type: ignore[misc]
+class _DeviceItem(ViewCoveringItem):
     """Covers its view and paints in device pixels (fixed-size marks and text at any zoom)."""
-
-    def boundingRect(self) -> QtCore.QRectF:
-        rect = self.viewRect()
-        return QtCore.QRectF() if rect is None else rect
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
     def paint(self, p: QtGui.QPainter, *_args: Any) -> None:
         view = self.viewRect()

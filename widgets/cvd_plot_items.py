@@ -32,7 +32,19 @@ def cosmetic_pen(color: QtGui.QColor, style: QtCore.Qt.PenStyle = QtCore.Qt.PenS
     return pen
 
 
-class _BarsItem(pg.GraphicsObject):  # type: ignore[misc]
+class ViewCoveringItem(pg.GraphicsObject):  # type: ignore[misc]
+    """An item whose bounds are its view's rect: new data never changes its geometry."""
+
+    def boundingRect(self) -> QtCore.QRectF:
+        rect = self.viewRect()
+        return QtCore.QRectF() if rect is None else rect
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        super().viewRangeChanged()
+
+
+class _BarsItem(ViewCoveringItem):
     """Bars at centres `x_s` (seconds) `width_s` wide; subclasses draw a slice of them."""
 
     LINKS_NEIGHBOURS = 0  # a line also draws the segments to the bars either side of a slice
@@ -43,14 +55,6 @@ class _BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self._width_s = 1.0
         self._drawn_extent: tuple[float, ...] | None = None  # the last bar's, at the last draw
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-
-    def boundingRect(self) -> QtCore.QRectF:
-        rect = self.viewRect()
-        return QtCore.QRectF() if rect is None else rect
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
     def _extent(self, i: int) -> tuple[float, ...]:
         """Lowest and highest value drawn for bars i… (what a repaint of them must cover)."""

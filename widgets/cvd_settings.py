@@ -28,14 +28,6 @@ def schedule_for(session_reset: str) -> SessionSchedule:
     return SessionSchedule.daily_utc(int(hh), int(mm))
 
 
-def timeframe_label(seconds: int) -> str:
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    if seconds % 60 == 0:
-        return f"{seconds // 60}m"
-    return f"{seconds}s"
-
-
 @dataclass(frozen=True, slots=True)
 class CvdSettings:
     timeframe_s: int = 60

@@ -16,6 +16,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from widgets import palette
 from widgets.footprint_item import FootprintItem
@@ -198,7 +199,9 @@ class FootprintView(MarketView):
     def context_menu(self) -> QtWidgets.QMenu:
         s = self.settings_value
         menu = QtWidgets.QMenu(self)
-        bars: list[tuple[str, tuple[str, int]]] = [(f"Time {_secs(v)}", ("time", v)) for v in TIME_SIZES_S]
+        bars: list[tuple[str, tuple[str, int]]] = [
+            (f"Time {BarSpec.time(v).label}", ("time", v)) for v in TIME_SIZES_S
+        ]
         bars += [(f"Ticks {v}t", ("ticks", v)) for v in TICK_SIZES]
         if self.market is not None:
             inst = self.market.instrument
@@ -399,11 +402,3 @@ class FootprintView(MarketView):
 def _edges(r: QtCore.QRectF) -> tuple[float, float, float, float]:
     """(x0, x1, y0, y1) of a view rect (y up: top() is the low price)."""
     return r.left(), r.right(), r.top(), r.bottom()
-
-
-def _secs(seconds: int) -> str:
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    if seconds % 60 == 0:
-        return f"{seconds // 60}m"
-    return f"{seconds}s"

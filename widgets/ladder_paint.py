@@ -199,12 +199,6 @@ class LadderCanvas(QtWidgets.QWidget):
         self.updateGeometry()
         self.update()
 
-    def column_at(self, x_px: float) -> str | None:
-        for c, x, w in self.columns:
-            if x <= x_px < x + w:
-                return c.key
-        return None
-
     # -- marking what changed -------------------------------------------------------------------
 
     def mark_changed(self) -> None:

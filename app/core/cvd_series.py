@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.sessions import DAY_NS, SessionSchedule
+from app.core.trade_arrays import trade_arrays
 
 I64 = npt.NDArray[np.int64]
 NS_PER_S = 1_000_000_000
@@ -150,17 +151,12 @@ class CvdSeries:
         qty_lots: npt.ArrayLike,
         side: npt.ArrayLike,
     ) -> None:
-        ts = np.asarray(exchange_ns, dtype=np.int64)
-        ps = np.asarray(price_ticks, dtype=np.int64)
-        qs = np.asarray(qty_lots, dtype=np.int64)
-        ss = np.asarray(side, dtype=np.int64)
+        ts, ps, qs, ss = trade_arrays(
+            exchange_ns=exchange_ns, price_ticks=price_ticks, qty_lots=qty_lots, side=side
+        )
         n = ts.shape[0]
-        if ts.ndim != 1 or ps.shape != (n,) or qs.shape != (n,) or ss.shape != (n,):
-            raise ValueError("exchange_ns, price_ticks, qty_lots and side must be 1-D arrays of equal length")
         if n == 0:
             return
-        if np.any(np.abs(ss) != 1):
-            raise ValueError("side must be +1 (buy) or -1 (sell)")
         spec = self.spec
         sessions = spec.sessions
 

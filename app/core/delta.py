@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.sessions import SessionSchedule
+from app.core.trade_arrays import trade_arrays
 
 I64 = npt.NDArray[np.int64]
 
@@ -98,16 +99,10 @@ class CumulativeDelta:
         re-based on the cumulative sum just before its first trade; the run that continues the
         current session is re-based on the CVD carried in.
         """
-        ts = np.asarray(exchange_ns, dtype=np.int64)
-        qty = np.asarray(qty_lots, dtype=np.int64)
-        sides = np.asarray(side, dtype=np.int64)
+        ts, qty, sides = trade_arrays(exchange_ns=exchange_ns, qty_lots=qty_lots, side=side)
         n = ts.shape[0]
-        if ts.ndim != 1 or qty.shape != (n,) or sides.shape != (n,):
-            raise ValueError("exchange_ns, qty_lots and side must be 1-D arrays of equal length")
         if n == 0:
             return np.empty(0, dtype=np.int64)
-        if np.any(np.abs(sides) != 1):
-            raise ValueError("side must be +1 (buy) or -1 (sell)")
         if n <= SMALL_BATCH:
             # A live feed delivers a handful of prints per wake-up: a plain loop beats a dozen
             # numpy calls' fixed cost there.

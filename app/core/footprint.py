@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from fractions import Fraction
 
-import numpy as np
 import numpy.typing as npt
 
 from app.core.profile import (
@@ -26,6 +25,7 @@ from app.core.profile import (
     value_area,
 )
 from app.core.sessions import SessionSchedule
+from app.core.trade_arrays import trade_arrays
 
 _SECOND_NS = 1_000_000_000
 _NEVER_NS = 2**63  # past every int64 timestamp: "no limit"
@@ -286,17 +286,11 @@ class FootprintSeries:
         qty_lots: npt.ArrayLike,
         side: npt.ArrayLike,
     ) -> None:
-        ts = np.asarray(exchange_ns, dtype=np.int64)
-        ps = np.asarray(price_ticks, dtype=np.int64)
-        qs = np.asarray(qty_lots, dtype=np.int64)
-        ss = np.asarray(side, dtype=np.int64)
-        n = ts.shape[0]
-        if ts.ndim != 1 or ps.shape != (n,) or qs.shape != (n,) or ss.shape != (n,):
-            raise ValueError("exchange_ns, price_ticks, qty_lots and side must be 1-D arrays of equal length")
-        if n == 0:
+        ts, ps, qs, ss = trade_arrays(
+            exchange_ns=exchange_ns, price_ticks=price_ticks, qty_lots=qty_lots, side=side
+        )
+        if ts.shape[0] == 0:
             return
-        if np.any(np.abs(ss) != 1):
-            raise ValueError("side must be +1 (buy) or -1 (sell)")
         self._ingest(ts.tolist(), ps.tolist(), qs.tolist(), ss.tolist())
 
     def advance_to(self, now_ns: int) -> bool:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from app.core.trade_arrays import trade_arrays
+
 I64 = npt.NDArray[np.int64]
 
 Cell = list[int]
@@ -193,16 +195,10 @@ class VolumeProfile:
         Per-price sums stay int64 (exact); the products price × lots are formed as Python ints
         per distinct price, so `sum_ticks_lots` cannot overflow however long the session.
         """
-        p = np.asarray(price_ticks, dtype=np.int64)
-        q = np.asarray(qty_lots, dtype=np.int64)
-        s = np.asarray(side, dtype=np.int64)
+        p, q, s = trade_arrays(price_ticks=price_ticks, qty_lots=qty_lots, side=side)
         n = p.shape[0]
-        if p.ndim != 1 or q.shape != (n,) or s.shape != (n,):
-            raise ValueError("price_ticks, qty_lots and side must be 1-D arrays of equal length")
         if n == 0:
             return
-        if np.any(np.abs(s) != 1):
-            raise ValueError("side must be +1 (buy) or -1 (sell)")
         if n <= SMALL_BATCH:
             add = self.add_trade
             for price, qty, sd in zip(p.tolist(), q.tolist(), s.tolist(), strict=True):
