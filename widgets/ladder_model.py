@@ -24,7 +24,8 @@ GROUPS = (1, 2, 5, 10, 25, 50, 100)
 CENTERING = ("continuous", "static", "ticks")
 RECENTER_TICKS = (2, 5, 10, 20, 50, 100)  # menu choices; any 1..10,000 is accepted from a file
 RECENT_RESET_S = (1, 2, 5, 10, 15, 30, 60)  # menu choices; any 1..3,600 is accepted from a file
-EDGE_ROWS = 3  # static mode re-centres when the inside market comes this close to an edge
+EDGE_ROWS = 3  # static mode re-centres when the inside market comes this close to an edge...
+EDGE_FRACTION = 5  # ...or within 1/5 of the rows, so the thin side always shows enough levels to read
 _NS_PER_S = 1_000_000_000
 _TEXT_CACHE_MAX = 20_000
 SCALE_GROW_NS = 1 * _NS_PER_S  # market time a size must exceed the bar scale before it grows
@@ -256,7 +257,7 @@ class LadderModel:
         return self.row_count // 2 - (price_ticks - self.centre_ticks) // self.settings.group_ticks
 
     def _near_edge(self, bid_row: int | None, ask_row: int | None) -> bool:
-        edge = min(EDGE_ROWS, self.row_count // 4)
+        edge = min(max(EDGE_ROWS, self.row_count // EDGE_FRACTION), self.row_count // 4)
         top = ask_row if ask_row is not None else bid_row
         bottom = bid_row if bid_row is not None else ask_row
         assert top is not None and bottom is not None
