@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.sessions import DAY_NS, SessionSchedule
-from app.core.trade_arrays import trade_arrays
+from app.core.trade_arrays import TIME_PRICE_QTY_SIDE, trade_arrays
 
 I64 = npt.NDArray[np.int64]
 NS_PER_S = 1_000_000_000
@@ -151,9 +151,7 @@ class CvdSeries:
         qty_lots: npt.ArrayLike,
         side: npt.ArrayLike,
     ) -> None:
-        ts, ps, qs, ss = trade_arrays(
-            exchange_ns=exchange_ns, price_ticks=price_ticks, qty_lots=qty_lots, side=side
-        )
+        ts, ps, qs, ss = trade_arrays(TIME_PRICE_QTY_SIDE, exchange_ns, price_ticks, qty_lots, side)
         n = ts.shape[0]
         if n == 0:
             return

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.sessions import SessionSchedule
-from app.core.trade_arrays import trade_arrays
+from app.core.trade_arrays import TIME_QTY_SIDE, trade_arrays
 
 I64 = npt.NDArray[np.int64]
 
@@ -99,7 +99,7 @@ class CumulativeDelta:
         re-based on the cumulative sum just before its first trade; the run that continues the
         current session is re-based on the CVD carried in.
         """
-        ts, qty, sides = trade_arrays(exchange_ns=exchange_ns, qty_lots=qty_lots, side=side)
+        ts, qty, sides = trade_arrays(TIME_QTY_SIDE, exchange_ns, qty_lots, side)
         n = ts.shape[0]
         if n == 0:
             return np.empty(0, dtype=np.int64)

@@ -25,7 +25,7 @@ from app.core.profile import (
     value_area,
 )
 from app.core.sessions import SessionSchedule
-from app.core.trade_arrays import trade_arrays
+from app.core.trade_arrays import TIME_PRICE_QTY_SIDE, trade_arrays
 
 _SECOND_NS = 1_000_000_000
 _NEVER_NS = 2**63  # past every int64 timestamp: "no limit"
@@ -286,9 +286,7 @@ class FootprintSeries:
         qty_lots: npt.ArrayLike,
         side: npt.ArrayLike,
     ) -> None:
-        ts, ps, qs, ss = trade_arrays(
-            exchange_ns=exchange_ns, price_ticks=price_ticks, qty_lots=qty_lots, side=side
-        )
+        ts, ps, qs, ss = trade_arrays(TIME_PRICE_QTY_SIDE, exchange_ns, price_ticks, qty_lots, side)
         if ts.shape[0] == 0:
             return
         self._ingest(ts.tolist(), ps.tolist(), qs.tolist(), ss.tolist())

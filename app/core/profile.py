@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from app.core.trade_arrays import trade_arrays
+from app.core.trade_arrays import PRICE_QTY_SIDE, trade_arrays
 
 I64 = npt.NDArray[np.int64]
 
@@ -195,7 +195,7 @@ class VolumeProfile:
         Per-price sums stay int64 (exact); the products price × lots are formed as Python ints
         per distinct price, so `sum_ticks_lots` cannot overflow however long the session.
         """
-        p, q, s = trade_arrays(price_ticks=price_ticks, qty_lots=qty_lots, side=side)
+        p, q, s = trade_arrays(PRICE_QTY_SIDE, price_ticks, qty_lots, side)
         n = p.shape[0]
         if n == 0:
             return
