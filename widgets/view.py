@@ -21,6 +21,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
 from app.core.market import MarketState
+from app.core.paper.entry import EntryState
+from app.core.paper.snapshot import PaperSnapshot
 
 T = TypeVar("T")
 
@@ -33,16 +35,31 @@ class MarketView(QtWidgets.QWidget):
     watches: ClassVar[int] = 0  # Changed bits that make this view refresh
 
     settings_changed = Signal()
+    # A user intent, sent by the window's trading desk: an app.core.paper.commands.Command, an
+    # app.core.paper.actions.Action (priced from the book and sized like its hotkey) or an
+    # app.core.paper.entry.EntryIntent. Views never change orders themselves.
+    command_requested = Signal(object)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.market: MarketState | None = None
+        self.paper: PaperSnapshot = PaperSnapshot()
+        self.entry: EntryState = EntryState()
 
     # -- called by the frame clock / window ---------------------------------------------------
 
     def set_market(self, market: MarketState | None) -> None:
         """Show a new market state (a new replay session, another symbol): drop every cache."""
         self.market = market
+
+    def set_paper(self, snapshot: PaperSnapshot, entry: EntryState) -> None:
+        """The paper account and order-entry selection as they are now.
+
+        The desk calls this whenever either changed and marks `Changed.ACCOUNT`; views that show
+        orders, position or trades act on that bit in `refresh`.
+        """
+        self.paper = snapshot
+        self.entry = entry
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         """Pull new state for `changed` bits at market time `now_ns`; True if a repaint is due."""

@@ -31,7 +31,8 @@ class Changed:
     BARS = 4
     CVD = 8
     CONTEXT = 16  # ticker BBO, mark price, funding, liquidations
-    ALL = BOOK | TAPE | BARS | CVD | CONTEXT
+    ACCOUNT = 32  # the paper account: orders, fills, position (set by the trading desk)
+    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT
 
 
 class MarketState:
