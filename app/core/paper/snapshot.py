@@ -39,6 +39,47 @@ class RiskStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """From flat to flat (a reversal closes one trip and opens the next)."""
+
+    trip_id: int
+    side: Side  # the direction of the position
+    qty_lots: int  # total lots entered
+    entry_ns: int
+    exit_ns: int
+    entry_price_ticks: float  # average entry
+    exit_price_ticks: float  # average exit
+    pnl_tick_lots: int  # before fees
+    fees_quote: float
+    tick_value_quote: float
+    risk_tick_lots: int | None = None  # initial stop distance × lots, when a stop was attached
+
+    @property
+    def hold_ns(self) -> int:
+        return self.exit_ns - self.entry_ns
+
+    @property
+    def pnl_ticks(self) -> float:
+        """Ticks per lot."""
+        return self.pnl_tick_lots / self.qty_lots if self.qty_lots else 0.0
+
+    @property
+    def gross_quote(self) -> float:
+        return self.pnl_tick_lots * self.tick_value_quote
+
+    @property
+    def net_quote(self) -> float:
+        return self.gross_quote - self.fees_quote
+
+    @property
+    def r_multiple(self) -> float | None:
+        """Net P&L in units of the initial risk; None without a stop."""
+        if not self.risk_tick_lots:
+            return None
+        return self.net_quote / (self.risk_tick_lots * self.tick_value_quote)
+
+
+@dataclass(frozen=True, slots=True)
 class PaperSnapshot:
     version: int = 0
     orders: tuple[Order, ...] = ()  # open orders: pending (travelling) and working, bracket legs too
@@ -49,6 +90,7 @@ class PaperSnapshot:
     tick_value_quote: float = 0.0
     last_price_ticks: int | None = None  # last trade: the mark for unrealised P&L
     fills: tuple[Fill, ...] = ()
+    trips: tuple[RoundTrip, ...] = ()  # closed round trips, oldest first
     risk: RiskStatus = RiskStatus()
     open_since_ns: int | None = None  # when the open position was opened
 
@@ -88,47 +130,6 @@ class PaperSnapshot:
         return tuple(
             o for o in self.orders if (side is None or o.side is side) and (role is None or o.role is role)
         )
-
-
-@dataclass(frozen=True, slots=True)
-class RoundTrip:
-    """From flat to flat (a reversal closes one trip and opens the next)."""
-
-    trip_id: int
-    side: Side  # the direction of the position
-    qty_lots: int  # total lots entered
-    entry_ns: int
-    exit_ns: int
-    entry_price_ticks: float  # average entry
-    exit_price_ticks: float  # average exit
-    pnl_tick_lots: int  # before fees
-    fees_quote: float
-    tick_value_quote: float
-    risk_tick_lots: int | None = None  # initial stop distance × lots, when a stop was attached
-
-    @property
-    def hold_ns(self) -> int:
-        return self.exit_ns - self.entry_ns
-
-    @property
-    def pnl_ticks(self) -> float:
-        """Ticks per lot."""
-        return self.pnl_tick_lots / self.qty_lots if self.qty_lots else 0.0
-
-    @property
-    def gross_quote(self) -> float:
-        return self.pnl_tick_lots * self.tick_value_quote
-
-    @property
-    def net_quote(self) -> float:
-        return self.gross_quote - self.fees_quote
-
-    @property
-    def r_multiple(self) -> float | None:
-        """Net P&L in units of the initial risk; None without a stop."""
-        if not self.risk_tick_lots:
-            return None
-        return self.net_quote / (self.risk_tick_lots * self.tick_value_quote)
 
 
 @dataclass(frozen=True, slots=True)
