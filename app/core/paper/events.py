@@ -30,6 +30,18 @@ class CommandSent:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandArrived:
+    """The command reached the exchange and was acted on (its outcome follows as order events).
+
+    Journaled so that a restart never executes a command twice (a flatten replayed after the user
+    had re-entered would close the new position).
+    """
+
+    ts_ns: int
+    command_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class CommandRejected:
     ts_ns: int
     command_id: int
@@ -125,6 +137,7 @@ class RiskLocked:
 
 PaperEvent = (
     CommandSent
+    | CommandArrived
     | CommandRejected
     | OrderOpened
     | OrderAccepted
