@@ -1,9 +1,16 @@
-"""The DOM ladder view: price rows with bid/ask size, recent and session traded volume, pulling/stacking.
+"""The DOM ladder view: price rows with bid/ask size, recent and session traded volume, pulling/stacking,
+and the paper-trading side: own orders, the position's average price and P&L per row, click trading.
 
 One `LadderCanvas` widget paints the whole grid (only the rows that changed each frame);
-`LadderModel` decides which rows are on screen and what they say. The window binds
-a key to `recenter()`. While the mouse is over the ladder its prices never move by themselves
-(mis-click protection for the click trading to come); the wheel scrolls by rows.
+`LadderModel` decides which rows are on screen and what they say; `LadderOrders` indexes the
+account's orders and position by row once per account change. The window binds a key to
+`recenter()`. While the mouse is over the ladder its prices never move by themselves (mis-click
+protection for click trading); the wheel scrolls by rows.
+
+Click trading (left button, ladder_clicks.py): Bid column = buy, Ask column = sell, at the row's
+price (LIMIT, or STOP on the far side of the market); Orders column: click cancels the row's orders,
+drag moves them. `EntryBar` above the grid holds market buttons, sizes and the bracket choice.
+Every intent leaves through `command_requested`; nothing here changes an order.
 """
 
 from __future__ import annotations
@@ -15,6 +22,10 @@ from typing import Any
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.market import Changed, MarketState
+from app.core.paper.entry import EntryState
+from app.core.paper.snapshot import PaperSnapshot
+from widgets.ladder_clicks import Press, click_commands, move_commands
+from widgets.ladder_entry_bar import EntryBar
 from widgets.ladder_model import (
     CENTERING,
     GROUPS,
@@ -25,7 +36,9 @@ from widgets.ladder_model import (
     LadderSettings,
     LadderTotals,
 )
+from widgets.ladder_orders import LadderOrders, PositionCell, RowOrders
 from widgets.ladder_paint import LadderCanvas, rows_for_height
+from widgets.ladder_tips import cell_tip
 from widgets.view import MarketView, add_choice_menu, add_toggle, int_in, one_of, pick
 
 _WHEEL_STEP = 120  # angleDelta units of one wheel notch
@@ -43,19 +56,25 @@ class LadderView(MarketView):
 
     view_id = "ladder"
     title = "DOM ladder"
-    watches = Changed.BOOK | Changed.TAPE
+    watches = Changed.BOOK | Changed.TAPE | Changed.ACCOUNT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = LadderModel()
-        self.canvas = LadderCanvas(self.model)
+        self.orders = LadderOrders()
+        self.canvas = LadderCanvas(self.model, self.orders)
         self.canvas.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.entry_bar = EntryBar()
+        self.entry_bar.intent.connect(self.command_requested.emit)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.entry_bar)
         layout.addWidget(self.canvas)
         self.canvas.installEventFilter(self)
         self.setMinimumWidth(200)
         self._now_ns = 0
+        self._press: Press | None = None
 
     # -- what is on screen (for tests and the window) -------------------------------------------
 
@@ -66,25 +85,54 @@ class LadderView(MarketView):
     def totals(self) -> LadderTotals:
         return self.model.totals
 
+    def orders_at(self, price_ticks: int) -> RowOrders | None:
+        """Own orders on the row at `price_ticks` as the Orders column shows them (None: no orders)."""
+        return self.orders.orders_at(price_ticks)
+
+    def position_at(self, price_ticks: int) -> PositionCell | None:
+        """The Pos column at a row: "AVG" or the P&L per lot in ticks of closing there (None: flat)."""
+        return self.orders.position_at(price_ticks)
+
+    def cell_rect(self, price_ticks: int, column: str) -> QtCore.QRect | None:
+        """Pixel rect, in `canvas` coordinates, of a column's ("bid", "orders", ...) cell at a row."""
+        return self.canvas.cell_rect(price_ticks, column)
+
     def sizeHint(self) -> QtCore.QSize:
         """The width that shows every enabled column without clipping (the window sizes the dock to it)."""
-        return self.canvas.sizeHint()
+        hint = self.canvas.sizeHint()
+        return QtCore.QSize(hint.width(), hint.height() + self.entry_bar.sizeHint().height())
 
     # -- the contract ---------------------------------------------------------------------------
 
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         self.model.set_market(market)
+        self.entry_bar.set_instrument(None if market is None else market.instrument)
         self._now_ns = 0 if market is None or market.last_trade_ns is None else market.last_trade_ns
+        self._end_press()
         self._show_now()
+
+    def set_paper(self, snapshot: PaperSnapshot, entry: EntryState) -> None:
+        super().set_paper(snapshot, entry)
+        self.entry_bar.show_state(snapshot, entry)
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         self._now_ns = now_ns
         self._sync_size()
-        if self.model.update(changed, now_ns):
+        # the account never changes the market rows: they only rebuild for the market's own bits
+        dirty = self.model.update(changed & ~Changed.ACCOUNT, now_ns)
+        if dirty:
             self.canvas.mark_changed()
-            return True
-        return False
+        return self._sync_orders() or dirty
+
+    def _sync_orders(self) -> bool:
+        """Re-index the account's orders if it or the grid changed; queue their rows for repaint."""
+        inst = None if self.market is None else self.market.instrument
+        prices = self.orders.update(self.paper, self.model.settings.group_ticks, inst)
+        if prices is not None and not prices:
+            return False
+        self.canvas.mark_prices(prices)
+        return True
 
     # -- user actions ---------------------------------------------------------------------------
 
@@ -113,13 +161,105 @@ class LadderView(MarketView):
         if self.model.market is not None:
             self.model.update(Changed.NONE, self._now_ns)
         self.canvas.mark_changed()
+        self._sync_orders()
 
     def _sync_size(self) -> None:
         self.model.set_row_count(rows_for_height(self.canvas.height()))
 
+    # -- click trading ----------------------------------------------------------------------------
+
+    def _mouse(self, kind: QtCore.QEvent.Type, event: QtGui.QMouseEvent) -> bool:
+        """Left press / move / release on the canvas: clicks place or cancel, drags move (ladder_clicks)."""
+        pos = event.position()
+        if kind in _PRESSES:  # a quick second click is a double-click event: still one more click
+            if event.button() != QtCore.Qt.MouseButton.LeftButton:
+                return False
+            row = self.canvas.row_at(pos.y())
+            column = self.canvas.column_at(pos.x())
+            if row is None or column is None:
+                return False
+            if not self.model.hovered:
+                self.set_hovered(True)  # a held button: the prices must not move under it
+            own = self.orders.orders_at(row.price_ticks) if column == "orders" else None
+            self._press = Press(pos.x(), pos.y(), column, row.price_ticks, own)
+            return True
+        press = self._press
+        if press is None:
+            return False
+        if kind == QtCore.QEvent.Type.MouseMove:
+            row = self.canvas.row_at(pos.y())
+            old = press.target_ticks
+            if press.follow(pos.x(), pos.y(), None if row is None else row.price_ticks, _drag_px()):
+                self._show_ghost(press, old)
+            return True
+        left = event.button() == QtCore.Qt.MouseButton.LeftButton
+        if kind == QtCore.QEvent.Type.MouseButtonRelease and left:
+            self._end_press()
+            if press.dragging:
+                if press.own is not None and press.target_ticks is not None:
+                    self._emit(move_commands(press.own, press.target_ticks))
+            elif not press.moved_far(pos.x(), pos.y(), _drag_px()):
+                self._click(press)
+            return True
+        return False
+
+    def _click(self, press: Press) -> None:
+        market = self.market
+        if market is None:
+            return
+        book = market.book
+        entry = self.entry
+        self._emit(
+            click_commands(
+                press.column,
+                press.price_ticks,
+                own=self.orders.orders_at(press.price_ticks),
+                best_bid_ticks=book.best_bid,
+                best_ask_ticks=book.best_ask,
+                size_lots=entry.size_lots,
+                bracket=entry.bracket,
+            )
+        )
+
+    def _emit(self, commands: list[Any]) -> None:
+        for command in commands:
+            self.command_requested.emit(command)
+
+    def _show_ghost(self, press: Press, old_target: int | None) -> None:
+        assert press.own is not None
+        target = press.target_ticks
+        self.canvas.ghost = None if target is None or target == press.price_ticks else (target, press.own)
+        self.canvas.mark_prices(frozenset(p for p in (old_target, target) if p is not None))
+
+    def _end_press(self) -> None:
+        self._press = None
+        if self.canvas.ghost is not None:
+            target = self.canvas.ghost[0]
+            self.canvas.ghost = None
+            self.canvas.mark_prices(frozenset((target,)))
+
+    def _tooltip(self, event: QtGui.QHelpEvent) -> bool:
+        pos = QtCore.QPointF(event.pos())
+        column = self.canvas.column_at(pos.x())
+        if column is None:
+            return False
+        row = self.canvas.row_at(pos.y())
+        text = cell_tip(self, column, None if row is None else row.price_ticks)
+        if not text:
+            return False
+        QtWidgets.QToolTip.showText(event.globalPos(), text, self.canvas)
+        return True
+
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
-        if kind == QtCore.QEvent.Type.Enter:
+        if kind in _MOUSE_EVENTS:
+            assert isinstance(event, QtGui.QMouseEvent)
+            return self._mouse(kind, event)
+        if kind == QtCore.QEvent.Type.ToolTip:
+            assert isinstance(event, QtGui.QHelpEvent)
+            if self._tooltip(event):
+                return True
+        elif kind == QtCore.QEvent.Type.Enter:
             self.set_hovered(True)
         elif kind == QtCore.QEvent.Type.Leave:
             self.set_hovered(False)
@@ -215,3 +355,16 @@ class LadderView(MarketView):
 
 def _is_bool(value: Any) -> bool:
     return isinstance(value, bool)
+
+
+def _drag_px() -> int:
+    """The platform's drag distance (10 px by default): less is a click, however the rows fall."""
+    return max(4, QtWidgets.QApplication.startDragDistance())
+
+
+_PRESSES = (QtCore.QEvent.Type.MouseButtonPress, QtCore.QEvent.Type.MouseButtonDblClick)
+_MOUSE_EVENTS = (
+    *_PRESSES,
+    QtCore.QEvent.Type.MouseMove,
+    QtCore.QEvent.Type.MouseButtonRelease,
+)

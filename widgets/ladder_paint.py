@@ -22,6 +22,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets import palette
 from widgets.ladder_model import LadderModel, LadderRow
+from widgets.ladder_orders import LadderOrders, RowOrders
+from widgets.ladder_trading_paint import paint_trading_row
 
 ROW_PX = 17
 HEADER_PX = 18
@@ -45,11 +47,13 @@ _SIZE = ("999.999", "9.9M", "999K")  # compact_qty: exact below 1,000 (3 decimal
 _SIGNED = ("+999.999", "-999.999", "-9.9M", "-999K")
 _FOOTER_LABEL = "Σ visible"
 
-# Left to right. "orders" and "position" are reserved, empty for now: the order-entry issue
-# fills "orders" with the user's working orders and queue-ahead estimate at their price, and
-# "position" with the position's average-price marker and P&L per tick row (FEATURES.md).
+# Left to right. "orders": the user's working orders and queue-ahead estimate at their price;
+# "position": the average-price marker and the P&L per lot in ticks of closing at each row
+# (FEATURES.md; ladder_orders.py). Order texts wider than the samples drop the queue, then clip.
+_ORDER_SAMPLES = ("0.100 q 99.999", "SL 0.100…")
+_POS_SAMPLES = ("-9999.5", "-99K")
 ALL_COLUMNS = (
-    Column("orders", "Orders", ()),
+    Column("orders", "Orders", _ORDER_SAMPLES),
     Column("ps_bid", "P/S", _SIGNED),
     Column("bid", "Bid", _SIZE, bold=True),
     Column("sell", "Sells", _SIZE),
@@ -58,10 +62,11 @@ ALL_COLUMNS = (
     Column("ask", "Ask", _SIZE, bold=True),
     Column("ps_ask", "P/S", _SIGNED),
     Column("session", "Volume", _SIZE),
-    Column("position", "Pos", ()),
+    Column("position", "Pos", _POS_SAMPLES),
 )
-# What goes first when the dock is too narrow: the brief's order (session volume, then P/S), then
-# the reserved empty columns, then recent volume. Bid, price and ask always stay.
+# What goes first when the dock is too narrow: session volume, then P/S, then the position's
+# P&L column, then own orders, then recent volume. Bid, price and ask always stay (click trading
+# needs only them; the AVG line is drawn across the ladder whatever columns show).
 DROP_ORDER: tuple[tuple[str, ...], ...] = (
     ("session",),
     ("ps_bid", "ps_ask"),
@@ -80,9 +85,14 @@ def rows_for_height(height_px: int) -> int:
 class LadderCanvas(QtWidgets.QWidget):
     """Draws `model.rows` and `model.totals`; holds no market state of its own."""
 
-    def __init__(self, model: LadderModel, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, model: LadderModel, orders: LadderOrders | None = None, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self.orders = orders if orders is not None else LadderOrders()
+        self.ghost: tuple[int, RowOrders] | None = None  # (target row price, orders dragged) while dragging
+        self.row_px = ROW_PX
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setMouseTracking(False)
@@ -92,7 +102,7 @@ class LadderCanvas(QtWidgets.QWidget):
         self.bold.setBold(True)
         self._fm = QtGui.QFontMetricsF(self.font_)
         self._fm_bold = QtGui.QFontMetricsF(self.bold)
-        self._baseline = (ROW_PX - (self._fm.ascent() + self._fm.descent())) / 2 + self._fm.ascent()
+        self.baseline = (ROW_PX - (self._fm.ascent() + self._fm.descent())) / 2 + self._fm.ascent()
         self._widths: dict[str, float] = {}
         self._widths_bold: dict[str, float] = {}
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
@@ -229,6 +239,51 @@ class LadderCanvas(QtWidgets.QWidget):
         if self.model.totals_dirty:
             self.update(0, HEADER_PX + len(rows) * ROW_PX, width, FOOTER_PX)
 
+    def mark_prices(self, prices: frozenset[int] | None) -> None:
+        """Queue a repaint of the rows at these prices (their orders or ghost changed); None: every row."""
+        if prices is None:
+            self.update()
+            return
+        width = self.width()
+        for price in prices:
+            i = self.row_index_of(price)
+            if i is not None:
+                self.update(0, HEADER_PX + i * ROW_PX, width, ROW_PX)
+
+    # -- geometry of cells (mouse trading, tooltips, tests) ----------------------------------------
+
+    def row_index_of(self, price_ticks: int) -> int | None:
+        """Index of the visible row at `price_ticks`, None when it is not on screen."""
+        rows = self.model.rows
+        if not rows:
+            return None
+        g = self.model.settings.group_ticks
+        i, off = divmod(rows[0].price_ticks - price_ticks, g)
+        return i if not off and 0 <= i < len(rows) else None
+
+    def cell_rect(self, price_ticks: int, key: str) -> QtCore.QRect | None:
+        """The pixel rect of a row's cell in a column (None if the row or column is not shown)."""
+        i = self.row_index_of(price_ticks)
+        col = next(((x, w) for c, x, w in self.columns if c.key == key), None)
+        if i is None or col is None:
+            return None
+        x, w = col
+        return QtCore.QRect(math.ceil(x), HEADER_PX + i * ROW_PX, int(x + w) - math.ceil(x), ROW_PX)
+
+    def column_at(self, x: float) -> str | None:
+        for c, cx, w in self.columns:
+            if cx <= x < cx + w:
+                return c.key
+        return None
+
+    def row_at(self, y: float) -> LadderRow | None:
+        """The row under a y pixel, None on the header, the footer or below."""
+        rows = self.model.rows
+        if y < HEADER_PX:
+            return None
+        i = int((y - HEADER_PX) // ROW_PX)
+        return rows[i] if i < len(rows) else None
+
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         self._layout()
         super().resizeEvent(event)
@@ -262,7 +317,7 @@ class LadderCanvas(QtWidgets.QWidget):
         if header:
             p.setPen(palette.TEXT_DIM)
             for c, x, w in self.columns:
-                self._text(p, (x, w), 0, c.title, align=0)
+                self.draw_text(p, (x, w), 0, c.title, align=0)
         p.setPen(QtGui.QPen(palette.GRID, 0))
         if not footer:
             for _, x, _w in self.columns[1:]:
@@ -274,7 +329,7 @@ class LadderCanvas(QtWidgets.QWidget):
             price = next(((x, w) for c, x, w in self.columns if c.key == "price"), None)
             if price is not None:
                 p.setPen(palette.TEXT_DIM)
-                self._text(p, price, 0, _FOOTER_LABEL, align=0)
+                self.draw_text(p, price, 0, _FOOTER_LABEL, align=0)
         p.end()
         return pixmap
 
@@ -299,6 +354,7 @@ class LadderCanvas(QtWidgets.QWidget):
                 row = rows[i]
                 p.drawPixmap(0, y, strips["odd" if (row.price_ticks // g) % 2 else "even"])
                 self._paint_row(p, row, y, cols)
+                paint_trading_row(self, p, self.orders, price_ticks=row.price_ticks, y=y, cols=cols)
         if bounds.bottom() >= footer_top and bounds.top() < footer_top + FOOTER_PX:
             p.drawPixmap(0, footer_top, strips["footer"])
             self._paint_footer(p, footer_top, cols)
@@ -307,7 +363,7 @@ class LadderCanvas(QtWidgets.QWidget):
             p.fillRect(QtCore.QRect(0, below, width, self.height() - below), palette.BACKGROUND)
         p.end()
 
-    def _text(
+    def draw_text(
         self,
         p: QtGui.QPainter,
         cell: tuple[float, float],
@@ -326,10 +382,10 @@ class LadderCanvas(QtWidgets.QWidget):
             tx = x + w - self.pad_px - tw if align > 0 else x + (w - tw) / 2
         if bold:
             p.setFont(self.bold)
-            p.drawText(QtCore.QPointF(tx, y + self._baseline), text)
+            p.drawText(QtCore.QPointF(tx, y + self.baseline), text)
             p.setFont(self.font_)
         else:
-            p.drawText(QtCore.QPointF(tx, y + self._baseline), text)
+            p.drawText(QtCore.QPointF(tx, y + self.baseline), text)
 
     def _paint_row(
         self, p: QtGui.QPainter, row: LadderRow, y: float, cols: dict[str, tuple[float, float]]
@@ -344,7 +400,7 @@ class LadderCanvas(QtWidgets.QWidget):
                 p.fillRect(rect(x + w - bar, y + 2, bar, h - 4), palette.BUY_DIM)
             if row.bid_text:
                 p.setPen(palette.BUY_STRONG if row.is_best_bid else palette.TEXT)
-                self._text(p, (x, w), y, row.bid_text, align=1, bold=row.is_best_bid)
+                self.draw_text(p, (x, w), y, row.bid_text, align=1, bold=row.is_best_bid)
         if "ask" in cols:
             x, w = cols["ask"]
             if row.ask_lots and scale:
@@ -352,7 +408,7 @@ class LadderCanvas(QtWidgets.QWidget):
                 p.fillRect(rect(x + 1.5, y + 2, bar, h - 4), palette.SELL_DIM)
             if row.ask_text:
                 p.setPen(palette.SELL_STRONG if row.is_best_ask else palette.TEXT)
-                self._text(p, (x, w), y, row.ask_text, align=-1, bold=row.is_best_ask)
+                self.draw_text(p, (x, w), y, row.ask_text, align=-1, bold=row.is_best_ask)
         inside = row.is_best_bid or row.is_best_ask
         if "price" in cols:
             x, w = cols["price"]
@@ -362,23 +418,23 @@ class LadderCanvas(QtWidgets.QWidget):
                 p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
                 p.drawRect(rect(x + 1.5, y + 0.5, w - 2, h - 1))
             p.setPen(palette.TEXT_BRIGHT if inside or row.is_last_trade else palette.TEXT)
-            self._text(p, (x, w), y, row.price_text, align=0, bold=inside)
+            self.draw_text(p, (x, w), y, row.price_text, align=0, bold=inside)
         if row.sell_recent_text and "sell" in cols:
             x, w = cols["sell"]
             p.setPen(palette.SELL)
-            self._text(p, (x, w), y, row.sell_recent_text, align=1)
+            self.draw_text(p, (x, w), y, row.sell_recent_text, align=1)
         if row.buy_recent_text and "buy" in cols:
             x, w = cols["buy"]
             p.setPen(palette.BUY)
-            self._text(p, (x, w), y, row.buy_recent_text, align=-1)
+            self.draw_text(p, (x, w), y, row.buy_recent_text, align=-1)
         if row.pull_stack_bid_text and "ps_bid" in cols:
             x, w = cols["ps_bid"]
             p.setPen(palette.PULL if row.pull_stack_bid_lots < 0 else palette.STACK)
-            self._text(p, (x, w), y, row.pull_stack_bid_text, align=1)
+            self.draw_text(p, (x, w), y, row.pull_stack_bid_text, align=1)
         if row.pull_stack_ask_text and "ps_ask" in cols:
             x, w = cols["ps_ask"]
             p.setPen(palette.PULL if row.pull_stack_ask_lots < 0 else palette.STACK)
-            self._text(p, (x, w), y, row.pull_stack_ask_text, align=-1)
+            self.draw_text(p, (x, w), y, row.pull_stack_ask_text, align=-1)
         if row.session_text and "session" in cols:
             x, w = cols["session"]
             s_scale = self.model.session_scale_lots
@@ -386,7 +442,7 @@ class LadderCanvas(QtWidgets.QWidget):
                 bar = (w - 2) * min(1.0, row.session_lots / s_scale)
                 p.fillRect(rect(x + 1.5, y + 3, bar, h - 6), palette.GRID)
             p.setPen(palette.TEXT_DIM)
-            self._text(p, (x, w), y, row.session_text, align=-1)
+            self.draw_text(p, (x, w), y, row.session_text, align=-1)
 
     def _paint_footer(self, p: QtGui.QPainter, top: float, cols: dict[str, tuple[float, float]]) -> None:
         t = self.model.totals
@@ -400,4 +456,4 @@ class LadderCanvas(QtWidgets.QWidget):
             if key in cols and text:
                 x, w = cols[key]
                 p.setPen(colour)
-                self._text(p, (x, w), top, text, align=0)
+                self.draw_text(p, (x, w), top, text, align=0)
