@@ -134,12 +134,13 @@ class PaperExchange:
         command_id = self._next_command
         order_id = self._next_order if isinstance(command, PlaceOrder) else None
         arrive_ns = now_ns + self.config.latency_ns
+        reason = self._refusal(command)  # judged before the command itself counts as open
         self._emit(CommandSent(now_ns, command_id, arrive_ns, command, order_id))
-        reason = self._refusal(command)
         if reason is not None:
             self._emit(CommandRejected(now_ns, command_id, reason))
         elif self._market is not None and self.config.latency_ms == 0:
             self._arrive_due(now_ns)
+            self._check_risk(now_ns)
         return self._take_out()
 
     def _refusal(self, command: Command) -> str | None:
@@ -196,7 +197,8 @@ class PaperExchange:
         if market is not self._market:
             self._bind(market)
         self.now_ns = max(self.now_ns, now_ns)
-        self.risk.roll(now_ns, self._realised_net())
+        if self.risk.roll(now_ns, self._realised_net()):
+            self._changed()
         tape = market.tape
         if tape.total != self._seen_total:
             prints = tape.since(self._seen_total)

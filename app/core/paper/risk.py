@@ -24,16 +24,17 @@ class RiskGuard:
         self.trades = 0  # round trips closed this session
         self.losing_streak = 0
 
-    def roll(self, ts_ns: int, realised_net_quote: float) -> None:
+    def roll(self, ts_ns: int, realised_net_quote: float) -> bool:
         """Start a new session's numbers when `ts_ns` is in another session than the last seen."""
         session = self.sessions.session_id(ts_ns)
         if session == self.session_id:
-            return
+            return False
         self.session_id = session
         self._base_net_quote = realised_net_quote
         self._peak_quote = 0.0
         self.trades = 0
         self.losing_streak = 0
+        return True
 
     @property
     def locked(self) -> bool:
