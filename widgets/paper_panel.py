@@ -187,8 +187,22 @@ class InfoPanel(QtWidgets.QWidget):
 _LEFT_V = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
 
 
+class KeepColourDelegate(QtWidgets.QStyledItemDelegate):
+    """A selected row keeps its text colours (gain/loss, buy/sell) instead of one highlight colour."""
+
+    def initStyleOption(
+        self,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+    ) -> None:
+        super().initStyleOption(option, index)
+        text = option.palette.brush(QtGui.QPalette.ColorRole.Text)
+        option.palette.setBrush(QtGui.QPalette.ColorRole.HighlightedText, text)
+
+
 def style_table(table: QtWidgets.QTableView) -> None:
     """Dark, compact, read-only rows that never take the keyboard (the trading hotkeys keep it)."""
+    table.setItemDelegate(KeepColourDelegate(table))
     table.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
     table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
