@@ -1,0 +1,266 @@
+"""The paper-trading journal: every exchange event, in order, in SQLite (DESIGN.md "Persistence").
+
+The desk writes a batch of events here *before* the screen shows their result, and on start the
+account is rebuilt by replaying `load(account)`. So what was on screen is what comes back.
+
+Durability: the database runs in WAL mode with `synchronous=NORMAL`. A transaction is in the
+write-ahead log once `append` returns, so it survives the process being killed (SIGKILL, a crash,
+a power button that only ends the app): the next open replays the log. Only an operating-system
+crash or power loss can lose the last few transactions, because NORMAL does not fsync on each
+commit — the database is still consistent afterwards, merely a little older. That trade keeps an
+append in the tens of microseconds on the hotkey path (FULL would pay an fsync, milliseconds).
+For the same reason the WAL is not checkpointed by the committing call (SQLite's default, an
+fsync'ing pause of several ms every ~1000 pages): a background thread with its own connection
+checkpoints it every few seconds (PASSIVE: it never blocks an append), and `close` folds the rest.
+Under writes with no pause a PASSIVE checkpoint never catches the log's end, so the log would not
+restart; past `_WAL_RESTART_FRAMES` the thread runs one RESTART checkpoint (an append may wait for
+it, rarely: ms).
+
+A file that is not a readable SQLite database (garbage, truncated, from a newer app) never stops
+the app: it is renamed to `<name>.corrupt-<n>` (with its WAL), a fresh journal starts and `notice`
+says so. A single row that does not decode is skipped and counted (`skipped`), never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from app.core.paper.codec import CorruptEvent, decode_event, encode_event
+from app.core.paper.events import PaperEvent
+from app.storage.layouts import APP_NAME
+
+SCHEMA_VERSION = 1
+FILE_NAME = "journal.sqlite3"
+DATA_DIR_ENV = "SCALPDESK_DATA_DIR"
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_INT64_MAX = 2**63 - 1
+_WAL_RESTART_FRAMES = 4096  # ~16 MB of 4 KiB pages
+_BUSY_TIMEOUT_MS = 5000
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS events ("
+    " seq INTEGER PRIMARY KEY, account TEXT NOT NULL, ts_ns INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_by_account ON events (account, seq)",
+)
+_INSERT = "INSERT INTO events (account, ts_ns, kind, body) VALUES (?, ?, ?, ?)"
+
+
+def data_dir() -> Path:
+    """$SCALPDESK_DATA_DIR if set (tests, portable installs), else the platform's user data dir."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_journal_path() -> Path:
+    return data_dir() / FILE_NAME
+
+
+class _Unreadable(Exception):
+    """The file is there but is not a journal this app can use (the message says why)."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def _clamp_ns(ts_ns: int) -> int:
+    """The ts_ns column is a convenience for SQL readers; the body keeps the exact value."""
+    return max(-_INT64_MAX - 1, min(_INT64_MAX, ts_ns))
+
+
+class Journal:
+    """An append-only log of paper events per account, one SQLite file for all accounts."""
+
+    def __init__(self, path: Path, checkpoint_interval_s: float | None = 5.0) -> None:
+        self.path = path
+        self.skipped = 0  # rows the last `load` could not decode
+        self.last_seq: int | None = None  # seq of the last event appended through this object
+        self._open_notice: str | None = None
+        self._load_notice: str | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._connect()
+        except _Unreadable as exc:
+            kept = self._keep_aside()
+            where = f"it was kept as {kept.name}" if kept else "it could not be moved aside"
+            self._open_notice = (
+                f"Trade journal {path.name} could not be read ({exc}); {where}, a new journal started."
+            )
+            self._db = self._connect()
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+        if checkpoint_interval_s is not None:
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop,
+                args=(checkpoint_interval_s,),
+                name="journal-checkpoint",
+                daemon=True,
+            )
+            self._checkpointer.start()
+
+    @property
+    def notice(self) -> str | None:
+        """One line for the window when something was set aside or skipped; None when all is well."""
+        parts = [n for n in (self._open_notice, self._load_notice) if n]
+        return " ".join(parts) if parts else None
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit
+        try:
+            self._prepare(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if _is_damage(exc):
+                raise _Unreadable(str(exc)) from exc
+            raise  # locked, no permission, disk full: not the file's fault, do not move it
+        except _Unreadable:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"the journal cannot use WAL mode (got {mode})")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it, off the hotkey path
+        db.execute(f"PRAGMA journal_size_limit={_WAL_RESTART_FRAMES * 4096}")
+        db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise _Unreadable(f"integrity check: {check}")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA:
+                db.execute(statement)
+            row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            version = row[0] if row else None
+            if version is None:
+                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+            elif not isinstance(version, int) or version > SCHEMA_VERSION:
+                raise _Unreadable(f"schema version {version!r}, this app reads {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _keep_aside(self) -> Path | None:
+        for n in range(1, 1000):
+            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
+            if target.exists():
+                continue
+            try:
+                os.replace(self.path, target)
+            except OSError:
+                return None
+            for suffix in ("-wal", "-shm"):  # a stale log must not be replayed into the new file
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    try:
+                        os.replace(side, target.with_name(target.name + suffix))
+                    except OSError:
+                        side.unlink(missing_ok=True)
+            return target
+        return None
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def append(self, account: str, events: Sequence[PaperEvent]) -> None:
+        """Write `events` in one transaction: all of them survive a kill, or none do."""
+        if not events:
+            return
+        rows = [(account, _clamp_ns(event.ts_ns), *encode_event(event)) for event in events]
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            cursor = None
+            for row in rows:
+                cursor = db.execute(_INSERT, row)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        assert cursor is not None
+        self.last_seq = cursor.lastrowid
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def load(self, account: str) -> list[PaperEvent]:
+        """Every readable event of `account` in the order it was appended."""
+        events: list[PaperEvent] = []
+        self.skipped = 0
+        self._load_notice = None
+        first_problem: str | None = None
+        try:
+            rows = self._db.execute(
+                "SELECT seq, kind, body FROM events WHERE account = ? ORDER BY seq", (account,)
+            )
+            for seq, kind, body in rows:
+                try:
+                    events.append(decode_event(kind, body))
+                except CorruptEvent as exc:
+                    self.skipped += 1
+                    first_problem = first_problem or f"row {seq}: {exc}"
+        except sqlite3.DatabaseError as exc:  # damage found mid-read: keep what was read
+            self._load_notice = f"Trade journal: reading stopped after {len(events)} events ({exc})."
+        if self.skipped:
+            rows_text = "row" if self.skipped == 1 else "rows"
+            skipped = (
+                f"Trade journal: {self.skipped} unreadable {rows_text} skipped (first: {first_problem})."
+            )
+            self._load_notice = " ".join(filter(None, (self._load_notice, skipped)))
+        return events
+
+    def accounts(self) -> list[str]:
+        """Accounts with at least one event, in the order they first appeared."""
+        rows = self._db.execute("SELECT account FROM events GROUP BY account ORDER BY MIN(seq)")
+        return [account for (account,) in rows]
+
+    # -- checkpoints ----------------------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file now (PASSIVE: skips frames a reader still needs)."""
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _checkpoint_loop(self, interval_s: float) -> None:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        except sqlite3.Error:
+            return
+        try:
+            while not self._stop.wait(interval_s):
+                try:
+                    _busy, log_frames, _done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if log_frames > _WAL_RESTART_FRAMES:
+                        db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                except sqlite3.Error:
+                    continue  # busy or transient: the next round (or close) catches up
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        """Stop the checkpoint thread, then close: the last connection folds the WAL in and removes it."""
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join()
+            self._checkpointer = None
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
