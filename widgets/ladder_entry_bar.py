@@ -52,10 +52,16 @@ def position_summary(paper: PaperSnapshot, instrument: Instrument | None) -> str
     return f"{sign}{size} @ {avg_price_text(paper, instrument)}  {paper.unrealised_ticks:+.1f} t"
 
 
+def money_text(quote_amount: float, quote: str) -> str:
+    """Signed money; four decimals under 1 (a tick on a small size is a fraction of a cent)."""
+    return f"{quote_amount:+.2f} {quote}" if abs(quote_amount) >= 1 else f"{quote_amount:+.4f} {quote}"
+
+
 def money_summary(paper: PaperSnapshot, quote: str) -> str:
     return (
-        f"Realised {paper.realised_quote:+.2f} {quote}, unrealised {paper.unrealised_quote:+.2f} {quote}, "
-        f"fees {paper.fees_quote:.2f} {quote}: net {paper.net_quote:+.2f} {quote} (simulated)"
+        f"Realised {money_text(paper.realised_quote, quote)}, "
+        f"unrealised {money_text(paper.unrealised_quote, quote)}, "
+        f"fees {money_text(-paper.fees_quote, quote)}: net {money_text(paper.net_quote, quote)} (simulated)"
     )
 
 

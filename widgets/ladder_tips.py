@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.core.paper.orders import Side
-from widgets.ladder_entry_bar import avg_price_text
+from widgets.ladder_entry_bar import avg_price_text, money_text
 
 if TYPE_CHECKING:
     from widgets.ladder import LadderView
@@ -58,6 +58,6 @@ def cell_tip(view: LadderView, column: str, price_ticks: int | None) -> str:
         head = f"{side.label} {inst.qty_str(lots)} at an average {avg_price_text(paper, inst)}"
         return (
             f"{head}\nClosed at {inst.price_str(cell.price_ticks)}: {cell.pnl_ticks:+.1f} ticks a lot, "
-            f"{money:+.2f} {quote} before fees (simulated)"
+            f"{money_text(money, quote)} before fees (simulated)"
         )
     return ""
