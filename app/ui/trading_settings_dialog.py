@@ -247,7 +247,9 @@ class TradingSettingsDialog(QtWidgets.QDialog):
         for template in brackets:
             self._add_bracket_row(template, original=template.name)
         self.brackets.itemChanged.connect(self.validate)
-        self.brackets.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header = self.brackets.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.brackets, 1)
         buttons = QtWidgets.QHBoxLayout()
         self.add_bracket = QtWidgets.QPushButton("Add")
