@@ -63,6 +63,7 @@ from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 from app.core.footprint import BarSpec
+from app.core.market import MarketState
 from app.core.sessions import SessionSchedule
 from app.feeds.recording import RecordingError, iter_recordings
 from app.feeds.replay import ReplayError, ReplaySession, open_replay
@@ -82,6 +83,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 """`await sleep(seconds)` (asyncio.sleep); injectable together with the clock."""
 OnSession = Callable[[ReplaySession], object]
+OnBatch = Callable[[MarketState, int | None], object]
 
 
 def clamp_speed(speed: float) -> float:
@@ -276,6 +278,9 @@ class ReplayFeed:
         self._seek_ns: int | None = None
         self._restart_requested = False
         self._fed_s: list[float] = []  # clock time of each batch fed and not yet taken
+        # Called after every batch with the market and the replay time: the paper exchange sees
+        # each batch as it is applied, whether or not a frame is painted.
+        self.on_batch: OnBatch | None = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -492,6 +497,8 @@ class ReplayFeed:
             self._fed_s.append(self._clock())
         self.session.pipeline.feed(lines)
         self._market_ns = self._cursor.last_ns
+        if self.on_batch is not None:
+            self.on_batch(self.session.market, self._market_ns)
 
     def _fail(self, exc: Exception) -> None:
         self._error = str(exc)

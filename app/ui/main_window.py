@@ -19,6 +19,8 @@ from app.storage.layouts import LayoutStore
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
 from app.ui.status import StatusLine
+from app.ui.trading_desk import TradingDesk
+from app.ui.trading_menu import TradingMenu
 from app.ui.transport import TransportBar
 from widgets.view import MarketView
 
@@ -46,6 +48,7 @@ class MainWindow(QtWidgets.QMainWindow):
         hz: int = DEFAULT_HZ,
         on_close: Callable[[], None] | None = None,
         screenshot: Path | None = None,
+        desk: TradingDesk | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -53,7 +56,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
-        self.setWindowTitle(f"Scalpdesk — {feed.session.instrument.symbol} replay · {feed.paths[0].name}")
+        sim = " — SIM paper account" if desk is not None else ""
+        self.setWindowTitle(
+            f"Scalpdesk — {feed.session.instrument.symbol} replay · {feed.paths[0].name}{sim}"
+        )
+        self.desk = desk
         self.setDockOptions(
             QtWidgets.QMainWindow.DockOption.AnimatedDocks
             | QtWidgets.QMainWindow.DockOption.AllowNestedDocks
@@ -72,6 +79,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.frames = FrameClock(views, feed, hz, parent=self)
         self.status = StatusLine(self.statusBar(), feed, self.frames)
         self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
+        self.trading: TradingMenu | None = None
+        if desk is not None:
+            desk.notice.connect(self.status.show_notice)
+            desk.bind(feed.session.market)
+            feed.on_batch = desk.on_batch
+            self.trading = TradingMenu(self, desk)
         self._build_menus()
         self._arrange_default()
         self.resize(DEFAULT_SIZE)
@@ -90,6 +103,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def on_session(self, session: ReplaySession) -> None:
         """The feed started a session (first play, restart, backward seek, loop): rebind views."""
         self.frames.set_market(session.market)
+        if self.desk is not None:
+            self.desk.bind(session.market)
 
     def _update_status(self) -> None:
         self.status.update()
@@ -113,6 +128,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.splitDockWidget(docks["footprint"], docks["tape"], horizontal)
         if "footprint" in docks and "cvd" in docks:
             self.splitDockWidget(docks["footprint"], docks["cvd"], vertical)
+        if "tape" in docks and "account" in docks:
+            self.splitDockWidget(docks["tape"], docks["account"], vertical)
+            if "trades" in docks:
+                self.tabifyDockWidget(docks["account"], docks["trades"])
+                docks["account"].raise_()
 
     def _size_default(self) -> None:
         """Dock sizes (only effective once shown, QT_NOTES.md §3)."""
@@ -124,11 +144,17 @@ class MainWindow(QtWidgets.QMainWindow):
         widths = (("ladder", ladder_w), ("footprint", width - ladder_w - 330), ("tape", 330))
         cols = [(k, w) for k, w in widths if k in docks]
         self.resizeDocks([docks[k] for k, _ in cols], [w for _, w in cols], QtCore.Qt.Orientation.Horizontal)
+        height = self.height()
         if "footprint" in docks and "cvd" in docks:
-            height = self.height()
             self.resizeDocks(
                 [docks["footprint"], docks["cvd"]],
                 [int(height * 0.62), int(height * 0.30)],
+                QtCore.Qt.Orientation.Vertical,
+            )
+        if "tape" in docks and "account" in docks:
+            self.resizeDocks(
+                [docks["tape"], docks["account"]],
+                [int(height * 0.55), int(height * 0.37)],
                 QtCore.Qt.Orientation.Vertical,
             )
 
@@ -175,6 +201,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addAction(action)
             self.view_actions[method if method not in self.view_actions else f"{view_id}.{method}"] = action
 
+        if self.trading is not None:
+            bar.addMenu(self.trading.menu)
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
@@ -189,7 +217,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def key_table(self) -> list[tuple[str, str]]:
         actions = [*self.transport.actions_by_name.values(), *self.view_actions.values()]
-        return [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        if self.trading is not None:
+            rows += self.trading.key_rows()
+        return rows
 
     def _show_keys(self) -> None:
         rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in self.key_table())
@@ -202,6 +233,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.save_screenshot(self.screenshot_path)
         self.frames.stop()
         self._status_timer.stop()
+        if self.trading is not None:
+            self.trading.hotkeys.uninstall()
         self.layouts.remember_last()
         super().closeEvent(event)
         if self._on_close is not None:

@@ -21,14 +21,19 @@ from PySide6 import QtWidgets
 
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
+from app.storage.journal import Journal, default_journal_path
 from app.storage.layouts import LayoutStore
+from app.storage.settings import SettingsStore
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
+from app.ui.trading_desk import TradingDesk
+from widgets.account_view import AccountView
 from widgets.cvd import CvdView
 from widgets.footprint import FootprintView
 from widgets.ladder import LadderView
 from widgets.tape import TapeView
+from widgets.trades_view import TradesView
 from widgets.view import MarketView
 
 log = logging.getLogger(__name__)
@@ -37,8 +42,8 @@ ViewFactory = Callable[[], Sequence[MarketView]]
 
 
 def default_views() -> list[MarketView]:
-    """The four order-flow views, in their default dock order."""
-    return [LadderView(), FootprintView(), TapeView(), CvdView()]
+    """The four order-flow views and the paper account's two, in their default dock order."""
+    return [LadderView(), FootprintView(), TapeView(), CvdView(), AccountView(), TradesView()]
 
 
 def run_gui(
@@ -89,8 +94,18 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         if not closed.done():
             closed.set_result(None)
 
+    shown = views()
+    journal = Journal(default_journal_path())
+    desk = TradingDesk(
+        feed.session.instrument,
+        journal,
+        SettingsStore(config_dir),
+        shown,
+        clock_ns=lambda: feed.market_ns,
+        sessions=feed.session.market.sessions,
+    )
     window = MainWindow(
-        feed, views(), LayoutStore(config_dir), hz=hz, on_close=on_close, screenshot=screenshot
+        feed, shown, LayoutStore(config_dir), hz=hz, on_close=on_close, screenshot=screenshot, desk=desk
     )
     feed.on_session = window.on_session
     window.show()
@@ -118,4 +133,5 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         with contextlib.suppress(asyncio.CancelledError):
             await task
     window.deleteLater()
+    desk.close()
     return 1 if failure else 0
