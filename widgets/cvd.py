@@ -26,6 +26,7 @@ from widgets.cvd_items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, sty
 from widgets.cvd_plot_items import CandleItem, LineItem
 from widgets.cvd_range import fit_y_range, follow_x_range
 from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings
+from widgets.fill_marks import FillMarksItem, fill_marks, seconds_x, trip_lines
 from widgets.fmt import compact_qty
 from widgets.view import MarketView, add_choice_menu
 
@@ -39,7 +40,7 @@ PAD_BOTTOM_PX = 34.0
 class CvdView(MarketView):
     view_id = "cvd"
     title = "CVD"
-    watches = Changed.TAPE | Changed.CVD
+    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +86,8 @@ class CvdView(MarketView):
             for item in items:
                 plot.addItem(item, ignoreBounds=True)
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
+        self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
+        self._price_plot.addItem(self.fill_marks, ignoreBounds=True)
 
         self._price_plot.addItem(GridItem(self._price_axis), ignoreBounds=True)
         self._cvd_plot.addItem(GridItem(self._cvd_axis), ignoreBounds=True)
@@ -140,8 +143,11 @@ class CvdView(MarketView):
                 self._series.add_trades(new.exchange_ns, new.price_ticks, new.qty_lots, new.side)
         if now_ns > 0 and self._series.session_id is not None:
             self._series.advance_to(now_ns)
+        marks = bool(changed & Changed.ACCOUNT) and self.fill_marks.set_marks(
+            fill_marks(self.paper.fills, seconds_x), trip_lines(self.paper.trips, seconds_x)
+        )
         if self._series.version == self._drawn_version:
-            return False
+            return marks
         self._update_items()
         return True
 

@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from widgets import palette
+from widgets.fill_marks import FillMarksItem, fill_marks, footprint_x, trip_lines
 from widgets.footprint_item import FootprintItem
 from widgets.footprint_model import FootprintCell, FootprintModel, StatsRow
 from widgets.footprint_settings import (
@@ -90,7 +91,7 @@ class BarAxis(pg.AxisItem):  # type: ignore[misc]
 class FootprintView(MarketView):
     view_id = "footprint"
     title = "Footprint"
-    watches = Changed.TAPE | Changed.BARS
+    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +129,11 @@ class FootprintView(MarketView):
         self.vb.sigRangeChangedManually.connect(self._on_manual_range)
         self.vb.sigResized.connect(self._on_resized)
         self.item: FootprintItem | None = None
+        # the trader's fills and round trips, over the bars (keeping off the statistics rows)
+        self.fill_marks = FillMarksItem(
+            0.5, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
+        self.vb.addItem(self.fill_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.plot.mapToGlobal(pos))
@@ -148,13 +154,15 @@ class FootprintView(MarketView):
         if self.market is None or self.model is None:
             return False
         before = self.model.version
+        last_before = self.model.last_index
         tape = self.market.tape
         if tape.total != self._seen_total:
             self.model.feed(tape.since(self._seen_total))
             self._seen_total = tape.total
         self.model.advance_to(now_ns)
+        marks = bool(changed & Changed.ACCOUNT or self._marks_stale(last_before)) and self._place_fill_marks()
         if self.model.version == before:
-            return False
+            return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
         if self._following:
             self._follow()
@@ -312,6 +320,29 @@ class FootprintView(MarketView):
             self.vb.addItem(self.item, ignoreBounds=True)
         else:
             self.item.set_model(model)
+        self._place_fill_marks()
+
+    def _place_fill_marks(self) -> bool:
+        """Put the account's fills and trips on this chart's bars; True if the marks changed."""
+        if self.model is None:
+            return self.fill_marks.set_marks([], [])
+        series = self.model.series
+
+        def x_of(ts_ns: int) -> float | None:
+            return footprint_x(series, ts_ns)
+
+        return self.fill_marks.set_marks(
+            fill_marks(self.paper.fills, x_of), trip_lines(self.paper.trips, x_of)
+        )
+
+    def _marks_stale(self, last_before: int) -> bool:
+        """A new bar moves the marks only of fills in (or after) the bar that was the newest."""
+        m = self.model
+        fills = self.paper.fills
+        if m is None or not fills or m.last_index == last_before:
+            return False
+        bar = m.bar(last_before)
+        return bar is None or fills[-1].ts_ns >= bar.start_ns
 
     def _visible_range(self) -> tuple[int, int, int, int]:
         r = self.vb.viewRect()
