@@ -23,7 +23,14 @@ from app.core.market import Changed, MarketState
 from app.core.paper.actions import Action, NoPrice, command_for
 from app.core.paper.commands import Command
 from app.core.paper.entry import EditPreset, EntryState, SelectBracket, SelectSize
-from app.core.paper.events import CommandRejected, OrderCancelled, OrderRejected, PaperEvent, RiskLocked
+from app.core.paper.events import (
+    AccountChanged,
+    CommandRejected,
+    OrderCancelled,
+    OrderRejected,
+    PaperEvent,
+    RiskLocked,
+)
 from app.core.paper.exchange import PaperExchange
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.sessions import SessionSchedule
@@ -70,6 +77,7 @@ class TradingDesk(QtCore.QObject):
             sessions,
         )
         self.exchange.restore(journal.load(self.account))
+        log.info("SIM account %s restored from %s: %s", self.account, journal.path, self.summary())
         self.entry = self._entry_from(self.settings, size_index=0)
         self.market: MarketState | None = None
         self._shown_version = -1
@@ -200,6 +208,8 @@ class TradingDesk(QtCore.QObject):
                 log.info("%s", text)
                 self.notice.emit(text)
         self.publish()
+        if any(not isinstance(e, AccountChanged) for e in events):
+            log.info("SIM account: %s", self.summary())
 
     def publish(self, *, force: bool = False) -> None:
         snapshot = self.exchange.snapshot()
@@ -210,6 +220,23 @@ class TradingDesk(QtCore.QObject):
             view.set_paper(snapshot, self.entry)
         if self.market is not None:
             self.market.changed |= Changed.ACCOUNT
+
+    def summary(self) -> str:
+        """The account in one line (the log, and the crash-restore test, compare these)."""
+        snap = self.exchange.snapshot()
+        inst = self.instrument
+        avg = snap.avg_price_ticks
+        position = "flat" if not snap.position_lots else f"{snap.position_lots:+d} lots @ {avg:.4f} ticks"
+        orders = ", ".join(
+            f"#{o.order_id} {o.side.label} {o.kind.value} {o.role.value} {inst.qty_str(o.remaining_lots)}"
+            f" @ {'' if o.price_ticks is None else inst.price_str(o.price_ticks)} {o.status.value}"
+            for o in snap.orders
+        )
+        return (
+            f"position {position}; orders [{orders}]; realised {snap.realised_quote:.6f};"
+            f" fees {snap.fees_quote:.6f}; trips {len(snap.trips)}"
+            + (f"; LOCKED: {snap.risk.locked_reason}" if snap.risk.locked else "")
+        )
 
     @property
     def snapshot(self) -> PaperSnapshot:
