@@ -20,21 +20,25 @@ from pathlib import Path
 import pytest
 
 from app.core.market import MarketState
-from app.core.paper.commands import CancelAll, Command, PlaceOrder
+from app.core.paper.commands import CancelAll, CancelOrder, Command, Flatten, MoveOrder, PlaceOrder, Reverse
 from app.core.paper.config import DEFAULT_BRACKETS, BracketTemplate, CancelAhead, FillConfig, RiskLimits
 from app.core.paper.events import (
+    CommandRejected,
     CommandSent,
     OrderFilled,
+    OrderResized,
     PaperEvent,
+    RiskLocked,
 )
 from app.core.paper.exchange import PaperExchange
-from app.core.paper.orders import Liquidity, OrderKind, OrderStatus, Side
-from app.core.sessions import SessionSchedule
+from app.core.paper.orders import Liquidity, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.snapshot import PaperSnapshot
+from app.core.sessions import DAY_NS, SessionSchedule
 from app.feeds.recording import iter_recordings, split_line
 from app.feeds.replay import open_replay
 from app.feeds.replay_feed import MAX_BATCH_LINES, MAX_SLEEP_S
 
-from .conftest import INSTRUMENT
+from .conftest import INSTRUMENT, ScriptedMarket, make_exchange
 
 pytestmark = pytest.mark.slow
 
@@ -389,3 +393,283 @@ def test_market_orders_walk_the_book_from_the_best_level(day: Day) -> None:
 
     assert len(walked_levels) == len(sizes) * len(FRACTIONS)
     assert max(walked_levels) >= 5  # the big ones really paid slippage through several levels
+
+
+# -- a busy scalper: brackets, scaling, reversals; and the journal ----------------------------------
+
+
+@dataclass
+class Busy:
+    trader: Trader
+    oco_breaches: list[str]  # every moment legs exceeded the position or outlived it
+    leg_fills: dict[OrderRole, int]
+    restored: list[tuple[int, tuple[object, ...], tuple[object, ...]]]  # (batch, live, rebuilt)
+
+
+def _account(snap: PaperSnapshot) -> tuple[object, ...]:
+    orders = tuple(
+        (o.order_id, o.side, o.kind, o.role, o.status, o.price_ticks, o.remaining_lots) for o in snap.orders
+    )
+    fees = round(snap.fees_quote, 9)
+    return (
+        snap.position_lots,
+        snap.cost_tick_lots,
+        snap.realised_tick_lots,
+        fees,
+        orders,
+        snap.trips,
+        snap.risk.locked_reason,
+    )
+
+
+def _oco_breach(snap: PaperSnapshot) -> str | None:
+    position = snap.position_lots
+    for role in (OrderRole.STOP_LOSS, OrderRole.TAKE_PROFIT):
+        legs = [o for o in snap.orders if o.role is role]
+        if position == 0 and legs:
+            return f"flat with {role.value} legs open"
+        if sum(o.remaining_lots for o in legs) > abs(position):
+            return f"{role.value} legs {sum(o.remaining_lots for o in legs)} > position {position}"
+        if any(int(o.side) * position > 0 for o in legs):
+            return f"a {role.value} leg on the position's own side"
+    return None
+
+
+@pytest.fixture(scope="module")
+def busy(day: Day) -> Busy:
+    """One account trading all day with brackets: entries at market and at the touch, scaling in
+    (a second bracket) and out by hand, moves, cancels, reversals and flattens — every second."""
+    trader = Trader(exchange())
+    result = Busy(trader, [], {OrderRole.STOP_LOSS: 0, OrderRole.TAKE_PROFIT: 0}, [])
+    templates = [b.name for b in DEFAULT_BRACKETS]
+    checkpoints = {day.moment(f) for f in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.99)}
+
+    def check(i: int) -> None:
+        breach = _oco_breach(trader.exchange.snapshot())
+        if breach is not None:
+            result.oco_breaches.append(f"batch {i}: {breach}")
+
+    def act(i: int, market: MarketState, now_ns: int) -> None:
+        check(i)
+        if i % 20 == 0 and i > 0:
+            k = i // 20
+            snap = trader.exchange.snapshot()
+            book = market.book
+            entries = [o for o in snap.orders if o.role is OrderRole.ENTRY]
+            pos = snap.position_lots
+            bracket = templates[k % len(templates)]
+            command: Command | None = None
+            if pos == 0 and not entries:
+                side = BUY if k % 4 < 2 else SELL
+                if k % 2 == 0:
+                    command = PlaceOrder(side, OrderKind.MARKET, 30, bracket=bracket)
+                else:
+                    touch_ticks = book.best_bid if side is BUY else book.best_ask
+                    command = PlaceOrder(side, OrderKind.LIMIT, 30, touch_ticks, bracket=bracket)
+            elif entries and k % 3 == 0:
+                order = entries[0]
+                if order.kind is OrderKind.LIMIT and order.status is OrderStatus.WORKING:
+                    touch_ticks = book.best_bid if order.side is BUY else book.best_ask
+                    if touch_ticks is not None and touch_ticks != order.price_ticks:
+                        command = MoveOrder(order.order_id, touch_ticks)
+            elif entries and k % 5 == 0:
+                command = CancelOrder(entries[0].order_id)
+            elif pos and k % 17 == 16:
+                command = Reverse(bracket="Tight")
+            elif pos and k % 13 == 12:
+                command = Flatten()
+            elif pos and k % 7 == 3:
+                command = PlaceOrder(BUY if pos > 0 else SELL, OrderKind.MARKET, 10, bracket="Tight")
+            elif abs(pos) > 1 and k % 5 == 4:
+                command = PlaceOrder(SELL if pos > 0 else BUY, OrderKind.MARKET, abs(pos) // 2)
+            if command is not None:
+                trader.send(command, now_ns)
+                check(i)
+        if i in checkpoints:
+            rebuilt = exchange()
+            rebuilt.restore(list(trader.journal))
+            result.restored.append((i, _account(trader.exchange.snapshot()), _account(rebuilt.snapshot())))
+
+    drive(day, [trader], act)
+    for fill in trader.exchange.snapshot().fills:
+        if fill.role in result.leg_fills:
+            result.leg_fills[fill.role] += 1
+    return result
+
+
+def test_brackets_stay_oco_on_real_data(busy: Busy) -> None:
+    """At every moment the open stop legs together, and the target legs together, are at most the
+    position, on its closing side; when the position is back to 0 no leg is left."""
+    snap = busy.trader.exchange.snapshot()
+
+    assert busy.oco_breaches == []
+    assert busy.leg_fills[OrderRole.STOP_LOSS] >= 3 and busy.leg_fills[OrderRole.TAKE_PROFIT] >= 3
+    assert len(snap.trips) >= 20
+    resized = [e for e in busy.trader.journal if isinstance(e, OrderResized)]
+    assert resized  # partial fills and hand exits did shrink legs
+
+
+def test_the_journal_rebuilds_the_account_at_any_moment_of_the_day(busy: Busy) -> None:
+    """A new exchange restored from every event returned so far has the same position, cost,
+    realised P&L, fees, open orders (id, side, kind, role, status, price, remaining), round trips
+    and lock as the running one."""
+    assert len(busy.restored) == 7
+    for batch, live, rebuilt in busy.restored:
+        assert rebuilt == live, f"batch {batch}"
+    assert any(live[4] for _, live, _ in busy.restored)  # some checkpoints had open orders
+    assert any(live[0] for _, live, _ in busy.restored)  # and some a position
+
+
+# -- the daily loss limit -----------------------------------------------------------------------------
+
+
+def test_the_daily_loss_limit_locks_on_real_data_until_the_next_session(day: Day) -> None:
+    """20 BTC bought at the day's highest print before its biggest drop; the lock trips at the
+    first batch end where fees + the loss at the last print reach the limit; then every order that
+    adds risk is refused (closing ones are not), flatten works, and the next session lifts it."""
+    peak = trough = high = 0
+    for j, price in enumerate(day.price):  # the biggest fall from a running high
+        high = j if price > day.price[high] else high
+        if day.price[high] - price > day.price[peak] - day.price[trough]:
+            peak, trough = high, j
+    drop = day.price[peak] - day.price[trough]
+    qty = 20_000
+    limit = 0.4 * drop * qty * exchange().tick_value
+    trader = Trader(exchange(limits=RiskLimits(daily_loss_quote=limit)))
+    buy_at = day.batch_of(day.receive_ns[peak])
+    later = [day.moment(f) for f in (0.8, 0.85, 0.9, 0.95)]
+    refused: list[list[PaperEvent]] = []
+    accepted: list[list[PaperEvent]] = []
+
+    def act(i: int, market: MarketState, now_ns: int) -> None:
+        if i == buy_at:
+            trader.send(PlaceOrder(BUY, OrderKind.MARKET, qty), now_ns)
+        elif i == later[0]:
+            refused.append(trader.send(PlaceOrder(BUY, OrderKind.MARKET, 1), now_ns))
+            refused.append(
+                trader.send(PlaceOrder(SELL, OrderKind.LIMIT, 2 * qty, market.book.best_ask), now_ns)
+            )
+            accepted.append(trader.send(PlaceOrder(SELL, OrderKind.LIMIT, 1, 700_000), now_ns))
+        elif i == later[1]:
+            accepted.append(trader.send(Flatten(), now_ns))
+        elif i in later[2:]:
+            refused.append(trader.send(PlaceOrder(SELL, OrderKind.MARKET, 1), now_ns))
+            refused.append(trader.send(PlaceOrder(BUY, OrderKind.LIMIT, 1, 600_000), now_ns))
+
+    market = drive(day, [trader], act)
+
+    assert trough > peak and drop > 1_000  # over $100 against 20 BTC
+    fills = [f for f in trader.exchange.snapshot().fills if f.side is BUY]
+    assert sum(f.qty_lots for f in fills) == qty
+    cost = sum(f.price_ticks * f.qty_lots for f in fills)
+    fees = sum(f.fee_quote for f in fills)
+    first = fills[0].ts_ns
+    breach = next(
+        b
+        for b in range(day.batch_of(first), len(day.batches))
+        if (day.price[day.tape_end[b] - 1] * qty - cost) * exchange().tick_value - fees <= -limit
+    )
+    (locked,) = [e for e in trader.journal if isinstance(e, RiskLocked)]
+    assert locked.ts_ns == day.now[breach] and "daily loss" in locked.reason
+    assert breach < later[0]
+    for events in refused:
+        assert [e.reason[:6] for e in events if isinstance(e, CommandRejected)] == ["LOCKED"]
+    for events in accepted:
+        assert not any(isinstance(e, CommandRejected) for e in events)
+    snap = trader.exchange.snapshot()
+    assert snap.position_lots == 0 and snap.orders == () and snap.risk.locked
+
+    trader.step(market, day.now[-1] + DAY_NS)  # the market's next session
+
+    assert not trader.exchange.snapshot().risk.locked
+    assert not any(
+        isinstance(e, CommandRejected)
+        for e in trader.send(PlaceOrder(BUY, OrderKind.LIMIT, 1, 600_000), day.now[-1] + DAY_NS)
+    )
+
+
+# -- bugs found while testing (scripted, so that each shows one thing) -------------------------------
+
+HIT, LIFT = -1, 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="proportional model counts lots that TRADED at the level as cancels: the queue ahead drops "
+    "once for the print and again when the book shows the level smaller (exchange._measure_queues)",
+)
+def test_proportional_model_does_not_count_traded_lots_as_cancels() -> None:
+    sim = ScriptedMarket(make_exchange(cancel_ahead=CancelAhead.PROPORTIONAL))
+    sim.book(bids=[(999, 10)], asks=[(1001, 10)])
+    sim.prints((1000, 1, HIT))
+    sim.send(PlaceOrder(BUY, OrderKind.LIMIT, 1, 999))  # 10 ahead
+    sim.step()
+
+    sim.levels(bids=[(999, 6)])  # the exchange shows the level after the 4 lots below traded
+    sim.prints((999, 4, HIT))  # nobody cancelled: 6 are still ahead
+
+    assert sim.exchange.snapshot().orders[0].queue_ahead_lots == 6
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_bind sets _all_due, and _arrive_due returns early while nothing is pending without "
+    "clearing it: the first command after the exchange first sees a market arrives at the next print",
+)
+def test_the_first_command_after_binding_a_market_travels_too() -> None:
+    sim = ScriptedMarket(make_exchange(latency_ms=50))
+    sim.book(bids=[(1000, 5)], asks=[(1001, 5)])
+    sim.prints((1000, 1, HIT))  # the exchange sees this market for the first time
+    sim.send(PlaceOrder(BUY, OrderKind.MARKET, 1))
+
+    sim.prints((1000, 1, HIT))  # 1 ms later: the order is still on its way
+
+    assert sim.exchange.snapshot().position_lots == 0
+    assert sim.exchange.snapshot().orders[0].status is OrderStatus.PENDING
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="restore does not rebuild _entry_groups (entry order id -> its bracket), so the next "
+    "partial fill of a restored entry opens a second bracket instead of growing the first",
+)
+def test_a_restored_partly_filled_entry_grows_its_bracket_like_the_running_one() -> None:
+    tight = (BracketTemplate("Tight", stop_ticks=5, target_ticks=5),)
+    sim = ScriptedMarket(make_exchange(brackets=tight))
+    sim.book(bids=[(998, 10)], asks=[(1001, 10)])
+    sim.prints((1000, 1, HIT))
+    sim.send(PlaceOrder(BUY, OrderKind.LIMIT, 4, 999, bracket="Tight"))  # nobody ahead at 999
+    sim.prints((999, 1, HIT))  # 1 of 4 filled: legs of 1
+    rebuilt = PaperExchange(INSTRUMENT, sim.exchange.config, tight, sim.exchange.risk.limits)
+    rebuilt.restore(sim.events)
+    sim.exchange = rebuilt
+    sim.step()  # the restarted app binds the market
+
+    sim.prints((999, 1, HIT))
+
+    legs = [(o.role, o.remaining_lots, o.oco_id) for o in rebuilt.snapshot().orders if o.oco_id]
+    assert legs == [(OrderRole.STOP_LOSS, 2, 1), (OrderRole.TAKE_PROFIT, 2, 1)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the session's equity peak (RiskGuard._peak_quote) is not rebuilt by restore, so after a "
+    "restart the max-drawdown limit measures from a lower peak and trips later",
+)
+def test_max_drawdown_survives_a_restart() -> None:
+    limits = RiskLimits(daily_loss_quote=None, max_drawdown_quote=0.05)
+    sim = ScriptedMarket(make_exchange(limits=limits))
+    sim.book(bids=[(1000, 100)], asks=[(1001, 100)])
+    sim.prints((1000, 1, HIT))
+    sim.send(PlaceOrder(BUY, OrderKind.MARKET, 100))  # 100 @ 1001
+    sim.prints((1050, 1, LIFT))  # +49 ticks × 100 lots × 0.0001 = +0.49 USDT: the session's peak
+    sim.prints((1047, 1, HIT))  # 0.03 below the peak: no lock yet
+    assert not sim.exchange.snapshot().risk.locked
+    rebuilt = PaperExchange(INSTRUMENT, sim.exchange.config, DEFAULT_BRACKETS, limits)
+    rebuilt.restore(sim.events)
+    sim.exchange = rebuilt
+    sim.step()  # the restarted app binds the market
+
+    sim.prints((1044, 1, HIT))  # 0.06 below the session's peak
+
+    assert sim.exchange.snapshot().risk.locked
