@@ -11,6 +11,8 @@ user types a size into it.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
@@ -31,13 +33,19 @@ def _css(bg: QtGui.QColor, fg: QtGui.QColor, border: QtGui.QColor | None = None)
     return f"background:{bg.name()}; color:{fg.name()}; {box}"
 
 
-def avg_price_text(paper: PaperSnapshot, instrument: Instrument) -> str:
-    """The average entry price: the tick's decimals, one more when it falls between ticks."""
+@functools.lru_cache(maxsize=64)
+def _avg_text(cost_tick_lots: int, position_lots: int, instrument: Instrument) -> str:
     exponent = instrument.tick_size.normalize().as_tuple().exponent
     decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    if paper.cost_tick_lots % paper.position_lots:
+    if cost_tick_lots % position_lots:
         decimals += 1
-    return instrument.price_from_ratio(paper.cost_tick_lots, paper.position_lots, decimals)
+    return instrument.price_from_ratio(cost_tick_lots, position_lots, decimals)
+
+
+def avg_price_text(paper: PaperSnapshot, instrument: Instrument) -> str:
+    """The average entry price: the tick's decimals, one more when it falls between ticks (cached: it
+    changes only on fills, the summary is rebuilt on every mark price)."""
+    return _avg_text(paper.cost_tick_lots, paper.position_lots, instrument)
 
 
 def position_summary(paper: PaperSnapshot, instrument: Instrument | None) -> str:
@@ -127,6 +135,7 @@ class EntryBar(QtWidgets.QWidget):
         self.bracket.setToolTip("Bracket (stop and target) attached to new entries when they fill")
         self.bracket.activated.connect(self._bracket_picked)
         self._bracket_names: tuple[str, ...] | None = None
+        self._presets_shown: tuple[tuple[int, ...], Instrument | None] | None = None
         self.presets: list[PresetButton] = []
         for i in range(PRESET_COUNT):
             button = PresetButton("")
@@ -197,10 +206,11 @@ class EntryBar(QtWidgets.QWidget):
         self.paper, self.entry = paper, entry
         inst = self.instrument
         self.sim.setVisible(entry.sim)
-        for i, (button, lots) in enumerate(zip(self.presets, entry.presets_lots, strict=False)):
-            text = inst.qty_str(lots) if inst is not None else f"{lots} lots"
-            if button.text() != text:
-                button.setText(text)
+        if (entry.presets_lots, inst) != self._presets_shown:
+            self._presets_shown = (entry.presets_lots, inst)
+            for button, lots in zip(self.presets, entry.presets_lots, strict=False):
+                button.setText(inst.qty_str(lots) if inst is not None else f"{lots} lots")
+        for i, button in enumerate(self.presets):
             button.setChecked(i == entry.size_index)
         names = entry.brackets
         if entry.bracket is not None and entry.bracket not in names:
@@ -219,9 +229,13 @@ class EntryBar(QtWidgets.QWidget):
             self.position.setText(text)
             lots = paper.position_lots
             side = palette.TEXT if not lots else palette.BUY if lots > 0 else palette.SELL
-            self.position.setStyleSheet(f"color:{side.name()}; font-weight:bold;")
+            css = f"color:{side.name()}; font-weight:bold;"
+            if self.position.styleSheet() != css:  # a re-polish costs more than the text
+                self.position.setStyleSheet(css)
         quote = inst.quote_asset if inst is not None and inst.quote_asset else "quote"
-        self.position.setToolTip(money_summary(paper, quote))
+        tip = money_summary(paper, quote)
+        if self.position.toolTip() != tip:
+            self.position.setToolTip(tip)
         self._show_lock(paper.risk.locked_reason)
 
     def _show_lock(self, reason: str | None) -> None:

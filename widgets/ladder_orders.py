@@ -112,8 +112,11 @@ class LadderOrders:
             return frozenset()
         old_rows = self.rows
         same_grid = group_ticks == self._group and instrument is self._instrument
+        # a new snapshot often only moved the mark price: same orders, nothing to index
+        same_orders = same_grid and self._paper is not None and paper.orders == self._paper.orders
         self._paper, self._group, self._instrument = paper, group_ticks, instrument
-        self.rows = index_orders(paper.orders, group_ticks, instrument) if instrument is not None else {}
+        if not same_orders:
+            self.rows = index_orders(paper.orders, group_ticks, instrument) if instrument is not None else {}
         avg = paper.avg_price_ticks
         position_same = paper.position_lots == self.position_lots and avg == self.avg_price_ticks
         self.position_lots = paper.position_lots
