@@ -22,6 +22,7 @@ from typing import Any
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.market import Changed, MarketState
+from app.core.paper.commands import MoveOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.ladder_clicks import Press, click_commands, move_commands
@@ -197,7 +198,9 @@ class LadderView(MarketView):
             self._end_press()
             if press.dragging:
                 if press.own is not None and press.target_ticks is not None:
-                    self._emit(move_commands(press.own, press.target_ticks))
+                    live = {o.order_id for o in self.paper.orders if o.is_open}  # filled meanwhile: gone
+                    moves = move_commands(press.own, press.target_ticks)
+                    self._emit([m for m in moves if isinstance(m, MoveOrder) and m.order_id in live])
             elif not press.moved_far(pos.x(), pos.y(), _drag_px()):
                 self._click(press)
             return True

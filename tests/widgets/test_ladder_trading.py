@@ -207,6 +207,17 @@ def test_bracket_legs_are_dragged_the_same_way(qtbot, market) -> None:
     assert sent == [MoveOrder(11, P - 5), MoveOrder(12, P + 9)]
 
 
+def test_orders_that_fill_during_a_drag_are_not_moved(qtbot, market) -> None:
+    paper = PaperSnapshot(version=1, orders=(working(7, Side.BUY, P - 2), working(8, Side.BUY, P - 2, 5)))
+    view = make_view(qtbot, market, paper)
+    sent = capture(view)
+    qtbot.mousePress(view.canvas, LEFT, pos=centre(view, P - 2, "orders"))
+    qtbot.mouseMove(view.canvas, centre(view, P - 5, "orders"))
+    set_paper(view, PaperSnapshot(version=2, orders=(working(8, Side.BUY, P - 2, 5),)))  # 7 filled
+    qtbot.mouseRelease(view.canvas, LEFT, pos=centre(view, P - 5, "orders"))
+    assert sent == [MoveOrder(8, P - 5)]
+
+
 def test_a_one_pixel_jitter_across_a_row_edge_is_still_a_click(qtbot, market) -> None:
     paper = PaperSnapshot(version=1, orders=(working(7, Side.BUY, P - 2),))
     view = make_view(qtbot, market, paper)
