@@ -132,7 +132,7 @@ class TradingSettingsDialog(QtWidgets.QDialog):
         form.addRow(
             _explain(
                 "Assume every order cancelled at your price was behind you: only trades move you up the "
-                "queue. Your limit fills no sooner than it surely would have."
+                "queue. The safer choice: your limit fills later, never sooner, than with proportional."
             )
         )
         form.addRow("", self.proportional)

@@ -81,7 +81,7 @@ class RiskLimits:
     max_position_lots: int | None = None  # |position + same-side working orders| after the order
     daily_loss_quote: float | None = 1000.0  # realised + unrealised loss since the session start
     max_drawdown_quote: float | None = None  # from the session's equity peak
-    max_trades: int | None = None  # round trips opened this session
+    max_trades: int | None = None  # round trips closed this session
     max_losing_streak: int | None = None  # consecutive losing round trips
 
 

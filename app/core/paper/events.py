@@ -135,6 +135,16 @@ class RiskLocked:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class RiskPeak:
+    """The session's equity peak rose (journaled in steps, so a restart keeps measuring drawdown
+    from it; only written while a max-drawdown limit is set)."""
+
+    ts_ns: int
+    session_id: int
+    peak_quote: float
+
+
 PaperEvent = (
     CommandSent
     | CommandArrived
@@ -149,4 +159,5 @@ PaperEvent = (
     | OrderFilled
     | AccountChanged
     | RiskLocked
+    | RiskPeak
 )

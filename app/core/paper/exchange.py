@@ -46,6 +46,7 @@ from app.core.paper.events import (
     OrderTriggered,
     PaperEvent,
     RiskLocked,
+    RiskPeak,
 )
 from app.core.paper.matching import (
     BookTaker,
@@ -93,6 +94,9 @@ class PaperExchange:
         self._market: MarketState | None = None
         self._seen_total = 0
         self._level_seen: dict[int, int] = {}  # resting limit id -> displayed lots at its price
+        self._traded_at: dict[int, int] = {}  # resting limit id -> lots printed against it since then
+        self._last_entry_filled: int | None = None  # the entry whose fill the next new legs belong to
+        self._peak_journaled = 0.0
         self._all_due = False  # after a restore or a new market: pending commands arrive at once
         self.last_ticks: int | None = None
         self.now_ns = 0
@@ -123,7 +127,8 @@ class PaperExchange:
         for order_id, order in list(self.orders.items()):
             if order.kind is OrderKind.LIMIT and order.status is OrderStatus.WORKING:
                 self.orders[order_id] = replace(order, queue_ahead_lots=None)
-        self._all_due = True
+        self._all_due = bool(self.pending)
+        self._peak_journaled = self.risk.peak_quote
 
     # -- commands ---------------------------------------------------------------------------------
 
@@ -181,7 +186,11 @@ class PaperExchange:
         return qty_lots + closing > abs(position)
 
     def _position_refusal(self, side: Side, qty_lots: int) -> str | None:
-        same_side = sum(o.signed_remaining_lots for o in self.orders.values() if o.side is side)
+        same_side = sum(
+            o.signed_remaining_lots
+            for o in self.orders.values()
+            if o.side is side and o.role is OrderRole.ENTRY
+        )
         exposure = abs(self.ledger.position_lots + same_side + int(side) * qty_lots)
         limit = self.risk.limits.max_position_lots
         if limit is not None and exposure > limit:
@@ -228,10 +237,13 @@ class PaperExchange:
         newest = market.tape.last(1)
         self.last_ticks = int(newest.price_ticks[0]) if newest.size else None
         self._level_seen.clear()
+        self._traded_at.clear()
         for order_id, order in list(self.orders.items()):
-            if order.kind is OrderKind.LIMIT and order.status is OrderStatus.WORKING:
-                self.orders[order_id] = replace(order, queue_ahead_lots=None)
-        self._all_due = True
+            if order.status is OrderStatus.WORKING:
+                # at the exchange already; the new market's clock may be earlier than when it got there
+                ahead = None if order.kind is OrderKind.LIMIT else order.queue_ahead_lots
+                self.orders[order_id] = replace(order, queue_ahead_lots=ahead, active_ns=0)
+        self._all_due = bool(self.pending)
 
     def _on_prints(self, times: list[int], prices: list[int], qtys: list[int], sides: list[int]) -> None:
         """Prints in time order: each competes with the orders working at that moment."""
@@ -253,6 +265,7 @@ class PaperExchange:
                         self._fill(order_id, order.price_ticks, order.remaining_lots, Liquidity.MAKER, t)
                     elif price == order.price_ticks and prints_against(order.side, side):
                         ahead = order.queue_ahead_lots or 0
+                        self._traded_at[order_id] = self._traded_at.get(order_id, 0) + qty
                         step = queue_step(ahead, order.remaining_lots, qty)
                         orders[order_id] = replace(order, queue_ahead_lots=step.ahead_lots)
                         self._changed()
@@ -265,6 +278,7 @@ class PaperExchange:
 
     def _arrive_due(self, now_ns: int) -> None:
         if not self.pending or self._market is None:
+            self._all_due = False
             return
         due = sorted(
             (s for s in self.pending.values() if self._all_due or s.arrive_ns <= now_ns),
@@ -466,8 +480,17 @@ class PaperExchange:
                 ahead = shown
             else:
                 before = seen.get(order_id)
-                if proportional and before is not None and shown < before:
-                    ahead -= proportional_advance(ahead, before, before - shown)
+                traded = self._traded_at.pop(order_id, 0)
+                if before is not None and shown < before:
+                    # lots that traded at our price explain the level shrinking first; a print the
+                    # book has not caught up with yet is carried to the next measure
+                    explained = min(before - shown, traded)
+                    if traded > explained:
+                        self._traded_at[order_id] = traded - explained
+                    if proportional:
+                        ahead -= proportional_advance(ahead, before - explained, before - shown - explained)
+                elif traded:
+                    self._traded_at[order_id] = traded
                 ahead = min(ahead, shown)
             seen[order_id] = shown
             if ahead != order.queue_ahead_lots:
@@ -478,6 +501,10 @@ class PaperExchange:
         if self.risk.locked:
             return
         reason = self.risk.breach(self._net_quote())
+        step = self.risk.peak_step()
+        if step is not None and self.risk.peak_quote >= self._peak_journaled + step:
+            session = self.risk.sessions.session_id(now_ns)
+            self._emit(RiskPeak(now_ns, session, self.risk.peak_quote))
         if reason is None:
             return
         session = self.risk.sessions.session_id(now_ns)
@@ -543,6 +570,8 @@ class PaperExchange:
             self._next_order = max(self._next_order, order.order_id + 1)
             if order.oco_id is not None:
                 self._next_oco = max(self._next_oco, order.oco_id + 1)
+                if order.oco_id not in self.groups and self._last_entry_filled is not None:
+                    self._entry_groups.setdefault(self._last_entry_filled, order.oco_id)
                 self._open_group(order)
         elif isinstance(event, OrderAccepted):
             if event.order_id in orders:
@@ -566,6 +595,8 @@ class PaperExchange:
                 orders[event.order_id] = replace(orders[event.order_id], qty_lots=event.qty_lots)
         elif isinstance(event, OrderFilled):
             fill = event.fill
+            if fill.role is OrderRole.ENTRY:
+                self._last_entry_filled = fill.order_id
             self.ledger.apply(fill)
             self.fills.append(fill)
             filled = orders.get(fill.order_id)
@@ -576,6 +607,10 @@ class PaperExchange:
                 else:
                     orders[filled.order_id] = filled
             self._on_trip(self.trip_builder.add(event))
+        elif isinstance(event, RiskPeak):
+            self.risk.roll(event.ts_ns, self._realised_net())
+            self.risk.restore_peak(event.session_id, event.peak_quote)
+            self._peak_journaled = max(self._peak_journaled, event.peak_quote)
         elif isinstance(event, RiskLocked):
             self.risk.roll(event.ts_ns, self._realised_net())
             self.risk.lock(event.session_id, event.reason)

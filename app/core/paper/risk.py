@@ -27,8 +27,8 @@ class RiskGuard:
     def roll(self, ts_ns: int, realised_net_quote: float) -> bool:
         """Start a new session's numbers when `ts_ns` is in another session than the last seen."""
         session = self.sessions.session_id(ts_ns)
-        if session == self.session_id:
-            return False
+        if self.session_id is not None and session <= self.session_id:
+            return False  # a replay that starts over goes back in time: not a new session
         self.session_id = session
         self._base_net_quote = realised_net_quote
         self._peak_quote = 0.0
@@ -39,6 +39,19 @@ class RiskGuard:
     @property
     def locked(self) -> bool:
         return self.locked_reason is not None and self.locked_session == self.session_id
+
+    def peak_step(self) -> float | None:
+        """How far the equity peak must rise before it is journaled again (None: not journaled)."""
+        limit = self.limits.max_drawdown_quote
+        return None if limit is None else limit / 20
+
+    @property
+    def peak_quote(self) -> float:
+        return self._peak_quote
+
+    def restore_peak(self, session_id: int, peak_quote: float) -> None:
+        if session_id == self.session_id:
+            self._peak_quote = max(self._peak_quote, peak_quote)
 
     def lock(self, session_id: int, reason: str) -> None:
         self.locked_session = session_id

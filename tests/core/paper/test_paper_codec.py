@@ -35,6 +35,7 @@ from app.core.paper.events import (
     OrderTriggered,
     PaperEvent,
     RiskLocked,
+    RiskPeak,
 )
 from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, OrderStatus, Side
 
@@ -94,6 +95,7 @@ EVENT_STRATEGIES: dict[type, st.SearchStrategy[PaperEvent]] = {
     OrderFilled: st.builds(OrderFilled, fills),
     AccountChanged: st.builds(AccountChanged, ints, ints, ints, ints, money),
     RiskLocked: st.builds(RiskLocked, ints, ints, texts),
+    RiskPeak: st.builds(RiskPeak, ints, ints, money),
 }
 events = st.one_of(*EVENT_STRATEGIES.values())
 

@@ -593,11 +593,6 @@ def test_the_daily_loss_limit_locks_on_real_data_until_the_next_session(day: Day
 HIT, LIFT = -1, 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="proportional model counts lots that TRADED at the level as cancels: the queue ahead drops "
-    "once for the print and again when the book shows the level smaller (exchange._measure_queues)",
-)
 def test_proportional_model_does_not_count_traded_lots_as_cancels() -> None:
     sim = ScriptedMarket(make_exchange(cancel_ahead=CancelAhead.PROPORTIONAL))
     sim.book(bids=[(999, 10)], asks=[(1001, 10)])
@@ -611,11 +606,6 @@ def test_proportional_model_does_not_count_traded_lots_as_cancels() -> None:
     assert sim.exchange.snapshot().orders[0].queue_ahead_lots == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_bind sets _all_due, and _arrive_due returns early while nothing is pending without "
-    "clearing it: the first command after the exchange first sees a market arrives at the next print",
-)
 def test_the_first_command_after_binding_a_market_travels_too() -> None:
     sim = ScriptedMarket(make_exchange(latency_ms=50))
     sim.book(bids=[(1000, 5)], asks=[(1001, 5)])
@@ -628,11 +618,6 @@ def test_the_first_command_after_binding_a_market_travels_too() -> None:
     assert sim.exchange.snapshot().orders[0].status is OrderStatus.PENDING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore does not rebuild _entry_groups (entry order id -> its bracket), so the next "
-    "partial fill of a restored entry opens a second bracket instead of growing the first",
-)
 def test_a_restored_partly_filled_entry_grows_its_bracket_like_the_running_one() -> None:
     tight = (BracketTemplate("Tight", stop_ticks=5, target_ticks=5),)
     sim = ScriptedMarket(make_exchange(brackets=tight))
@@ -651,11 +636,6 @@ def test_a_restored_partly_filled_entry_grows_its_bracket_like_the_running_one()
     assert legs == [(OrderRole.STOP_LOSS, 2, 1), (OrderRole.TAKE_PROFIT, 2, 1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the session's equity peak (RiskGuard._peak_quote) is not rebuilt by restore, so after a "
-    "restart the max-drawdown limit measures from a lower peak and trips later",
-)
 def test_max_drawdown_survives_a_restart() -> None:
     limits = RiskLimits(daily_loss_quote=None, max_drawdown_quote=0.05)
     sim = ScriptedMarket(make_exchange(limits=limits))
