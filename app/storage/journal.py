@@ -33,6 +33,7 @@ import platformdirs
 
 from app.core.paper.codec import CorruptEvent, decode_event, encode_event
 from app.core.paper.events import PaperEvent
+from app.storage.keep_aside import keep_aside
 from app.storage.layouts import APP_NAME
 
 SCHEMA_VERSION = 1
@@ -90,7 +91,7 @@ class Journal:
         try:
             self._db = self._connect()
         except _Unreadable as exc:
-            kept = self._keep_aside()
+            kept = keep_aside(self.path, ("-wal", "-shm"))
             where = f"it was kept as {kept.name}" if kept else "it could not be moved aside"
             self._open_notice = (
                 f"Trade journal {path.name} could not be read ({exc}); {where}, a new journal started."
@@ -155,25 +156,6 @@ class Journal:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-
-    def _keep_aside(self) -> Path | None:
-        for n in range(1, 1000):
-            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
-            if target.exists():
-                continue
-            try:
-                os.replace(self.path, target)
-            except OSError:
-                return None
-            for suffix in ("-wal", "-shm"):  # a stale log must not be replayed into the new file
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    try:
-                        os.replace(side, target.with_name(target.name + suffix))
-                    except OSError:
-                        side.unlink(missing_ok=True)
-            return target
-        return None
 
     # -- writing ------------------------------------------------------------------------------
 

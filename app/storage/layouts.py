@@ -22,6 +22,8 @@ from typing import Any
 
 import platformdirs
 
+from app.storage.keep_aside import keep_aside
+
 FORMAT_VERSION = 1
 FILE_NAME = "layouts.json"
 APP_NAME = "scalpdesk"
@@ -120,20 +122,9 @@ class LayoutStore:
         self.named, self.last, self.current_name = named, last, current
 
     def _fall_back(self, reason: str) -> None:
-        kept = self._keep_aside()
+        kept = keep_aside(self.path)
         where = f"; the file was kept as {kept.name}" if kept else ""
         self.notice = f"Layouts not loaded: {reason}. Starting with the default layout{where}."
-
-    def _keep_aside(self) -> Path | None:
-        for n in range(1, 1000):
-            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
-            if not target.exists():
-                try:
-                    os.replace(self.path, target)
-                except OSError:
-                    return None
-                return target
-        return None
 
     # -- named layouts ------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from app.core.paper.config import (
     to_dict,
 )
 from app.core.paper.entry import PRESET_COUNT
+from app.storage.keep_aside import keep_aside
 from app.storage.layouts import config_dir
 
 FORMAT_VERSION = 1
@@ -202,21 +203,10 @@ class SettingsStore:
         os.replace(tmp, self.path)
 
     def _fall_back(self, reason: str) -> TradingSettings:
-        kept = self._keep_aside()
+        kept = keep_aside(self.path)
         where = f"; the file was kept as {kept.name}" if kept else ""
         self.notice = f"Trading settings not loaded: {reason}. Using defaults{where}."
         return TradingSettings()
-
-    def _keep_aside(self) -> Path | None:
-        for n in range(1, 1000):
-            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
-            if not target.exists():
-                try:
-                    os.replace(self.path, target)
-                except OSError:
-                    return None
-                return target
-        return None
 
 
 # -- JSON <-> settings -----------------------------------------------------------------------------
