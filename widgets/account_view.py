@@ -11,6 +11,7 @@ journals and applies it, and a new snapshot comes back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,8 @@ from widgets.paper_fmt import (
 from widgets.paper_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
 from widgets.view import MarketView
 
+MARK_INTERVAL_S = 0.1  # how often the open P&L follows the tape (wall time)
+
 
 class AccountView(MarketView):
     view_id = "account"
@@ -46,6 +49,7 @@ class AccountView(MarketView):
         super().__init__(parent)
         self._paper_tape_total = 0  # tape.total when the snapshot arrived: newer prints re-mark
         self._seen_tape_total = -1
+        self._marked_at = -MARK_INTERVAL_S
         self._mark_ticks: int | None = None
         self.panel = InfoPanel(self)
         self.orders_model = OrdersModel(self)
@@ -107,8 +111,15 @@ class AccountView(MarketView):
         if changed & Changed.ACCOUNT:
             due = self._set_orders() or due
             self._seen_tape_total = -1  # the snapshot's own last price applies again
-        if changed & (Changed.ACCOUNT | Changed.TAPE):
+        if changed & Changed.ACCOUNT:
             due = self._update_summary() or due
+        elif changed & Changed.TAPE and self.paper.position_lots:
+            # only the mark moved: a P&L rewritten 60 times a second cannot be read, and the panel
+            # costs ~2 ms a paint, so the open P&L follows the tape at most every MARK_INTERVAL_S
+            now = time.monotonic()
+            if now - self._marked_at >= MARK_INTERVAL_S:
+                self._marked_at = now
+                due = self._update_summary() or due
         return due
 
     def settings(self) -> dict[str, Any]:

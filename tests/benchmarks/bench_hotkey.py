@@ -55,7 +55,8 @@ class Probe:
         self.desk = desk
         self.ladder = window.views["ladder"]
         self.ticks = 0
-        self.waiting: list[tuple[int, float, int]] = []  # (order id, pressed at, tick at press)
+        self.waiting: list[tuple[int, float, int, int]] = []  # (order id, pressed at, tick, session)
+        self.restarted = 0  # presses whose frame fell after the recording looped (a new, empty book)
         self.ack_ms: list[float] = []
         self.drawn_ms: list[float] = []
         self.frames_late: list[int] = []
@@ -82,7 +83,7 @@ class Probe:
             self.missing += 1
             return
         self.ack_ms.append((t1 - t0) * 1000)
-        self.waiting.append((new[0], t0, self.ticks))
+        self.waiting.append((new[0], t0, self.ticks, self.window.feed.sessions_started))
 
     def _check(self) -> None:
         now = time.perf_counter()
@@ -92,7 +93,11 @@ class Probe:
             i for price, row in self.ladder.orders.rows.items() if price in visible for i in row.order_ids
         }
         open_ids = {o.order_id for o in self.desk.snapshot.orders}
-        for order_id, t0, tick0 in self.waiting:
+        session = self.window.feed.sessions_started
+        for order_id, t0, tick0, session0 in self.waiting:
+            if session != session0:
+                self.restarted += 1
+                continue
             if order_id not in open_ids and self.ticks > tick0:
                 self.lost.append(f"#{order_id} filled or cancelled before the next frame")
                 continue
@@ -100,7 +105,7 @@ class Probe:
                 self.drawn_ms.append((now - t0) * 1000)
                 self.frames_late.append(self.ticks - tick0)
             else:
-                still.append((order_id, t0, tick0))
+                still.append((order_id, t0, tick0, session0))
         self.waiting = still
 
 
@@ -169,7 +174,7 @@ def main() -> None:
     print(
         f"\nDrawn in the next frame-clock tick: {next_frame} of {len(late)} presses"
         f" (later: {sorted(n for n in late if n != 1)}); never drawn: {len(probe.waiting)}"
-        f" {probe.lost}."
+        f" {probe.lost}; not counted (the recording looped before the next frame): {probe.restarted}."
     )
 
 
