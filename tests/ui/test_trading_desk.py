@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from app.core.paper.actions import DEFAULT_KEYMAP
 from app.core.paper.commands import PlaceOrder
 from app.core.paper.config import FillConfig
 from app.core.paper.orders import OrderKind, OrderStatus, Side
@@ -19,6 +20,7 @@ from app.feeds.replay_feed import ReplayFeed
 from app.storage.journal import Journal
 from app.storage.layouts import LayoutStore
 from app.storage.settings import RiskSettings, SettingsStore
+from app.ui.hotkeys import RESERVED_KEYS
 from app.ui.main_window import MainWindow
 from app.ui.run_app import default_views
 from app.ui.trading_desk import TradingDesk
@@ -216,3 +218,12 @@ def test_a_new_desk_on_the_same_journal_shows_the_same_account(desk: Desk, qtbot
         (o.order_id, o.side, o.price_ticks, o.remaining_lots) for o in before.orders
     ]
     again.close()
+
+
+def test_the_window_keys_are_reserved_and_no_default_trading_key_collides(desk: Desk) -> None:
+    window_keys = {key for text, key in desk.window.key_table() if key and not text.startswith("SIM")}
+    trading_keys = {key for text, key in desk.window.key_table() if text.startswith("SIM")}
+
+    assert window_keys - {"Ctrl+Q"} <= set(RESERVED_KEYS)
+    assert not trading_keys & window_keys
+    assert trading_keys == {k for k in DEFAULT_KEYMAP.values() if k}
