@@ -113,9 +113,9 @@ class AccountView(MarketView):
             self._seen_tape_total = -1  # the snapshot's own last price applies again
         if changed & Changed.ACCOUNT:
             due = self._update_summary() or due
-        elif changed & Changed.TAPE and self.paper.position_lots:
+        elif changed & Changed.TAPE:
             # only the mark moved: a P&L rewritten 60 times a second cannot be read, and the panel
-            # costs ~2 ms a paint, so the open P&L follows the tape at most every MARK_INTERVAL_S
+            # costs ~2 ms a paint, so the last price and open P&L follow the tape every MARK_INTERVAL_S
             now = time.monotonic()
             if now - self._marked_at >= MARK_INTERVAL_S:
                 self._marked_at = now
