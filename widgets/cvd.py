@@ -26,7 +26,7 @@ from widgets.cvd_items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, sty
 from widgets.cvd_plot_items import CandleItem, LineItem
 from widgets.cvd_range import fit_y_range, follow_x_range
 from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings
-from widgets.fill_marks import FillMarksItem, fill_marks, seconds_x, trip_lines
+from widgets.fill_marks import FillMarksItem, exchange_offset_ns, fill_marks, seconds_x, trip_lines
 from widgets.fmt import compact_qty
 from widgets.view import MarketView, add_choice_menu
 
@@ -143,9 +143,17 @@ class CvdView(MarketView):
                 self._series.add_trades(new.exchange_ns, new.price_ticks, new.qty_lots, new.side)
         if now_ns > 0 and self._series.session_id is not None:
             self._series.advance_to(now_ns)
-        marks = bool(changed & Changed.ACCOUNT) and self.fill_marks.set_marks(
-            fill_marks(self.paper.fills, seconds_x), trip_lines(self.paper.trips, seconds_x)
-        )
+        if changed & Changed.ACCOUNT:
+            offset_ns = exchange_offset_ns(market)
+
+            def x_of(ts_ns: int) -> float:
+                return seconds_x(ts_ns + offset_ns)
+
+            marks = self.fill_marks.set_marks(
+                fill_marks(self.paper.fills, x_of), trip_lines(self.paper.trips, x_of)
+            )
+        else:
+            marks = False
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()

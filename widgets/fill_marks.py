@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.footprint import BarKind, FootprintSeries
+from app.core.market import MarketState
 from app.core.paper.orders import Fill, Side
 from app.core.paper.snapshot import RoundTrip
 from widgets import palette
@@ -88,6 +89,19 @@ def trip_lines(trips: Sequence[RoundTrip], x_of: Callable[[int], float | None]) 
             )
         )
     return out
+
+
+def exchange_offset_ns(market: MarketState | None) -> int:
+    """Exchange time − local receive time of the newest print (0 without prints).
+
+    Fills are stamped with the receive time (the paper exchange lives on the user's clock) while
+    bars are keyed by exchange time; the two clocks differ by the feed latency (−1.27 s on the
+    bundled recording), which would put a fill near a bar boundary into the wrong bar.
+    """
+    if market is None:
+        return 0
+    newest = market.tape.last(1)
+    return int(newest.exchange_ns[0] - newest.receive_ns[0]) if newest.size else 0
 
 
 def seconds_x(ts_ns: int) -> float:

@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from widgets import palette
-from widgets.fill_marks import FillMarksItem, fill_marks, footprint_x, trip_lines
+from widgets.fill_marks import FillMarksItem, exchange_offset_ns, fill_marks, footprint_x, trip_lines
 from widgets.footprint_item import FootprintItem
 from widgets.footprint_model import FootprintCell, FootprintModel, StatsRow
 from widgets.footprint_settings import (
@@ -327,9 +327,10 @@ class FootprintView(MarketView):
         if self.model is None:
             return self.fill_marks.set_marks([], [])
         series = self.model.series
+        offset_ns = exchange_offset_ns(self.market)
 
         def x_of(ts_ns: int) -> float | None:
-            return footprint_x(series, ts_ns)
+            return footprint_x(series, ts_ns + offset_ns)
 
         return self.fill_marks.set_marks(
             fill_marks(self.paper.fills, x_of), trip_lines(self.paper.trips, x_of)

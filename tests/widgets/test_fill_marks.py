@@ -176,3 +176,22 @@ def test_a_winning_trip_is_teal_and_labelled_with_a_plus(footprint):
     footprint.paint_now()
     img = footprint.grab().toImage()
     assert _count(img, WIN, img.rect()) > 10
+
+
+def test_fills_on_the_receive_clock_land_in_the_bar_of_the_exchange_time(qtbot, btcusdt):
+    # prints received 1.5 s before their exchange time (a clock behind the exchange's)
+    market = MarketState(btcusdt)
+    late = 1_500_000_000
+    market.apply_trades(TradeColumns.from_rows([(t, t - late, p, q, s, i) for t, _, p, q, s, i in prints()]))
+    view = FootprintView()
+    qtbot.addWidget(view)
+    view.set_market(market)
+    view.refresh(Changed.ALL, T0 + 110 * SEC)
+    # a sell filled on the receive clock at 59.0 s is exchange time 60.5 s: minute 1, not minute 0
+    sell = Fill(T0 + 59 * SEC, 9, Side.SELL, P + 1, 5, Liquidity.TAKER, 0.01)
+
+    view.set_paper(account(fills=(sell,), trips=()), EntryState())
+    view.refresh(Changed.ACCOUNT, T0 + 110 * SEC)
+
+    (mark,) = view.fill_marks.all_marks()[0]
+    assert mark.x > 0.5
