@@ -26,7 +26,7 @@ from widgets.cvd_items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, sty
 from widgets.cvd_plot_items import CandleItem, LineItem
 from widgets.cvd_range import fit_y_range, follow_x_range
 from widgets.cvd_settings import LOOKBACKS, SESSION_CHOICES, TIMEFRAMES_S, CvdSettings
-from widgets.fill_marks import FillMarksItem, exchange_offset_ns, fill_marks, seconds_x, trip_lines
+from widgets.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.fmt import compact_qty
 from widgets.view import MarketView, add_choice_menu
 
@@ -129,6 +129,7 @@ class CvdView(MarketView):
         self._price_axis.instrument = inst
         self._cvd_axis.instrument = inst
         self._following = True
+        self.fill_marks.invalidate()  # another market: another receive → exchange clock offset
         self._rebuild()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
@@ -149,9 +150,7 @@ class CvdView(MarketView):
             def x_of(ts_ns: int) -> float:
                 return seconds_x(ts_ns + offset_ns)
 
-            marks = self.fill_marks.set_marks(
-                fill_marks(self.paper.fills, x_of), trip_lines(self.paper.trips, x_of)
-            )
+            marks = self.fill_marks.place(self.paper.fills, self.paper.trips, x_of)
         else:
             marks = False
         if self._series.version == self._drawn_version:

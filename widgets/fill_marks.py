@@ -171,6 +171,7 @@ class FillMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         self._fills: list[FillMark] = []
         self._fill_xs: list[float] = []
         self._trips: list[TripLine] = []
+        self._placed: tuple[object, object] | None = None  # the account tuples the marks come from
         self._visible: tuple[tuple[float, ...], list[FillMark], list[TripLine]] | None = None
         self._drawing: _Drawing | None = None
         self._buy_brush = QtGui.QBrush(palette.BUY)
@@ -178,6 +179,29 @@ class FillMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         self.setZValue(30)  # over the bars and their statistics, under nothing
         # exposedRect: a live frame repaints the open bar's column only, and so can this item
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def place(
+        self,
+        fills: Sequence[Fill],
+        trips: Sequence[RoundTrip],
+        x_of: Callable[[int], float | None],
+        *,
+        moved: bool = False,
+    ) -> bool:
+        """Marks for an account's fills and trips; True if they changed.
+
+        The account is re-published on every price move while a position is open, with the same
+        fills and trips tuples: those cost nothing here. `moved`: the chart's time axis changed
+        (new bars, a rebuild), so the same fills sit elsewhere.
+        """
+        if not moved and self._placed is not None and self._placed[0] is fills and self._placed[1] is trips:
+            return False
+        self._placed = (fills, trips)
+        return self.set_marks(fill_marks(fills, x_of), trip_lines(trips, x_of))
+
+    def invalidate(self) -> None:
+        """The chart's time axis changed: the next `place` recomputes every mark."""
+        self._placed = None
 
     def set_marks(self, fills: Sequence[FillMark], trips: Sequence[TripLine]) -> bool:
         """Replace the marks; True (and a repaint) only if they changed."""

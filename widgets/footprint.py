@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from widgets import palette
-from widgets.fill_marks import FillMarksItem, exchange_offset_ns, fill_marks, footprint_x, trip_lines
+from widgets.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.footprint_item import FootprintItem
 from widgets.footprint_model import FootprintCell, FootprintModel, StatsRow
 from widgets.footprint_settings import (
@@ -160,7 +160,8 @@ class FootprintView(MarketView):
             self.model.feed(tape.since(self._seen_total))
             self._seen_total = tape.total
         self.model.advance_to(now_ns)
-        marks = bool(changed & Changed.ACCOUNT or self._marks_stale(last_before)) and self._place_fill_marks()
+        stale = self._marks_stale(last_before)
+        marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -320,9 +321,9 @@ class FootprintView(MarketView):
             self.vb.addItem(self.item, ignoreBounds=True)
         else:
             self.item.set_model(model)
-        self._place_fill_marks()
+        self._place_fill_marks(moved=True)
 
-    def _place_fill_marks(self) -> bool:
+    def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""
         if self.model is None:
             return self.fill_marks.set_marks([], [])
@@ -332,9 +333,7 @@ class FootprintView(MarketView):
         def x_of(ts_ns: int) -> float | None:
             return footprint_x(series, ts_ns + offset_ns)
 
-        return self.fill_marks.set_marks(
-            fill_marks(self.paper.fills, x_of), trip_lines(self.paper.trips, x_of)
-        )
+        return self.fill_marks.place(self.paper.fills, self.paper.trips, x_of, moved=moved)
 
     def _marks_stale(self, last_before: int) -> bool:
         """A new bar moves the marks only of fills in (or after) the bar that was the newest."""

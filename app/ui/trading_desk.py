@@ -31,7 +31,7 @@ from app.core.paper.events import (
     PaperEvent,
     RiskLocked,
 )
-from app.core.paper.exchange import PaperExchange
+from app.core.paper.exchange import BOOK_EXHAUSTED, PaperExchange
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.sessions import SessionSchedule
 from app.storage.journal import Journal
@@ -259,7 +259,7 @@ def _notice_for(event: PaperEvent) -> str | None:
         return f"SIM order refused: {event.reason}"
     if isinstance(event, OrderRejected):
         return f"SIM order rejected: {event.reason}"
-    if isinstance(event, OrderCancelled) and "unfilled" in event.reason:
+    if isinstance(event, OrderCancelled) and event.reason.startswith(BOOK_EXHAUSTED):
         return f"SIM market order: {event.reason}"
     if isinstance(event, RiskLocked):
         return f"SIM risk LOCK until next session: {event.reason}"

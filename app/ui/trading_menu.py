@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 from app.core.paper.actions import Action
+from app.storage.settings import TradingSettings
 from app.ui.hotkeys import HotkeyFilter
 from app.ui.keymap_dialog import KeymapDialog
 from app.ui.trading_desk import TradingDesk
@@ -33,7 +34,7 @@ class TradingMenu:
             log.warning("hotkey: %s", problem)
         self.hotkeys.install()
         self.menu = QtWidgets.QMenu("&Trading (SIM)", window)
-        self._action_items: dict[Action, object] = {}
+        self._action_items: dict[Action, QtGui.QAction] = {}
         for action in Action:
             item = self.menu.addAction("", lambda a=action: desk.act(a))
             self._action_items[action] = item
@@ -52,7 +53,7 @@ class TradingMenu:
         keymap = self.desk.settings.keymap
         for action, item in self._action_items.items():
             key = keymap.get(action, "")
-            item.setText(f"{action.label}\t{key}" if key else action.label)  # type: ignore[attr-defined]
+            item.setText(f"{action.label}\t{key}" if key else action.label)
 
     def key_rows(self) -> list[tuple[str, str]]:
         """(action, key) for the Help → Keys table."""
@@ -72,8 +73,8 @@ class TradingMenu:
             return
         self.apply(dialog.result())
 
-    def apply(self, settings: object) -> None:
-        self.desk.apply_settings(settings)  # type: ignore[arg-type]
+    def apply(self, settings: TradingSettings) -> None:
+        self.desk.apply_settings(settings)
         self.hotkeys.set_keymap(self.desk.settings.keymap, self.desk.settings.confirm)
         self._label_actions()
 

@@ -18,14 +18,13 @@ class Ledger:
         self.cost_tick_lots = 0  # Σ price × signed lots of the open lots
         self.realised_tick_lots = 0
         self.fees_quote = 0.0
-        self.open_since_ns: int | None = None
         self._lots: deque[list[int]] = deque()  # open lots, oldest first: [price_ticks, signed lots]
 
     def apply(self, fill: Fill) -> None:
         self.fees_quote += fill.fee_quote
         signed = fill.signed_lots
         if self.position_lots == 0 or (self.position_lots > 0) == (signed > 0):
-            self._open(fill.price_ticks, signed, fill.ts_ns)
+            self._open(fill.price_ticks, signed)
             return
         rest = signed
         lots = self._lots
@@ -40,14 +39,10 @@ class Ledger:
                 lots.popleft()
             else:
                 lots[0][1] = held - take
-        if self.position_lots == 0:
-            self.open_since_ns = None
         if rest:  # the fill crossed zero: the rest opens the other way
-            self._open(fill.price_ticks, rest, fill.ts_ns)
+            self._open(fill.price_ticks, rest)
 
-    def _open(self, price_ticks: int, signed_lots: int, ts_ns: int) -> None:
-        if self.position_lots == 0:
-            self.open_since_ns = ts_ns
+    def _open(self, price_ticks: int, signed_lots: int) -> None:
         self._lots.append([price_ticks, signed_lots])
         self.position_lots += signed_lots
         self.cost_tick_lots += price_ticks * signed_lots

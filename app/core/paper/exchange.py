@@ -13,7 +13,7 @@ so a market order arriving inside a batch walks the book as of the batch end.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from app.core.instrument import Instrument
@@ -63,6 +63,7 @@ from app.core.paper.round_trips import RoundTripBuilder
 from app.core.paper.snapshot import PaperSnapshot, RoundTrip, tick_value_quote
 from app.core.sessions import SessionSchedule
 
+BOOK_EXHAUSTED = "book exhausted"  # why a market order's rest is cancelled (the desk tells the user)
 _LEGS = (OrderRole.STOP_LOSS, OrderRole.TAKE_PROFIT)
 
 
@@ -84,6 +85,9 @@ class PaperExchange:
         self.trip_builder = RoundTripBuilder(self.tick_value)
         self.orders: dict[int, Order] = {}  # open orders only (pending and working)
         self.fills: list[Fill] = []
+        # the same tuples until a fill / a closed trip (views compare identity); None: to rebuild
+        self._fills_shown: tuple[Fill, ...] | None = ()
+        self._trips_shown: tuple[RoundTrip, ...] | None = ()
         self.pending: dict[int, CommandSent] = {}  # commands still travelling, by command id
         self.groups: dict[int, BracketGroup] = {}  # by oco id
         self._entry_groups: dict[int, int] = {}  # entry order id -> its bracket's oco id
@@ -186,17 +190,11 @@ class PaperExchange:
         return qty_lots + closing > abs(position)
 
     def _position_refusal(self, side: Side, qty_lots: int) -> str | None:
-        same_side = sum(
-            o.signed_remaining_lots
-            for o in self.orders.values()
-            if o.side is side and o.role is OrderRole.ENTRY
+        entries = (o for o in self.orders.values() if o.side is side and o.role is OrderRole.ENTRY)
+        same_side = sum(o.signed_remaining_lots for o in entries)
+        return self.risk.position_breach(
+            abs(self.ledger.position_lots + same_side + int(side) * qty_lots), self.instrument.qty_str
         )
-        exposure = abs(self.ledger.position_lots + same_side + int(side) * qty_lots)
-        limit = self.risk.limits.max_position_lots
-        if limit is not None and exposure > limit:
-            qty = self.instrument.qty_str
-            return f"max position {qty(limit)}: this order could make it {qty(exposure)}"
-        return None
 
     # -- market data ------------------------------------------------------------------------------
 
@@ -210,16 +208,18 @@ class PaperExchange:
             self._changed()
         tape = market.tape
         if tape.total != self._seen_total:
-            prints = tape.since(self._seen_total)
+            if self.pending or self.orders or self.groups:
+                prints = tape.since(self._seen_total)
+                self._on_prints(
+                    prints.receive_ns.tolist(),
+                    prints.price_ticks.tolist(),
+                    prints.qty_lots.tolist(),
+                    prints.side.tolist(),
+                )
+            else:  # nothing can fill: only the last price matters (this runs on every batch)
+                prints = tape.last(1)
             self._seen_total = tape.total
             if prints.size:
-                if self.pending or self.orders or self.groups:
-                    self._on_prints(
-                        prints.receive_ns.tolist(),
-                        prints.price_ticks.tolist(),
-                        prints.qty_lots.tolist(),
-                        prints.side.tolist(),
-                    )
                 last = int(prints.price_ticks[-1])
                 if last != self.last_ticks:
                     self.last_ticks = last
@@ -248,11 +248,16 @@ class PaperExchange:
     def _on_prints(self, times: list[int], prices: list[int], qtys: list[int], sides: list[int]) -> None:
         """Prints in time order: each competes with the orders working at that moment."""
         orders = self.orders
+        working: list[int] = []
+        listed_at = -1  # the exchange version `working` was listed at: re-list only after a change
         for t, price, qty, side in zip(times, prices, qtys, sides, strict=True):
             if self.pending:
                 self._arrive_due(t)
             self.last_ticks = price
-            for order_id in [i for i, o in orders.items() if o.status is OrderStatus.WORKING]:
+            if listed_at != self.version:
+                working = [i for i, o in orders.items() if o.status is OrderStatus.WORKING]
+                listed_at = self.version
+            for order_id in working:
                 order = orders.get(order_id)
                 if order is None or t < order.active_ns or order.price_ticks is None:
                     continue
@@ -372,10 +377,12 @@ class PaperExchange:
             self._fill(order_id, price, lots, Liquidity.TAKER, at)
         order = self.orders.get(order_id)
         if order is not None and limit_ticks is None:  # market: what the book could not give is gone
-            self._emit(OrderCancelled(at, order_id, f"book exhausted: {order.remaining_lots} lots unfilled"))
+            self._emit(
+                OrderCancelled(at, order_id, f"{BOOK_EXHAUSTED}: {order.remaining_lots} lots unfilled")
+            )
 
-    def _cancel_where(self, at: int, reason: str, which: object) -> None:
-        for order in [o for o in self.orders.values() if which(o)]:  # type: ignore[operator]
+    def _cancel_where(self, at: int, reason: str, which: Callable[[Order], bool]) -> None:
+        for order in [o for o in self.orders.values() if which(o)]:
             self._emit(OrderCancelled(at, order.order_id, reason))
 
     # -- fills and brackets -----------------------------------------------------------------------
@@ -599,6 +606,7 @@ class PaperExchange:
                 self._last_entry_filled = fill.order_id
             self.ledger.apply(fill)
             self.fills.append(fill)
+            self._fills_shown = None
             filled = orders.get(fill.order_id)
             if filled is not None:
                 filled = replace(filled, filled_lots=filled.filled_lots + fill.qty_lots)
@@ -620,6 +628,7 @@ class PaperExchange:
     def _on_trip(self, trip: RoundTrip | None) -> None:
         if trip is not None:
             self.risk.on_trip(trip)
+            self._trips_shown = None
 
     def _open_group(self, leg: Order) -> None:
         oco = leg.oco_id
@@ -645,6 +654,10 @@ class PaperExchange:
         snap = self._snapshot
         if snap is None:
             ledger = self.ledger
+            if self._fills_shown is None:
+                self._fills_shown = tuple(self.fills)
+            if self._trips_shown is None:
+                self._trips_shown = tuple(self.trip_builder.trips)
             snap = self._snapshot = PaperSnapshot(
                 version=self.version,
                 orders=tuple(sorted(self.orders.values(), key=lambda o: o.order_id)),
@@ -654,9 +667,9 @@ class PaperExchange:
                 fees_quote=ledger.fees_quote,
                 tick_value_quote=self.tick_value,
                 last_price_ticks=self.last_ticks,
-                fills=tuple(self.fills),
-                trips=tuple(self.trip_builder.trips),
+                fills=self._fills_shown,
+                trips=self._trips_shown,
                 risk=self.risk.status(self._net_quote()),
-                open_since_ns=ledger.open_since_ns,
+                open_since_ns=self.trip_builder.open_trip_entry_ns,
             )
         return snap

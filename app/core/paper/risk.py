@@ -7,6 +7,8 @@ rebuilt with the account when the journal is replayed, and the lock itself is a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.core.paper.config import RiskLimits
 from app.core.paper.snapshot import RiskStatus, RoundTrip
 from app.core.sessions import SessionSchedule
@@ -83,11 +85,11 @@ class RiskGuard:
             return f"{self.losing_streak} losing trades in a row"
         return None
 
-    def position_breach(self, exposure_lots: int) -> str | None:
-        """`exposure_lots`: |position + same-side open orders + the new order| if it all filled."""
+    def position_breach(self, exposure_lots: int, qty_str: Callable[[int], str]) -> str | None:
+        """`exposure_lots`: |position + same-side open entry orders + the new order| if it all filled."""
         limit = self.limits.max_position_lots
         if limit is not None and exposure_lots > limit:
-            return f"position would reach {exposure_lots} lots > max {limit}"
+            return f"max position {qty_str(limit)}: this order could make it {qty_str(exposure_lots)}"
         return None
 
     def status(self, account_net_quote: float) -> RiskStatus:

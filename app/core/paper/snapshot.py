@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.instrument import Instrument
-from app.core.paper.orders import Fill, Order, OrderRole, Side
+from app.core.paper.orders import Fill, Order, Side
 
 
 def tick_value_quote(instrument: Instrument) -> float:
@@ -122,14 +122,6 @@ class PaperSnapshot:
     def net_quote(self) -> float:
         """Realised + unrealised − fees."""
         return self.realised_quote + self.unrealised_quote - self.fees_quote
-
-    def orders_at(self, price_ticks: int) -> tuple[Order, ...]:
-        return tuple(o for o in self.orders if o.price_ticks == price_ticks)
-
-    def working(self, side: Side | None = None, role: OrderRole | None = None) -> tuple[Order, ...]:
-        return tuple(
-            o for o in self.orders if (side is None or o.side is side) and (role is None or o.role is role)
-        )
 
 
 @dataclass(frozen=True, slots=True)
