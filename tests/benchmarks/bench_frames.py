@@ -33,11 +33,14 @@ import qasync  # noqa: E402
 from PySide6 import QtWidgets  # noqa: E402
 
 from app.feeds.replay_feed import ReplayFeed  # noqa: E402
+from app.storage.journal import Journal  # noqa: E402
 from app.storage.layouts import LayoutStore  # noqa: E402
+from app.storage.settings import SettingsStore  # noqa: E402
 from app.ui.frame_clock import percentile  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.run_app import default_views  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
+from app.ui.trading_desk import TradingDesk  # noqa: E402
 
 RECORDING = ROOT / "resources" / "btcusdt_20240808.gz"
 
@@ -80,7 +83,17 @@ def main() -> None:
     apply_theme(app)
     feed = ReplayFeed([RECORDING], speed=args.speed, loop=True)
     with tempfile.TemporaryDirectory() as config:
-        window = MainWindow(feed, default_views(), LayoutStore(Path(config)), hz=args.hz)
+        views = default_views()
+        journal = Journal(Path(config) / "journal.sqlite3")
+        desk = TradingDesk(  # as the app runs: the paper exchange sees every batch
+            feed.session.instrument,
+            journal,
+            SettingsStore(Path(config)),
+            views,
+            clock_ns=lambda: feed.market_ns,
+            sessions=feed.session.market.sessions,
+        )
+        window = MainWindow(feed, views, LayoutStore(Path(config)), hz=args.hz, desk=desk)
         feed.on_session = window.on_session
         window.resize(1920, 1080)
         window.show()
@@ -91,6 +104,7 @@ def main() -> None:
         market = feed.session.market
         messages = feed.session.pipeline.counters.messages
         window.close()
+        journal.close()
 
     print(
         f"## Frames — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.environ['QT_QPA_PLATFORM']}, "

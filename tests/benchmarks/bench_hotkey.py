@@ -62,6 +62,7 @@ class Probe:
         self.frames_late: list[int] = []
         self.missing = 0
         self.lost: list[str] = []  # why a press was never seen on the ladder
+        self.late_why: list[str] = []  # why a press was not drawn in the next frame
         frames = window.frames
         original = frames.tick
 
@@ -105,6 +106,11 @@ class Probe:
                 self.drawn_ms.append((now - t0) * 1000)
                 self.frames_late.append(self.ticks - tick0)
             else:
+                if self.ticks == tick0 + 1:  # why the next frame did not show it
+                    order = next((o for o in self.desk.snapshot.orders if o.order_id == order_id), None)
+                    off = order is not None and order.price_ticks not in visible
+                    where = "its row was off the ladder" if off else "?"
+                    self.late_why.append(f"#{order_id}: {where}")
                 still.append((order_id, t0, tick0, session0))
         self.waiting = still
 
@@ -173,7 +179,7 @@ def main() -> None:
     next_frame = sum(1 for n in late if n == 1)
     print(
         f"\nDrawn in the next frame-clock tick: {next_frame} of {len(late)} presses"
-        f" (later: {sorted(n for n in late if n != 1)}); never drawn: {len(probe.waiting)}"
+        f" (later: {sorted(n for n in late if n != 1)} — {probe.late_why}); never drawn: {len(probe.waiting)}"
         f" {probe.lost}; not counted (the recording looped before the next frame): {probe.restarted}."
     )
 
