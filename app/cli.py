@@ -12,21 +12,23 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from importlib.resources import as_file
 from pathlib import Path
 
 import msgspec
 
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
+from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
+from app.resources import bundled_recording
 
 STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
-BUNDLED_RECORDING = "btcusdt_20240808.gz"
 EXIT_INPUT = 1
 
 _DURATION = re.compile(r"^(\d+)(s|m|h)$")
-_UNIT_S = {"s": 1, "m": 60, "h": 3600}
+_UNIT_S = {"s": 1, "m": NS_PER_MIN // NS_PER_S, "h": NS_PER_HOUR // NS_PER_S}
 _OFFSET = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -43,7 +45,7 @@ def _session_offset_ns(text: str) -> int | None:
     match = _OFFSET.match(text.strip())
     if not match:
         raise argparse.ArgumentTypeError(f"bad session start {text!r} (HH:MM in UTC, or 'never')")
-    return (int(match.group(1)) * 3600 + int(match.group(2)) * 60) * 1_000_000_000
+    return int(match.group(1)) * NS_PER_HOUR + int(match.group(2)) * NS_PER_MIN
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,12 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _replay_summary(args) if args.summary else _run_window(args, args.files)
     if args.replay:
         return _run_window(args, args.replay)
-    return _run_window(args, [bundled_recording()])
-
-
-def bundled_recording() -> Path:
-    """The real BTCUSDT recording shipped with the app, so it runs anywhere, offline."""
-    return Path(__file__).resolve().parents[1] / "resources" / BUNDLED_RECORDING
+    with as_file(bundled_recording()) as recording:
+        return _run_window(args, [recording])
 
 
 if __name__ == "__main__":

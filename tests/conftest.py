@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from importlib.resources import as_file
 from pathlib import Path
 
 import pytest
+
+from app.resources import bundled_recording
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No test may read or write the user's real settings, layouts or trade journal.
@@ -14,10 +18,9 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="scalpdesk-tests-"))
 os.environ["SCALPDESK_CONFIG_DIR"] = str(_SANDBOX / "config")
 os.environ["SCALPDESK_DATA_DIR"] = str(_SANDBOX / "data")
 
-DATA = Path(__file__).parent / "data"
-BTCUSDT_RECORDING = DATA / "btcusdt_20240808.gz"
-
 
 @pytest.fixture(scope="session")
-def btcusdt_recording() -> Path:
-    return BTCUSDT_RECORDING
+def btcusdt_recording() -> Iterator[Path]:
+    """The recording the app bundles, read from the package as an installed app reads it."""
+    with as_file(bundled_recording()) as path:
+        yield path

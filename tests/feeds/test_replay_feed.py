@@ -26,8 +26,9 @@ import pytest
 from app.feeds.recording import RecordingError, iter_recordings
 from app.feeds.replay import ReplayError, ReplaySession, open_replay
 from app.feeds.replay_feed import COALESCE_S, MAX_SLEEP_S, ReplayFeed, scan_end_ns
+from app.resources import bundled_recording
 
-BTCUSDT_RECORDING = Path(__file__).parents[1] / "data" / "btcusdt_20240808.gz"  # as in conftest
+BTCUSDT_RECORDING = bundled_recording()  # as in conftest; a Traversable: open() and read_bytes()
 T0 = 1_723_161_255_000_000_000
 MS = 1_000_000
 SECOND = 1_000_000_000
@@ -40,7 +41,7 @@ EARLY = COALESCE_S + EPS  # a wake-up takes the lines due within the next millis
 
 @cache
 def real_lines() -> tuple[bytes, ...]:
-    with gzip.open(BTCUSDT_RECORDING, "rb") as fh:
+    with gzip.open(BTCUSDT_RECORDING.open("rb"), "rb") as fh:
         return tuple(line for line in fh.read().split(b"\n") if line)
 
 

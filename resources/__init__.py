@@ -1,0 +1,20 @@
+"""Files shipped inside the package (`app.resources`, kept in the top-level `resources/` folder).
+
+Read through `importlib.resources`, never through a path next to the source: an installed wheel
+has no checkout around it, and a zipped one has no files at all until `as_file` extracts them.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+BUNDLED_RECORDING = "btcusdt_20240808.gz"
+
+
+def bundled_recording() -> Traversable:
+    """The real BTCUSDT recording the app replays when given none, so it runs anywhere, offline.
+
+    Wrap it in `importlib.resources.as_file` where a filesystem path is needed.
+    """
+    return files(__name__) / BUNDLED_RECORDING
