@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent set-up on a fresh Debian machine: the system libraries Qt and Xvfb need
-# (../shared/QT_NOTES.md §2), then a virtual environment in .venv with the project installed.
+# Idempotent set-up on a fresh Debian machine: the system libraries Qt and Xvfb need to load
+# (libGL, EGL, xkbcommon, xcb-cursor, fonts), then a virtual environment in .venv with the
+# project installed (editable, so the checkout is what runs).
 # Re-running it is cheap: apt and pip are skipped when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -29,7 +29,7 @@ from app.core.tape import TradeColumns  # noqa: E402
 from app.feeds.recording import iter_line_batches  # noqa: E402
 from app.feeds.replay import open_replay  # noqa: E402
 
-RECORDING = ROOT / "tests" / "data" / "btcusdt_20240808.gz"
+RECORDING = ROOT / "resources" / "btcusdt_20240808.gz"
 
 
 def best_of(rounds: int, fn: Callable[[], object]) -> float:
