@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui
 from app.core.instrument import Instrument
 from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
 from widgets.base import palette
-from widgets.base.paper_fmt import DASH, qty_text
+from widgets.base.fmt import DASH, qty_text
 
 ORDER_COLUMNS = ("Side", "Kind", "Role", "Price", "Qty", "Filled", "Queue ahead", "Status", "")
 CANCEL_COLUMN = len(ORDER_COLUMNS) - 1

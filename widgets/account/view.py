@@ -25,8 +25,7 @@ from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.account.orders import CANCEL_COLUMN, ORDER_COLUMNS, OrderRow, OrdersModel, order_row
 from widgets.base import palette
-from widgets.base.info_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
-from widgets.base.paper_fmt import (
+from widgets.base.fmt import (
     Tone,
     avg_price_text,
     money_text,
@@ -35,6 +34,7 @@ from widgets.base.paper_fmt import (
     ticks_text,
     tone_of,
 )
+from widgets.base.info_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
 from widgets.base.view import MarketView
 
 MARK_INTERVAL_S = 0.1  # how often the open P&L follows the tape (wall time)

@@ -26,7 +26,7 @@ from app.core.market import MarketState
 from app.core.paper.orders import Fill, Side
 from app.core.paper.snapshot import RoundTrip
 from widgets.base import palette
-from widgets.base.paper_fmt import ticks_text
+from widgets.base.fmt import ticks_text
 
 NS_PER_S = 1_000_000_000
 TRIANGLE_HALF_PX = 6.0

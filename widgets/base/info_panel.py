@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.base import palette
-from widgets.base.paper_fmt import Tone
+from widgets.base.fmt import Tone
 
 _PAD_X = 8
 _PAD_Y = 3

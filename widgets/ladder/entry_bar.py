@@ -11,8 +11,6 @@ user types a size into it.
 
 from __future__ import annotations
 
-import functools
-
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
@@ -21,6 +19,7 @@ from app.core.paper.actions import Action
 from app.core.paper.entry import PRESET_COUNT, EditPreset, EntryState, SelectBracket, SelectSize
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.base import palette
+from widgets.base.fmt import avg_price_text, money_text
 
 NO_BRACKET = "No bracket"
 MESSAGE_MS = 6_000
@@ -33,21 +32,6 @@ def _css(bg: QtGui.QColor, fg: QtGui.QColor, border: QtGui.QColor | None = None)
     return f"background:{bg.name()}; color:{fg.name()}; {box}"
 
 
-@functools.lru_cache(maxsize=64)
-def _avg_text(cost_tick_lots: int, position_lots: int, instrument: Instrument) -> str:
-    exponent = instrument.tick_size.normalize().as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    if cost_tick_lots % position_lots:
-        decimals += 1
-    return instrument.price_from_ratio(cost_tick_lots, position_lots, decimals)
-
-
-def avg_price_text(paper: PaperSnapshot, instrument: Instrument) -> str:
-    """The average entry price: the tick's decimals, one more when it falls between ticks (cached: it
-    changes only on fills, the summary is rebuilt on every mark price)."""
-    return _avg_text(paper.cost_tick_lots, paper.position_lots, instrument)
-
-
 def position_summary(paper: PaperSnapshot, instrument: Instrument | None) -> str:
     """E.g. "+0.010 @ 56812.35  +6.0 t": signed size, average price, open P&L per lot in ticks."""
     lots = paper.position_lots
@@ -57,12 +41,9 @@ def position_summary(paper: PaperSnapshot, instrument: Instrument | None) -> str
         return f"{lots:+d} lots  {paper.unrealised_ticks:+.1f} t"
     sign = "+" if lots > 0 else "-"
     size = instrument.qty_str(abs(lots))
-    return f"{sign}{size} @ {avg_price_text(paper, instrument)}  {paper.unrealised_ticks:+.1f} t"
-
-
-def money_text(quote_amount: float, quote: str) -> str:
-    """Signed money; four decimals under 1 (a tick on a small size is a fraction of a cent)."""
-    return f"{quote_amount:+.2f} {quote}" if abs(quote_amount) >= 1 else f"{quote_amount:+.4f} {quote}"
+    return (
+        f"{sign}{size} @ {avg_price_text(instrument, paper.avg_price_ticks)}  {paper.unrealised_ticks:+.1f} t"
+    )
 
 
 def money_summary(paper: PaperSnapshot, quote: str) -> str:

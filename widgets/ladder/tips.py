@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.core.paper.orders import Side
-from widgets.ladder.entry_bar import avg_price_text, money_text
+from widgets.base.fmt import avg_price_text, money_text
 
 if TYPE_CHECKING:
     from widgets.ladder.view import LadderView
@@ -55,7 +55,9 @@ def cell_tip(view: LadderView, column: str, price_ticks: int | None) -> str:
         lots = abs(paper.position_lots)
         money = cell.pnl_ticks * lots * paper.tick_value_quote
         quote = inst.quote_asset or "quote"
-        head = f"{side.label} {inst.qty_str(lots)} at an average {avg_price_text(paper, inst)}"
+        head = (
+            f"{side.label} {inst.qty_str(lots)} at an average {avg_price_text(inst, paper.avg_price_ticks)}"
+        )
         return (
             f"{head}\nClosed at {inst.price_str(cell.price_ticks)}: {cell.pnl_ticks:+.1f} ticks a lot, "
             f"{money_text(money, quote)} before fees (simulated)"

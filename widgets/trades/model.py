@@ -16,11 +16,10 @@ from app.core.instrument import Instrument
 from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
 from widgets.base import palette
-from widgets.base.fmt import clock_text
-from widgets.base.info_panel import TONE_COLOURS
-from widgets.base.paper_fmt import (
+from widgets.base.fmt import (
     Tone,
     avg_price_text,
+    clock_text,
     hold_text,
     money_text,
     money_tone,
@@ -29,6 +28,7 @@ from widgets.base.paper_fmt import (
     ticks_text,
     tone_of,
 )
+from widgets.base.info_panel import TONE_COLOURS
 
 TRADE_COLUMNS = (
     "#",

@@ -18,8 +18,7 @@ from app.core.market import Changed, MarketState
 from app.core.paper.snapshot import TradeStats
 from app.core.paper.trade_stats import trade_stats
 from widgets.base import palette
-from widgets.base.info_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
-from widgets.base.paper_fmt import (
+from widgets.base.fmt import (
     Tone,
     hold_text,
     money_text,
@@ -29,6 +28,7 @@ from widgets.base.paper_fmt import (
     ratio_text,
     tone_of,
 )
+from widgets.base.info_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
 from widgets.base.view import MarketView
 from widgets.trades.model import TRADE_COLUMNS, TripsModel
 

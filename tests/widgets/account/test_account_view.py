@@ -15,7 +15,7 @@ from app.core.paper.snapshot import PaperSnapshot, RiskStatus, tick_value_quote
 from app.core.tape import TradeColumns
 from widgets.account import AccountView
 from widgets.base import palette
-from widgets.base.paper_fmt import Tone
+from widgets.base.fmt import Tone
 
 SEC = 10**9
 T0 = 1_723_161_600 * SEC
