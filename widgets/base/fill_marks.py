@@ -12,6 +12,7 @@ paint then draws the slice of them inside the view, found by bisection (fills ar
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -316,17 +317,14 @@ _WIN_STYLE = QtCore.Qt.PenStyle.DashLine
 _LOSS_STYLE = QtCore.Qt.PenStyle.DashDotLine
 _LABEL_FONT = QtGui.QFont()
 _LABEL_FONT.setPixelSize(10)
-_static_texts: dict[str, QtGui.QStaticText] = {}
 
 
+@functools.lru_cache(maxsize=2048)
 def _static(text: str) -> QtGui.QStaticText:
-    st = _static_texts.get(text)
-    if st is None:
-        if len(_static_texts) > 2000:
-            _static_texts.clear()
-        st = _static_texts[text] = QtGui.QStaticText(text)
-        st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-        st.prepare(QtGui.QTransform(), _LABEL_FONT)
+    """A label laid out once (the same few P&L texts recur on every frame)."""
+    st = QtGui.QStaticText(text)
+    st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    st.prepare(QtGui.QTransform(), _LABEL_FONT)
     return st
 
 

@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtGui
 
 from app.core.footprint_view_model import BarAnalysis, intensity
 from widgets.base import palette
+from widgets.base.cache import BoundedCache
 from widgets.footprint.model import STATS_LABELS, FootprintModel
 
 _MIN_TEXT_ROW_PX = 11.0
@@ -58,7 +59,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
     def __init__(self, model: FootprintModel) -> None:
         super().__init__()
         self.model = model
-        self._images: dict[tuple[int, str], QtGui.QImage] = {}
+        self._images: BoundedCache[tuple[int, str], QtGui.QImage] = BoundedCache(4 * model.series.max_bars)
         self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
         # closed bars: (x range / size / settings key, device y of price 0, pixmap)
         self._layer: tuple[tuple[Any, ...], float, QtGui.QPixmap] | None = None
@@ -68,10 +69,13 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self.bold.setBold(True)
         self._fm = QtGui.QFontMetricsF(self.font)
         self.row_px = math.ceil(self._fm.height()) + 2
-        self._static: dict[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = {}
+        self._static: BoundedCache[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = BoundedCache(
+            _STATIC_TEXT_LIMIT
+        )
 
     def set_model(self, model: FootprintModel) -> None:
         self.model = model
+        self._images.limit = 4 * model.series.max_bars
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -210,13 +214,11 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             return
         entry = self._static.get((text, bold))
         if entry is None:
-            if len(self._static) > _STATIC_TEXT_LIMIT:
-                self._static.clear()
             st = QtGui.QStaticText(text)
             st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
             st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
             size = st.size()
-            entry = self._static[(text, bold)] = (st, size.width(), size.height())
+            entry = self._static.put((text, bold), (st, size.width(), size.height()))
         st, w, th = entry
         if place == _RIGHT:
             x = x1 - w
@@ -255,9 +257,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             buf[rows[side_mask]] = px
         img = QtGui.QImage(buf.tobytes(), 1, n, 4, QtGui.QImage.Format.Format_ARGB32_Premultiplied).copy()
         if a.closed:
-            self._images[(a.index, mode)] = img
-            if len(self._images) > 4 * self.model.series.max_bars:
-                self._images.clear()
+            self._images.put((a.index, mode), img)
         else:
             self._open_image = ((a.index, self.model.version, mode), img)
         return img

@@ -15,6 +15,7 @@ from app.core.footprint_view_model import BarAnalysis, Zone, ZoneTracker, analys
 from app.core.instrument import Instrument
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
+from widgets.base.cache import BoundedCache
 from widgets.base.fmt import clock_text, compact_qty
 from widgets.footprint.settings import FootprintSettings
 
@@ -72,7 +73,7 @@ class FootprintModel:
         self._tracker = ZoneTracker()
         self._tracked_through = -1  # last closed bar index fed to the tracker
         self._zones: tuple[int, list[Zone]] | None = None
-        self._qty_text: dict[int, str] = {}
+        self._qty_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_LIMIT)
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -170,9 +171,7 @@ class FootprintModel:
     def qty_text(self, lots: int) -> str:
         text = self._qty_text.get(lots)
         if text is None:
-            if len(self._qty_text) > _TEXT_CACHE_LIMIT:
-                self._qty_text.clear()
-            text = self._qty_text[lots] = compact_qty(self.instrument, lots)
+            text = self._qty_text.put(lots, compact_qty(self.instrument, lots))
         return text
 
     def cell_text(self, buy_lots: int, sell_lots: int) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from app.core.instrument import Instrument
 from app.core.level_flow import PeriodVolume, PullStack, grouped_sum
 from app.core.market import Changed, MarketState
 from app.core.units import NS_PER_S
+from widgets.base.cache import BoundedCache
 from widgets.base.fmt import compact_qty
 from widgets.ladder.scale import CalmScale
 from widgets.ladder.settings import LadderSettings
@@ -97,8 +98,8 @@ class LadderModel:
         self._flow_period: int | None = None
         self._base_cache: tuple[tuple[int, int, int, int], list[int], list[int]] | None = None
         self._flow_generation = 0
-        self._qty_text: dict[int, str] = {}
-        self._price_text: dict[int, str] = {}
+        self._qty_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
+        self._price_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
         self._dirty = True
 
     # -- inputs ---------------------------------------------------------------------------------
@@ -115,8 +116,8 @@ class LadderModel:
         self._session_scale = CalmScale()
         self.last_trade_ticks = None
         self._last_trade_side = 0
-        self._qty_text = {}
-        self._price_text = {}
+        self._qty_text.clear()
+        self._price_text.clear()
         self.flow = PullStack()
         self._flow_period = None
         self._base_cache = None
@@ -313,18 +314,14 @@ class LadderModel:
         cache = self._qty_text
         text = cache.get(lots)
         if text is None:
-            if len(cache) > _TEXT_CACHE_MAX:
-                cache.clear()
-            text = cache[lots] = compact_qty(instrument, lots)
+            text = cache.put(lots, compact_qty(instrument, lots))
         return "+" + text if signed and lots > 0 else text
 
     def _price(self, instrument: Instrument, ticks: int) -> str:
         cache = self._price_text
         text = cache.get(ticks)
         if text is None:
-            if len(cache) > _TEXT_CACHE_MAX:
-                cache.clear()
-            text = cache[ticks] = instrument.price_str(ticks)
+            text = cache.put(ticks, instrument.price_str(ticks))
         return text
 
     def _flow_rows(self, lo: int, n: int, now_b: list[int], now_a: list[int]) -> tuple[list[int], list[int]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from app.core.instrument import Instrument
 from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
 from app.core.paper.snapshot import PaperSnapshot
+from widgets.base.cache import BoundedCache
 from widgets.base.fmt import compact_qty
 
 PENDING_MARK = "…"  # an order still travelling to the exchange: the key was taken, not yet working
@@ -101,7 +102,7 @@ class LadderOrders:
         self._paper: PaperSnapshot | None = None
         self._group = 0
         self._instrument: Instrument | None = None
-        self._pos_cache: dict[int, PositionCell] = {}
+        self._pos_cache: BoundedCache[int, PositionCell] = BoundedCache(_PNL_CACHE_MAX)
 
     def update(
         self, paper: PaperSnapshot, group_ticks: int, instrument: Instrument | None
@@ -125,7 +126,7 @@ class LadderOrders:
         side = Side.BUY if paper.position_lots > 0 else Side.SELL
         self.avg_row_ticks = None if avg is None else row_price(int(avg + 0.5), side, group_ticks)
         if not (same_grid and position_same):
-            self._pos_cache = {}
+            self._pos_cache.clear()
             return None
         changed = {p for p in old_rows.keys() | self.rows.keys() if old_rows.get(p) != self.rows.get(p)}
         return frozenset(changed)
@@ -140,13 +141,11 @@ class LadderOrders:
             return None
         cell = self._pos_cache.get(price_ticks)
         if cell is None:
-            if len(self._pos_cache) > _PNL_CACHE_MAX:
-                self._pos_cache.clear()
             sign = 1 if self.position_lots > 0 else -1
             pnl = (price_ticks - avg) * sign
             is_avg = price_ticks == self.avg_row_ticks
             text = "AVG" if is_avg else pnl_text(pnl, self._whole)
-            cell = self._pos_cache[price_ticks] = PositionCell(price_ticks, pnl, is_avg, text)
+            cell = self._pos_cache.put(price_ticks, PositionCell(price_ticks, pnl, is_avg, text))
         return cell
 
 

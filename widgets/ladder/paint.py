@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.base import palette
+from widgets.base.cache import BoundedCache
 from widgets.ladder.model import LadderModel, LadderRow
 from widgets.ladder.orders import LadderOrders, RowOrders
 from widgets.ladder.trading_paint import paint_trading_row
@@ -103,8 +104,8 @@ class LadderCanvas(QtWidgets.QWidget):
         self._fm = QtGui.QFontMetricsF(self.font_)
         self._fm_bold = QtGui.QFontMetricsF(self.bold)
         self.baseline = (ROW_PX - (self._fm.ascent() + self._fm.descent())) / 2 + self._fm.ascent()
-        self._widths: dict[str, float] = {}
-        self._widths_bold: dict[str, float] = {}
+        self._widths: BoundedCache[str, float] = BoundedCache(_WIDTH_CACHE_MAX)
+        self._widths_bold: BoundedCache[str, float] = BoundedCache(_WIDTH_CACHE_MAX)
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
         self.dropped: tuple[str, ...] = ()  # keys of enabled columns left out for lack of width
         self.pad_px = PAD_PX  # the padding the current layout uses
@@ -121,9 +122,7 @@ class LadderCanvas(QtWidgets.QWidget):
         cache = self._widths_bold if bold else self._widths
         w = cache.get(text)
         if w is None:
-            if len(cache) > _WIDTH_CACHE_MAX:
-                cache.clear()
-            w = cache[text] = (self._fm_bold if bold else self._fm).horizontalAdvance(text)
+            w = cache.put(text, (self._fm_bold if bold else self._fm).horizontalAdvance(text))
         return w
 
     def enabled_columns(self) -> list[Column]:

@@ -6,18 +6,29 @@ away (its own column would cost width on every row).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from app.core.market import MarketState
+from app.core.paper.entry import EntryState
 from app.core.paper.orders import Side
+from app.core.paper.snapshot import PaperSnapshot
 from widgets.base.fmt import avg_price_text, money_text
+from widgets.ladder.orders import LadderOrders
 
-if TYPE_CHECKING:
-    from widgets.ladder.view import LadderView
+
+class TipSource(Protocol):
+    """What a tip reads of the ladder (widgets.ladder.view.LadderView): the state it shows."""
+
+    market: MarketState | None
+    entry: EntryState
+    paper: PaperSnapshot
+    orders: LadderOrders
+
 
 _KIND = {"": "limit", "STP": "stop", "SL": "stop loss", "TP": "take profit"}
 
 
-def cell_tip(view: LadderView, column: str, price_ticks: int | None) -> str:
+def cell_tip(view: TipSource, column: str, price_ticks: int | None) -> str:
     """The tooltip of a column (header: `price_ticks` None) or of one cell; "" for none."""
     market = view.market
     inst = None if market is None else market.instrument

@@ -11,7 +11,7 @@ queue-ahead estimate follows in dim text and is the first thing left out when th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6 import QtCore, QtGui
 
@@ -19,8 +19,30 @@ from app.core.paper.orders import Side
 from widgets.base import palette
 from widgets.ladder.orders import LadderOrders, RowOrders
 
-if TYPE_CHECKING:
-    from widgets.ladder.paint import LadderCanvas
+
+class RowCanvas(Protocol):
+    """What these cells need of the canvas painting them (widgets.ladder.paint.LadderCanvas)."""
+
+    row_px: float
+    pad_px: float
+    baseline: float
+    ghost: tuple[int, RowOrders] | None
+
+    def width(self) -> int: ...
+
+    def text_width(self, text: str, bold: bool = False) -> float: ...
+
+    def draw_text(
+        self,
+        p: QtGui.QPainter,
+        cell: tuple[float, float],
+        y: float,
+        text: str,
+        *,
+        align: int,
+        bold: bool = False,
+    ) -> None: ...
+
 
 BADGE_PAD_PX = 3
 _GAP_PX = 4
@@ -39,7 +61,7 @@ def _side_colours(side: Side, pending: bool) -> tuple[QtGui.QColor, QtGui.QColor
     return (palette.BUY if side is Side.BUY else palette.SELL), palette.BACKGROUND
 
 
-def orders_width(canvas: LadderCanvas, cell: RowOrders, with_queue: bool) -> float:
+def orders_width(canvas: RowCanvas, cell: RowOrders, with_queue: bool) -> float:
     w = 0.0
     for g in cell.groups:
         w += canvas.text_width(g.text) + 2 * BADGE_PAD_PX + _GAP_PX
@@ -49,7 +71,7 @@ def orders_width(canvas: LadderCanvas, cell: RowOrders, with_queue: bool) -> flo
 
 
 def paint_orders_cell(
-    canvas: LadderCanvas,
+    canvas: RowCanvas,
     p: QtGui.QPainter,
     cell: RowOrders,
     cell_xw: tuple[float, float],
@@ -90,7 +112,7 @@ def paint_orders_cell(
 
 
 def paint_trading_row(
-    canvas: LadderCanvas,
+    canvas: RowCanvas,
     p: QtGui.QPainter,
     orders: LadderOrders,
     *,

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from app.core.instrument import Instrument
 from app.core.print_groups import GroupColumns, PrintGroupLog
 from app.core.tape import Tape
+from widgets.base.cache import BoundedCache
 from widgets.base.fmt import clock_text
 from widgets.tape.settings import DEFAULT_LARGE_LOTS, TapeSettings
 
@@ -63,7 +64,7 @@ class TapeModel:
         self._ids_key: tuple[int, int, int, int] | None = None
         # Formatted rows by (id, size, prints, worst price): a row only changes while its order is
         # still arriving, and Decimal/strftime formatting is most of what building a row costs.
-        self._row_cache: dict[tuple[int, int, int, int], TapeRow] = {}
+        self._row_cache: BoundedCache[tuple[int, int, int, int], TapeRow] = BoundedCache(400)
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -166,15 +167,14 @@ class TapeModel:
         prints = cols.prints.tolist()
         worst = cols.worst_ticks.tolist()
         cache = self._row_cache
-        if len(cache) > 4 * max(count, 100):
-            cache.clear()
+        cache.limit = 4 * max(count, 100)  # a few screens of rows
         rows = []
         for row_id in shown.tolist():
             k = row_id - lo
             key = (row_id, qty[k], prints[k], worst[k])
             row = cache.get(key)
             if row is None:
-                row = cache[key] = self._row(row_id, cols, k)
+                row = cache.put(key, self._row(row_id, cols, k))
             rows.append(row)
         return rows
 
