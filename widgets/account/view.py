@@ -23,6 +23,7 @@ from app.core.paper.actions import Action
 from app.core.paper.commands import CancelOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
+from app.core.tape import TapeCursor
 from widgets.account.orders import CANCEL_COLUMN, ORDER_COLUMNS, OrderRow, OrdersModel, order_row
 from widgets.base import palette
 from widgets.base.fmt import (
@@ -48,7 +49,7 @@ class AccountView(MarketView):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._paper_tape_total = 0  # tape.total when the snapshot arrived: newer prints re-mark
-        self._seen_tape_total = -1
+        self._tape_cursor = TapeCursor()  # the summary follows the last price
         self._marked_at = -MARK_INTERVAL_S
         self._mark_ticks: int | None = None
         self.panel = InfoPanel(self)
@@ -99,7 +100,7 @@ class AccountView(MarketView):
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         self._paper_tape_total = market.tape.total if market is not None else 0
-        self._seen_tape_total = -1
+        self._tape_cursor.reset()
         self._rebuild_all()
 
     def set_paper(self, snapshot: PaperSnapshot, entry: EntryState) -> None:
@@ -110,7 +111,7 @@ class AccountView(MarketView):
         due = False
         if changed & Changed.ACCOUNT:
             due = self._set_orders() or due
-            self._seen_tape_total = -1  # the snapshot's own last price applies again
+            self._tape_cursor.reset()  # the snapshot's own last price applies again
         if changed & Changed.ACCOUNT:
             due = self._update_summary() or due
         elif changed & Changed.TAPE:
@@ -191,9 +192,12 @@ class AccountView(MarketView):
 
     def _update_summary(self) -> bool:
         market = self.market
-        if market is not None and market.tape.total == self._seen_tape_total:
+        if market is not None and not self._tape_cursor.pending(market.tape):
             return False
-        self._seen_tape_total = market.tape.total if market is not None else -1
+        if market is None:
+            self._tape_cursor.reset()
+        else:
+            self._tape_cursor.skip(market.tape)
         self._mark_ticks = self._current_mark()
         return self.panel.set_rows(self._rows())
 

@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.cvd_series import NS_PER_S, CvdBars, CvdSeries, Divergence, DivergenceKind, DivergenceTracker
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
+from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
@@ -49,7 +50,7 @@ class CvdView(MarketView):
         self._series = CvdSeries(self._settings.spec())
         self._tracker = DivergenceTracker(self._settings.divergence_lookback)
         self._divergences: list[Divergence] = []
-        self._seen_total = 0
+        self._cursor = TapeCursor()
         self._drawn_version = -1
         self._following = True
         self._setting_range = False
@@ -138,9 +139,8 @@ class CvdView(MarketView):
         if market is None:
             return False
         tape = market.tape
-        if tape.total != self._seen_total:
-            new = tape.since(self._seen_total)
-            self._seen_total = tape.total
+        if self._cursor.pending(tape):
+            new = self._cursor.take(tape)
             if new.size:
                 self._series.add_trades(new.exchange_ns, new.price_ticks, new.qty_lots, new.side)
         if now_ns > 0 and self._series.session_id is not None:
@@ -281,11 +281,12 @@ class CvdView(MarketView):
         """Start the series afresh from every print the tape still holds."""
         self._series = CvdSeries(self._settings.spec())
         self._tracker = DivergenceTracker(self._settings.divergence_lookback)
-        self._seen_total = 0
         market = self.market
-        if market is not None:
+        if market is None:
+            self._cursor.reset()
+        else:
             prints = market.tape.all()
-            self._seen_total = market.tape.total
+            self._cursor.skip(market.tape)
             if prints.size:
                 self._series.add_trades(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
         self._apply_styles()

@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
+from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
@@ -98,7 +99,7 @@ class FootprintView(MarketView):
         super().__init__(parent)
         self.settings_value = FootprintSettings()
         self.model: FootprintModel | None = None
-        self._seen_total = 0
+        self._cursor = TapeCursor()
         self._open_key: tuple[int, bool] | None = None  # (newest bar, is it open) at the last refresh
         self._following = True
         self._zoom_pending = True  # the default zoom waits for a first bar and a laid-out view
@@ -157,9 +158,8 @@ class FootprintView(MarketView):
         before = self.model.version
         last_before = self.model.last_index
         tape = self.market.tape
-        if tape.total != self._seen_total:
-            self.model.feed(tape.since(self._seen_total))
-            self._seen_total = tape.total
+        if self._cursor.pending(tape):
+            self.model.feed(self._cursor.take(tape))
         self.model.advance_to(now_ns)
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
@@ -286,14 +286,14 @@ class FootprintView(MarketView):
                 self.vb.removeItem(self.item)
                 self.item = None
             self.model = None
-            self._seen_total = 0
+            self._cursor.reset()
             return
         model = FootprintModel(self.market.instrument, self.settings_value, self.market.sessions)
         model.feed(self.market.tape.all())
         if self.market.last_trade_ns is not None:
             model.advance_to(self.market.last_trade_ns)
         self.model = model
-        self._seen_total = self.market.tape.total
+        self._cursor.skip(self.market.tape)
         model.prepare()
         self._open_key = (model.last_index, model.series.open_bar is not None)  # a new model repaints all
         if self.item is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from app.core.instrument import Instrument
 from app.core.level_flow import PeriodVolume, PullStack, grouped_sum
 from app.core.market import Changed, MarketState
+from app.core.tape import TapeCursor
 from app.core.units import NS_PER_S
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import compact_qty
@@ -91,7 +92,7 @@ class LadderModel:
         self._totals_lots = LadderTotals()
         self.last_trade_ticks: int | None = None
         self._last_trade_side = 0
-        self._seen_total = 0
+        self._cursor = TapeCursor()
         self.recent = PeriodVolume.every(self.settings.recent_reset_s * NS_PER_S)
         self.session: PeriodVolume | None = None
         self.flow = PullStack()
@@ -130,7 +131,7 @@ class LadderModel:
         market = self.market
         if market is None:
             self.session = None
-            self._seen_total = 0
+            self._cursor.reset()
             return
         self.session = PeriodVolume.per_session(market.sessions)
         prints = market.tape.all()
@@ -139,7 +140,7 @@ class LadderModel:
         if prints.size:
             self.last_trade_ticks = int(prints.price_ticks[-1])
             self._last_trade_side = int(prints.side[-1])
-        self._seen_total = market.tape.total
+        self._cursor.skip(market.tape)
 
     def set_settings(self, settings: LadderSettings) -> None:
         old, self.settings = self.settings, settings
@@ -197,9 +198,8 @@ class LadderModel:
             self._set_rows((), (), LadderTotals())
             return changed_rows
         prints = None
-        if changed & Changed.TAPE or market.tape.total != self._seen_total:
-            prints = market.tape.since(self._seen_total)
-            self._seen_total = market.tape.total
+        if changed & Changed.TAPE or self._cursor.pending(market.tape):
+            prints = self._cursor.take(market.tape)
         rolled = self.recent.advance(now_ns)
         if self.session is not None:
             rolled |= self.session.advance(now_ns)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from app.core.instrument import Instrument
 from app.core.print_groups import GroupColumns, PrintGroupLog
-from app.core.tape import Tape
+from app.core.tape import Tape, TapeCursor
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import clock_text
 from widgets.tape.settings import DEFAULT_LARGE_LOTS, TapeSettings
@@ -56,7 +56,7 @@ class TapeModel:
         self.settings = TapeSettings()
         self.instrument: Instrument | None = None
         self.log = PrintGroupLog(history_rows)
-        self.seen_total = 0
+        self.cursor = TapeCursor()
         self.page_rows = 30  # rows that fit on screen (the view sets it on resize)
         self._anchor: int | None = None  # absolute id of the top row while paused
         self._paused_at = 0  # log.total when the pause began
@@ -72,7 +72,7 @@ class TapeModel:
         """A new market (or mode): rebuild every row from what the tape holds, live again."""
         self.instrument = instrument
         self.log = PrintGroupLog(self.history_rows, raw=self.settings.mode == "raw")
-        self.seen_total = 0
+        self.cursor.reset()
         self._anchor = None
         self._ids_key = None
         self._row_cache.clear()
@@ -81,10 +81,9 @@ class TapeModel:
 
     def pull(self, tape: Tape) -> bool:
         """Take the prints added since the last pull; True if there were any."""
-        if tape.total < self.seen_total:  # a different tape behind our back: start over
+        if self.cursor.seen_total and self.cursor.restarts(tape):  # another tape: start over
             self.reset(self.instrument, None)
-        batch = tape.since(self.seen_total)
-        self.seen_total = tape.total
+        batch = self.cursor.take(tape)
         if batch.size == 0:
             return False
         self.log.extend(batch)
