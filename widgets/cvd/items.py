@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -211,22 +210,6 @@ class MarksItem(_DeviceItem):
             self._header_w = hm.horizontalAdvance(self.header)
             self._header_box = (area.left() + 6, area.top() + 3, hm.height())
         self._header_tr = QtGui.QTransform(tr)
-
-
-class PriceAxis(pg.AxisItem):  # type: ignore[misc]
-    """Right axis in ticks, labelled as the instrument's price text."""
-
-    def __init__(self, instrument: Instrument | None = None, **kwargs: Any) -> None:
-        super().__init__("right", **kwargs)
-        self.instrument = instrument
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        inst = self.instrument
-        if inst is None:
-            return [f"{v:g}" for v in values]
-        exponent = inst.tick_size.as_tuple().exponent
-        decimals = max(0, -exponent) if isinstance(exponent, int) else 2
-        return [f"{Decimal(round(v)) * inst.tick_size:,.{decimals}f}" for v in values]
 
 
 class CvdAxis(pg.AxisItem):  # type: ignore[misc]

@@ -26,8 +26,9 @@ from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
 from widgets.base.menus import add_choice_menu, add_setting
+from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
-from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, PriceAxis, style_axis
+from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
 from widgets.cvd.range import fit_y_range, follow_x_range
 from widgets.cvd.settings import CVD_SETTINGS, CvdSettings
@@ -128,7 +129,7 @@ class CvdView(MarketView):
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         inst = market.instrument if market is not None else None
-        self._price_axis.instrument = inst
+        self._price_axis.show_prices(inst)
         self._cvd_axis.instrument = inst
         self._following = True
         self.fill_marks.invalidate()  # another market: another receive → exchange clock offset

@@ -22,6 +22,7 @@ from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
+from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
 from widgets.footprint.model import FootprintCell, FootprintModel, StatsRow
@@ -36,35 +37,6 @@ from widgets.footprint.settings import (
 DEFAULT_BARS = 12
 ROW_PX = 16.0  # default zoom: a cell tall enough to read
 VOLUME_SIZES_BASE = (1, 5, 10, 25, 50, 100, 250, 500)  # bar sizes in base units, shown by instrument
-
-
-class PriceAxis(pg.AxisItem):  # type: ignore[misc]
-    """Prices as the instrument writes them, one label at the centre of a price group."""
-
-    def __init__(self, view: FootprintView) -> None:
-        super().__init__("right")
-        self._view = view
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N803
-        g = self._view.settings_value.group_ticks
-        if size <= 0 or maxVal <= minVal:
-            return []
-        px_per_tick = size / (maxVal - minVal)
-        step = g
-        for mult in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 100_000):
-            step = g * mult
-            if step * px_per_tick >= 22:
-                break
-        first = math.floor(minVal / step) * step
-        values = [first + i * step + g / 2 for i in range(int((maxVal - first) / step) + 2)]
-        return [(float(step), [v for v in values if minVal <= v <= maxVal])]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        market = self._view.market
-        if market is None:
-            return ["" for _ in values]
-        g = self._view.settings_value.group_ticks
-        return [market.instrument.price_str(round(v - g / 2)) for v in values]
 
 
 class BarAxis(pg.AxisItem):  # type: ignore[misc]
@@ -105,9 +77,10 @@ class FootprintView(MarketView):
         self._zoom_pending = True  # the default zoom waits for a first bar and a laid-out view
         self._auto_zoom = True  # the zoom is still the default one (the user has not zoomed or panned)
         self._adjusting = False  # our own range changes are not the user's
+        self._price_axis = PriceAxis(group_ticks=self.settings_value.group_ticks)
         self.plot = pg.PlotWidget(
             background=palette.BACKGROUND,
-            axisItems={"right": PriceAxis(self), "bottom": BarAxis(self)},
+            axisItems={"right": self._price_axis, "bottom": BarAxis(self)},
         )
         pi = self.plot.getPlotItem()
         pi.hideAxis("left")
@@ -281,6 +254,8 @@ class FootprintView(MarketView):
 
     def _rebuild(self) -> None:
         """A new series from the whole tape (new market, or a setting that changes the bars)."""
+        inst = None if self.market is None else self.market.instrument
+        self._price_axis.show_prices(inst, self.settings_value.group_ticks)
         if self.market is None:
             if self.item is not None:
                 self.vb.removeItem(self.item)
