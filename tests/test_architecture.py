@@ -111,6 +111,7 @@ def test_the_rules_catch_a_violation() -> None:
 # Widget modules that hold a view's logic as plain data (no Qt, directly or through the widget
 # modules they import), so that their tests run without a display or a QApplication.
 PURE_WIDGETS = {
+    "widgets.account.order_rows",
     "widgets.base.cache",
     "widgets.base.fmt",
     "widgets.base.settings",
@@ -125,6 +126,7 @@ PURE_WIDGETS = {
     "widgets.ladder.settings",
     "widgets.tape.model",
     "widgets.tape.settings",
+    "widgets.trades.trip_rows",
 }
 
 

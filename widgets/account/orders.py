@@ -1,70 +1,19 @@
 """The account view's open-orders table: one row per open order, a cancel button on each.
 
-The model keeps rows as plain text tuples (`OrderRow`) built once per account change, so `data()`
-only indexes them and tests read exactly the texts the table shows.
+The model keeps the rows of widgets.account.order_rows (plain texts built once per account
+change), so `data()` only indexes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6 import QtCore, QtGui
 
-from app.core.instrument import Instrument
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import OrderStatus, Side
+from widgets.account.order_rows import CANCEL_COLUMN, ORDER_COLUMNS, STATUS_TEXT, OrderRow
 from widgets.base import palette
-from widgets.base.fmt import DASH, qty_text
-
-ORDER_COLUMNS = ("Side", "Kind", "Role", "Price", "Qty", "Filled", "Queue ahead", "Status", "")
-CANCEL_COLUMN = len(ORDER_COLUMNS) - 1
-
-_KIND = {OrderKind.MARKET: "Market", OrderKind.LIMIT: "Limit", OrderKind.STOP: "Stop"}
-_ROLE = {OrderRole.ENTRY: "", OrderRole.STOP_LOSS: "SL", OrderRole.TAKE_PROFIT: "TP"}
-_STATUS = {
-    OrderStatus.PENDING: "sending…",
-    OrderStatus.WORKING: "working",
-    OrderStatus.FILLED: "filled",
-    OrderStatus.CANCELLED: "cancelled",
-    OrderStatus.REJECTED: "rejected",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class OrderRow:
-    order_id: int
-    side: Side
-    texts: tuple[str, ...]  # one per column but the cancel column
-
-    def text(self, column: str) -> str:
-        return self.texts[ORDER_COLUMNS.index(column)]
-
-
-def order_row(order: Order, instrument: Instrument | None) -> OrderRow:
-    price = DASH if order.price_ticks is None else _price(instrument, order.price_ticks)
-    if order.kind is OrderKind.MARKET:
-        price = "MKT"
-    queue = DASH if order.queue_ahead_lots is None else qty_text(instrument, order.queue_ahead_lots)
-    filled = qty_text(instrument, order.filled_lots) if order.filled_lots else ""
-    return OrderRow(
-        order.order_id,
-        order.side,
-        (
-            order.side.label,
-            _KIND[order.kind],
-            _ROLE[order.role],
-            price,
-            qty_text(instrument, order.qty_lots),
-            filled,
-            queue,
-            _STATUS[order.status],
-        ),
-    )
-
-
-def _price(instrument: Instrument | None, ticks: int) -> str:
-    return str(ticks) if instrument is None else instrument.price_str(ticks)
 
 
 class OrdersModel(QtCore.QAbstractTableModel):
@@ -112,7 +61,7 @@ class OrdersModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.ItemDataRole.ForegroundRole:
             if col == 0:
                 return QtGui.QBrush(palette.BUY if row.side is Side.BUY else palette.SELL)
-            if col == 7 and row.texts[7] == _STATUS[OrderStatus.PENDING]:
+            if col == 7 and row.texts[7] == STATUS_TEXT[OrderStatus.PENDING]:
                 return QtGui.QBrush(palette.TEXT_DIM)
             return QtGui.QBrush(palette.TEXT)
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 5, 6):

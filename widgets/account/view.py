@@ -24,7 +24,8 @@ from app.core.paper.commands import CancelOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.tape import TapeCursor
-from widgets.account.orders import CANCEL_COLUMN, ORDER_COLUMNS, OrderRow, OrdersModel, order_row
+from widgets.account.order_rows import CANCEL_COLUMN, ORDER_COLUMNS, OrderRow, order_row
+from widgets.account.orders import OrdersModel
 from widgets.base import palette
 from widgets.base.fmt import (
     Tone,

@@ -30,7 +30,8 @@ from widgets.base.fmt import (
 )
 from widgets.base.info_panel import InfoLine, InfoPanel, InfoRow, style_button, style_table
 from widgets.base.view import MarketView
-from widgets.trades.model import TRADE_COLUMNS, TripsModel
+from widgets.trades.model import TripsModel
+from widgets.trades.trip_rows import TRADE_COLUMNS
 
 
 def stats_lines(stats: TradeStats, unit: str) -> tuple[InfoLine, ...]:
