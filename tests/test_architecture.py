@@ -120,6 +120,7 @@ PURE_WIDGETS = {
     "widgets.footprint.model",
     "widgets.footprint.settings",
     "widgets.ladder.clicks",
+    "widgets.ladder.columns",
     "widgets.ladder.model",
     "widgets.ladder.orders",
     "widgets.ladder.scale",

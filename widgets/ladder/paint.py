@@ -16,71 +16,32 @@ every enabled column.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.base import palette
 from widgets.base.cache import BoundedCache
+from widgets.ladder.columns import (
+    ALL_COLUMNS,
+    DEFAULT_PRICE_TEXT,
+    FOOTER_LABEL,
+    FOOTER_PX,
+    HEADER_PX,
+    HINT_ROWS,
+    PAD_PX,
+    ROW_PX,
+    TIGHT_PAD_PX,
+    TITLES,
+    Column,
+    enabled_columns,
+    fit_columns,
+)
 from widgets.ladder.model import LadderModel, LadderRow
 from widgets.ladder.orders import LadderOrders, RowOrders
 from widgets.ladder.trading_paint import paint_trading_row
 
-ROW_PX = 17
-HEADER_PX = 18
-FOOTER_PX = 18
 FONT_PX = 11
-PAD_PX = 4  # text to column edge; down to TIGHT_PAD_PX before a column is dropped
-TIGHT_PAD_PX = 2
-_HINT_ROWS = 40
 _WIDTH_CACHE_MAX = 4_000
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    title: str
-    samples: tuple[str, ...]  # the widest texts the column can show (besides its title)
-    bold: bool = False  # shows bold text (the inside market's sizes and price)
-
-
-_SIZE = ("999.999", "9.9M", "999K")  # compact_qty: exact below 1,000 (3 decimals), else K/M
-_SIGNED = ("+999.999", "-999.999", "-9.9M", "-999K")
-_FOOTER_LABEL = "Σ visible"
-
-# Left to right. "orders": the user's working orders and queue-ahead estimate at their price;
-# "position": the average-price marker and the P&L per lot in ticks of closing at each row
-# (FEATURES.md; widgets.ladder.orders). Order texts wider than the samples drop the queue, then clip.
-_ORDER_SAMPLES = ("0.100 q 99.999", "SL 0.100…")
-_POS_SAMPLES = ("-9999.5", "-99K")
-ALL_COLUMNS = (
-    Column("orders", "Orders", _ORDER_SAMPLES),
-    Column("ps_bid", "P/S", _SIGNED),
-    Column("bid", "Bid", _SIZE, bold=True),
-    Column("sell", "Sells", _SIZE),
-    Column("price", "Price", (), bold=True),  # the price text itself is measured (see _min_widths)
-    Column("buy", "Buys", _SIZE),
-    Column("ask", "Ask", _SIZE, bold=True),
-    Column("ps_ask", "P/S", _SIGNED),
-    Column("session", "Volume", _SIZE),
-    Column("position", "Pos", _POS_SAMPLES),
-)
-# What goes first when the dock is too narrow: session volume, then P/S, then the position's
-# P&L column, then own orders, then recent volume. Bid, price and ask always stay (click trading
-# needs only them; the AVG line is drawn across the ladder whatever columns show).
-DROP_ORDER: tuple[tuple[str, ...], ...] = (
-    ("session",),
-    ("ps_bid", "ps_ask"),
-    ("position",),
-    ("orders",),
-    ("buy", "sell"),
-)
-_TITLES = {c.key: c.title for c in ALL_COLUMNS}
-_DEFAULT_PRICE_TEXT = "88888.8"
-
-
-def rows_for_height(height_px: int) -> int:
-    return max(1, (height_px - HEADER_PX - FOOTER_PX) // ROW_PX)
 
 
 class LadderCanvas(QtWidgets.QWidget):
@@ -109,7 +70,7 @@ class LadderCanvas(QtWidgets.QWidget):
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
         self.dropped: tuple[str, ...] = ()  # keys of enabled columns left out for lack of width
         self.pad_px = PAD_PX  # the padding the current layout uses
-        self._price_text = _DEFAULT_PRICE_TEXT
+        self._price_text = DEFAULT_PRICE_TEXT
         self._laid_out_for: tuple[object, ...] = ()
         self._strip_cache: dict[str, QtGui.QPixmap] = {}
         self._strips_key: tuple[object, ...] = ()
@@ -126,28 +87,20 @@ class LadderCanvas(QtWidgets.QWidget):
         return w
 
     def enabled_columns(self) -> list[Column]:
-        s = self.model.settings
-        hidden = set()
-        if not s.show_pull_stack:
-            hidden |= {"ps_bid", "ps_ask"}
-        if not s.show_recent_volume:
-            hidden |= {"buy", "sell"}
-        if not s.show_session_volume:
-            hidden.add("session")
-        return [c for c in ALL_COLUMNS if c.key not in hidden]
+        return enabled_columns(self.model.settings)
 
     def min_width(self, column: Column, pad_px: int = PAD_PX) -> float:
         """The widest text the column can show, its title, or (price) the footer label, plus padding."""
         texts = [self.text_width(column.title)]
         texts += [self.text_width(t, column.bold) for t in column.samples]
         if column.key == "price":
-            texts += [self.text_width(self._price_text, True), self.text_width(_FOOTER_LABEL)]
+            texts += [self.text_width(self._price_text, True), self.text_width(FOOTER_LABEL)]
         return math.ceil(max(texts) + 2 * pad_px + 1)  # +1: the grid line on the left edge
 
     def sizeHint(self) -> QtCore.QSize:
         """Wide enough for every enabled column at its widest text."""
         width = sum(self.min_width(c) for c in self.enabled_columns())
-        return QtCore.QSize(int(width), HEADER_PX + FOOTER_PX + _HINT_ROWS * ROW_PX)
+        return QtCore.QSize(int(width), HEADER_PX + FOOTER_PX + HINT_ROWS * ROW_PX)
 
     def minimumSizeHint(self) -> QtCore.QSize:
         core = [c for c in ALL_COLUMNS if c.key in ("bid", "price", "ask")]
@@ -155,35 +108,13 @@ class LadderCanvas(QtWidgets.QWidget):
         return QtCore.QSize(int(width), HEADER_PX + FOOTER_PX + ROW_PX)
 
     def _layout(self) -> None:
-        cols = self.enabled_columns()
-        avail = float(self.width())
-        self.pad_px = PAD_PX
-        mins = {c.key: self.min_width(c) for c in cols}
-        if sum(mins.values()) > avail:  # a few pixels short (dock frames, splitters): less padding first
-            self.pad_px = TIGHT_PAD_PX
-            mins = {c.key: self.min_width(c, TIGHT_PAD_PX) for c in cols}
-        dropped: list[str] = []
-        for group in DROP_ORDER:
-            if sum(mins.values()) <= avail:
-                break
-            present = [k for k in group if k in mins]
-            for k in present:
-                del mins[k]
-            dropped += present
-        cols = [c for c in cols if c.key in mins]
-        total = sum(mins.values())
-        scale = (
-            avail / total if total > 0 else 1.0
-        )  # > 1: spread the spare width; < 1 only below minimumSizeHint
-        x = 0.0
-        self.columns = []
-        for c in cols:
-            w = mins[c.key] * scale
-            self.columns.append((c, x, w))
-            x += w
-        self.dropped = tuple(dropped)
+        layout = fit_columns(self.enabled_columns(), float(self.width()), self.min_width)
+        self.pad_px = layout.pad_px
+        self.columns = list(layout.columns)
+        dropped = layout.dropped
+        self.dropped = dropped
         if dropped:
-            names = ", ".join(dict.fromkeys(_TITLES[k] for k in dropped))
+            names = ", ".join(dict.fromkeys(TITLES[k] for k in dropped))
             self.setToolTip(
                 f"Hidden, the dock is too narrow: {names}. "
                 f"Widen it to {self.sizeHint().width()} px to show them."
@@ -328,7 +259,7 @@ class LadderCanvas(QtWidgets.QWidget):
             price = next(((x, w) for c, x, w in self.columns if c.key == "price"), None)
             if price is not None:
                 p.setPen(palette.TEXT_DIM)
-                self.draw_text(p, price, 0, _FOOTER_LABEL, align=0)
+                self.draw_text(p, price, 0, FOOTER_LABEL, align=0)
         p.end()
         return pixmap
 

@@ -28,10 +28,11 @@ from app.core.paper.snapshot import PaperSnapshot
 from widgets.base.menus import add_setting
 from widgets.base.view import MarketView
 from widgets.ladder.clicks import Press, click_commands, move_commands
+from widgets.ladder.columns import rows_for_height
 from widgets.ladder.entry_bar import EntryBar
 from widgets.ladder.model import LadderModel, LadderRow, LadderTotals
 from widgets.ladder.orders import LadderOrders, PositionCell, RowOrders
-from widgets.ladder.paint import LadderCanvas, rows_for_height
+from widgets.ladder.paint import LadderCanvas
 from widgets.ladder.settings import LADDER_SETTINGS, LadderSettings
 from widgets.ladder.tips import cell_tip
 

@@ -15,8 +15,8 @@ from app.core.tape import TradeColumns
 from widgets.base import palette
 from widgets.base.fmt import compact_qty
 from widgets.ladder import LadderView
+from widgets.ladder.columns import rows_for_height
 from widgets.ladder.model import LadderRow
-from widgets.ladder.paint import rows_for_height
 from widgets.ladder.settings import GROUPS
 
 S = 1_000_000_000
