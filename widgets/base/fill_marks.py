@@ -26,10 +26,10 @@ from app.core.footprint import BarKind, FootprintSeries
 from app.core.market import MarketState
 from app.core.paper.orders import Fill, Side
 from app.core.paper.snapshot import RoundTrip
+from app.core.units import NS_PER_S
 from widgets.base import palette
 from widgets.base.fmt import ticks_text
 
-NS_PER_S = 1_000_000_000
 TRIANGLE_HALF_PX = 6.0
 TRIANGLE_H_PX = 10.0
 WIN = palette.STACK

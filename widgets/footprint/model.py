@@ -16,11 +16,10 @@ from app.core.instrument import Instrument
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
 from widgets.base.cache import BoundedCache
-from widgets.base.fmt import clock_text, compact_qty
+from widgets.base.fmt import clock_text, compact_qty, hold_text
 from widgets.footprint.settings import FootprintSettings
 
 _TEXT_CACHE_LIMIT = 50_000
-_NS_PER_S = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +48,6 @@ class StatsRow:
 
 
 STATS_LABELS = ("Volume", "Delta", "Max Δ", "Min Δ", "Δ change", "Trades", "Duration")
-
-
-def duration_text(ns: int) -> str:
-    s = ns / _NS_PER_S
-    if s < 60:
-        return f"{s:.1f}s"
-    m, sec = divmod(int(s), 60)
-    return f"{m}m{sec:02d}s" if m < 60 else f"{m // 60}h{m % 60:02d}m"
 
 
 class FootprintModel:
@@ -242,7 +233,7 @@ class FootprintModel:
             (tuple(s.min_delta_lots for s in stats), tuple(signed(s.min_delta_lots) for s in stats)),
             (tuple(s.delta_change_lots for s in stats), tuple(signed(s.delta_change_lots) for s in stats)),
             (tuple(s.trades for s in stats), tuple(str(s.trades) for s in stats)),
-            (tuple(s.duration_ns for s in stats), tuple(duration_text(s.duration_ns) for s in stats)),
+            (tuple(s.duration_ns for s in stats), tuple(hold_text(s.duration_ns) for s in stats)),
         ]
         return [
             StatsRow(label, idx, values, texts)

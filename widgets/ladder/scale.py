@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-_NS_PER_S = 1_000_000_000
-SCALE_GROW_NS = 1 * _NS_PER_S  # market time a size must exceed the bar scale before it grows
-SCALE_SHRINK_NS = 5 * _NS_PER_S  # ... or stay under 40 % of it before it shrinks
+from app.core.units import NS_PER_S
+
+SCALE_GROW_NS = 1 * NS_PER_S  # market time a size must exceed the bar scale before it grows
+SCALE_SHRINK_NS = 5 * NS_PER_S  # ... or stay under 40 % of it before it shrinks
 
 
 class CalmScale:
