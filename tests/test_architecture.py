@@ -106,3 +106,78 @@ def test_the_rules_catch_a_violation() -> None:
     tree = ast.parse("import PySide6.QtCore\nfrom app.feeds import replay\nimport time\n")
     bad = [n for n in _imports(tree, "app.core.x") if not _allowed(n, "app.core")]
     assert bad == ["PySide6.QtCore", "app.feeds", "time"]
+
+
+# Widget modules that hold a view's logic as plain data (no Qt, directly or through the widget
+# modules they import), so that their tests run without a display or a QApplication.
+PURE_WIDGETS = {
+    "widgets.account.order_rows",
+    "widgets.base.cache",
+    "widgets.base.fmt",
+    "widgets.base.settings",
+    "widgets.cvd.range",
+    "widgets.cvd.settings",
+    "widgets.footprint.model",
+    "widgets.footprint.settings",
+    "widgets.ladder.clicks",
+    "widgets.ladder.columns",
+    "widgets.ladder.model",
+    "widgets.ladder.orders",
+    "widgets.ladder.scale",
+    "widgets.ladder.settings",
+    "widgets.tape.model",
+    "widgets.tape.settings",
+    "widgets.trades.trip_rows",
+}
+
+
+def _widget_graph() -> dict[str, set[str]]:
+    """Each widgets module -> the widgets modules it imports (`from pkg import mod` names mod)."""
+    paths = {_module_name(p): p for p in (ROOT / "widgets").rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in paths else node.module
+                          for a in node.names}  # fmt: skip
+        graph[module] = {m for m in found if m in paths and m != module}
+    return graph
+
+
+def _third_party_of(module: str) -> set[str]:
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+    return {name.split(".")[0] for name in _imports(tree, module)}
+
+
+def test_widget_modules_import_no_circle() -> None:
+    graph = _widget_graph()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import circle: " + " -> ".join([*path[path.index(module) :], module]))
+        if module in done:
+            return
+        for dep in sorted(graph[module]):
+            visit(dep, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+@pytest.mark.parametrize("module", sorted(PURE_WIDGETS))
+def test_pure_widget_modules_never_reach_qt(module: str) -> None:
+    graph = _widget_graph()
+    reached, todo = set(), [module]
+    while todo:
+        m = todo.pop()
+        if m not in reached:
+            reached.add(m)
+            todo += graph[m]
+    qt = {m: _third_party_of(m) & QT for m in sorted(reached)}
+    assert not any(qt.values()), f"{module} reaches Qt: { {m: q for m, q in qt.items() if q} }"

@@ -8,6 +8,7 @@ statistics) slice and vectorise over thousands of prints at once, and memory sta
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -107,3 +108,50 @@ class Tape:
 
     def all(self) -> TradeColumns:
         return self.last(len(self))
+
+
+@dataclass(slots=True)
+class TapeCursor:
+    """How far one reader has read a tape: "the prints since I last looked".
+
+    Every view that folds prints into its own state (ladder volume, tape rows, footprint bars,
+    CVD) keeps one, so that a frame hands it only the new prints. The cursor is bound to the tape
+    it last read: another tape (the market was replaced) or one whose total went backwards makes
+    the next `take` start over from everything that tape still holds. Prints the bounded ring
+    dropped before the reader saw them cannot be returned; `missed_prints` counts them so that a
+    reader that must be exact can rebuild instead.
+    """
+
+    seen_total: int = 0
+    missed_prints: int = 0  # dropped by the ring before the last `take` could return them
+    _tape: Tape | None = field(default=None, repr=False)
+
+    def restarts(self, tape: Tape) -> bool:
+        """True if `take(tape)` starts over: a tape this cursor never read, or one that went back."""
+        return tape is not self._tape or tape.total < self.seen_total
+
+    def pending(self, tape: Tape) -> bool:
+        """True if `tape` has prints this reader has not taken (or is a tape it must start over on)."""
+        return self.restarts(tape) or tape.total != self.seen_total
+
+    def take(self, tape: Tape) -> TradeColumns:
+        """The prints added since the last `take` (or `skip`), oldest first, as copies."""
+        if self.restarts(tape):
+            self._tape = tape
+            self.seen_total = 0
+        new = tape.total - self.seen_total
+        self.missed_prints = max(0, new - len(tape))
+        self.seen_total = tape.total
+        return tape.last(new)
+
+    def skip(self, tape: Tape) -> None:
+        """Mark every print of `tape` as read (the reader has just rebuilt from `tape.all()`)."""
+        self._tape = tape
+        self.seen_total = tape.total
+        self.missed_prints = 0
+
+    def reset(self) -> None:
+        """Forget the tape: the next `take` returns everything the tape it is given holds."""
+        self._tape = None
+        self.seen_total = 0
+        self.missed_prints = 0

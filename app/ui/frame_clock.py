@@ -22,7 +22,7 @@ from typing import Protocol
 from PySide6 import QtCore
 
 from app.core.market import Changed, MarketState
-from widgets.view import MarketView
+from widgets.base import MarketView
 
 DEFAULT_HZ = 60
 SAMPLES = 4096  # rolling window of timings kept for the status bar and benchmarks

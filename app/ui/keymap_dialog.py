@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.paper.actions import ACTION_LABELS, DEFAULT_KEYMAP, Action
 from app.ui.hotkeys import RESERVED_CODES, RESERVED_KEYS, key_code
-from widgets import palette
+from widgets.base import palette
 
 _PORTABLE = QtGui.QKeySequence.SequenceFormat.PortableText
 ACTION_COL, KEY_COL, CONFIRM_COL = 0, 1, 2

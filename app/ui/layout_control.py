@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6 import QtCore, QtWidgets
 
 from app.storage.layouts import Layout, LayoutError, LayoutStore
-from widgets.view import MarketView
+from widgets.base import MarketView
 
 STATE_VERSION = 1  # bump when the docks change in a way old saved states cannot express
 

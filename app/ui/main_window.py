@@ -22,7 +22,7 @@ from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
 from app.ui.transport import TransportBar
-from widgets.view import MarketView
+from widgets.base import MarketView
 
 log = logging.getLogger(__name__)
 

@@ -28,13 +28,13 @@ from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
 from app.ui.trading_desk import TradingDesk
-from widgets.account_view import AccountView
+from widgets.account import AccountView
+from widgets.base import MarketView
 from widgets.cvd import CvdView
 from widgets.footprint import FootprintView
 from widgets.ladder import LadderView
 from widgets.tape import TapeView
-from widgets.trades_view import TradesView
-from widgets.view import MarketView
+from widgets.trades import TradesView
 
 log = logging.getLogger(__name__)
 

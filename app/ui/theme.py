@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
-from widgets import palette
+from widgets.base import palette
 
 
 def apply_theme(app: QtWidgets.QApplication) -> None:

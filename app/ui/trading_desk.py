@@ -37,7 +37,7 @@ from app.core.sessions import SessionSchedule
 from app.storage.journal import Journal
 from app.storage.settings import SettingsStore, TradingSettings
 from app.storage.trade_export import write_trades_csv
-from widgets.view import MarketView
+from widgets.base import MarketView
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from app.storage.settings import (
     parse_qty,
     qty_to_lots,
 )
-from widgets import palette
+from widgets.base import palette
 
 # Bracket table columns: (header, BracketTemplate field, empty means off)
 BRACKET_COLUMNS: tuple[tuple[str, str, bool], ...] = (

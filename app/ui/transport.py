@@ -14,7 +14,7 @@ import logging
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.feeds.replay_feed import ReplayFeed
-from widgets.fmt import clock_text
+from widgets.base.fmt import clock_text
 
 log = logging.getLogger(__name__)
 

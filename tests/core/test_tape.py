@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.tape import Tape, TradeColumns
+from app.core.tape import Tape, TapeCursor, TradeColumns
 
 
 def trade(i: int) -> tuple[int, int, int, int, int, int]:
@@ -200,3 +200,121 @@ def test_tape_matches_a_plain_list_model(capacity, sizes, last_n, since_back):
         assert rows_of(tape.last(last_n)) == (kept[-last_n:] if last_n else [])
         before = max(0, len(everything) - since_back)
         assert rows_of(tape.since(before)) == everything[max(before, len(everything) - capacity) :]
+
+
+# -- TapeCursor: "the prints since I last looked" --------------------------------------------
+
+
+def test_cursor_takes_every_print_the_first_time_then_only_new_ones():
+    tape = Tape(capacity=8)
+    tape.extend(batch([0, 1, 2]))
+    cursor = TapeCursor()
+
+    first = cursor.take(tape)
+    tape.extend(batch([3, 4]))
+    second = cursor.take(tape)
+
+    assert trade_ids(first) == [0, 1, 2]
+    assert trade_ids(second) == [3, 4]
+    assert cursor.seen_total == 5
+
+
+def test_cursor_takes_nothing_when_nothing_arrived():
+    tape = Tape(capacity=4)
+    tape.extend(batch([0, 1]))
+    cursor = TapeCursor()
+    cursor.take(tape)
+
+    again = cursor.take(tape)
+
+    assert again.size == 0
+    assert not cursor.pending(tape)
+
+
+def test_cursor_is_pending_once_a_print_arrives():
+    tape = Tape(capacity=4)
+    cursor = TapeCursor()
+    cursor.skip(tape)
+
+    tape.extend(batch([0]))
+
+    assert cursor.pending(tape)
+
+
+def test_cursor_counts_prints_the_ring_dropped_before_it_looked():
+    tape = Tape(capacity=3)
+    cursor = TapeCursor()
+    cursor.take(tape)
+
+    tape.extend(batch(range(5)))  # 0 and 1 are gone before the reader looks
+    new = cursor.take(tape)
+
+    assert trade_ids(new) == [2, 3, 4]
+    assert cursor.missed_prints == 2
+    assert cursor.seen_total == 5
+
+
+def test_cursor_starts_over_on_a_replaced_tape():
+    old, replacement = Tape(capacity=8), Tape(capacity=8)
+    old.extend(batch(range(6)))
+    replacement.extend(batch([100, 101]))
+    cursor = TapeCursor()
+    cursor.take(old)
+
+    assert cursor.restarts(replacement)
+    new = cursor.take(replacement)
+
+    assert trade_ids(new) == [100, 101]
+    assert cursor.seen_total == 2
+
+
+def test_cursor_starts_over_when_its_total_is_ahead_of_the_tape():
+    tape = Tape(capacity=8)
+    tape.extend(batch([0, 1]))
+    cursor = TapeCursor(seen_total=10)
+
+    new = cursor.take(tape)
+
+    assert trade_ids(new) == [0, 1]
+
+
+def test_skip_marks_the_whole_tape_read():
+    tape = Tape(capacity=8)
+    tape.extend(batch([0, 1, 2]))
+    cursor = TapeCursor()
+
+    cursor.skip(tape)
+    tape.extend(batch([3]))
+
+    assert trade_ids(cursor.take(tape)) == [3]
+
+
+def test_reset_forgets_the_tape():
+    tape = Tape(capacity=8)
+    tape.extend(batch([0, 1]))
+    cursor = TapeCursor()
+    cursor.take(tape)
+
+    cursor.reset()
+
+    assert cursor.restarts(tape)
+    assert trade_ids(cursor.take(tape)) == [0, 1]
+
+
+@given(capacity=st.integers(1, 6), sizes=st.lists(st.integers(0, 9), max_size=20))
+def test_cursor_takes_are_the_tape_in_order_minus_what_the_ring_dropped(capacity, sizes):
+    tape = Tape(capacity=capacity)
+    cursor = TapeCursor()
+    taken: list[int] = []
+    missed = 0
+    next_id = 0
+
+    for size in sizes:
+        tape.extend(batch(range(next_id, next_id + size)))
+        next_id += size
+        taken += trade_ids(cursor.take(tape))
+        missed += cursor.missed_prints
+
+    assert len(taken) + missed == next_id
+    assert taken == sorted(taken)
+    assert cursor.seen_total == tape.total

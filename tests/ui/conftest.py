@@ -9,7 +9,8 @@ import pytest
 from PySide6 import QtGui, QtWidgets
 
 from app.core.market import Changed
-from widgets.view import MarketView, int_in, pick
+from widgets.base import MarketView
+from widgets.base.settings import IntIn, pick
 
 
 class ProbeView(MarketView):
@@ -52,7 +53,7 @@ class ProbeView(MarketView):
 
     def apply_settings(self, data: Mapping[str, Any]) -> list[str]:
         problems: list[str] = []
-        self.size_lots = pick(data, "size_lots", 1, int_in(1, 1000), problems)
+        self.size_lots = pick(data, "size_lots", 1, IntIn(1, 1000).accepts, problems)
         return problems
 
 

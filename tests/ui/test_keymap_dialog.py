@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from app.core.paper.actions import DEFAULT_KEYMAP, Action
 from app.ui.hotkeys import HotkeyFilter
 from app.ui.keymap_dialog import KeymapDialog
-from widgets import palette
+from widgets.base import palette
 
 Key = QtCore.Qt.Key
 Mod = QtCore.Qt.KeyboardModifier

@@ -1,0 +1,205 @@
+"""The CVD chart's data items: candles and a line, repainting only the bars that changed.
+
+A live frame changes only the open bar, so these items ask the scene to repaint the vertical
+strip of the bars that changed (`set_data(..., changed_from=i)`), and paint only the bars in the
+exposed rect: a frame costs the open bar, not the pane, and a day of 1 s bars costs what is on
+screen. They cover their view (bounds = view rect), so new data never changes their geometry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from widgets.base import palette
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+MIN_BODY_PX = 3.0  # narrower than this, a candle is drawn as its high-low line only
+EDGE_PX = 3.0  # cosmetic pens and antialias spill this far outside the geometry
+
+
+def cosmetic_pen(color: QtGui.QColor, style: QtCore.Qt.PenStyle = QtCore.Qt.PenStyle.SolidLine) -> QtGui.QPen:
+    pen = QtGui.QPen(color)
+    pen.setWidth(1)
+    pen.setCosmetic(True)  # width 1 whatever the zoom (wide pens are a slow raster path)
+    pen.setStyle(style)
+    return pen
+
+
+class ViewCoveringItem(pg.GraphicsObject):  # type: ignore[misc]
+    """An item whose bounds are its view's rect: new data never changes its geometry."""
+
+    def boundingRect(self) -> QtCore.QRectF:
+        rect = self.viewRect()
+        return QtCore.QRectF() if rect is None else rect
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        super().viewRangeChanged()
+
+
+class _BarsItem(ViewCoveringItem):
+    """Bars at centres `x_s` (seconds) `width_s` wide; subclasses draw a slice of them."""
+
+    LINKS_NEIGHBOURS = 0  # a line also draws the segments to the bars either side of a slice
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._x: F64 = np.zeros(0)
+        self._width_s = 1.0
+        self._drawn_extent: tuple[float, ...] | None = None  # the last bar's, at the last draw
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def _extent(self, i: int) -> tuple[float, ...]:
+        """Lowest and highest value drawn for bars i… (what a repaint of them must cover)."""
+        raise NotImplementedError
+
+    def _update_open_bar(self, old: tuple[float, ...], px: float, py: float) -> bool:
+        """Repaint just what moved in the open bar (no new bar); False: repaint its strip."""
+        return False
+
+    def _set_x(self, x_s: F64, width_s: float, changed_from: int) -> None:
+        """Take new bar centres; repaint from bar `changed_from` on (0: everything).
+
+        The repaint covers the changed bars' x span and, in y, what they cover now and what the
+        open bar covered at the last draw (its values were overwritten in place since).
+        """
+        same = x_s.shape[0] >= self._x.shape[0] and width_s == self._width_s
+        self._x, self._width_s = x_s, width_s
+        n = x_s.shape[0]
+        if not n:
+            self._drawn_extent = None
+            self.update()
+            return
+        i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
+        lo, hi = self._extent(i)[:2]
+        old, self._drawn_extent = self._drawn_extent, self._extent(n - 1)
+        if changed_from <= 0 or not same or old is None:
+            self.update()
+            return
+        px, py = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
+        if changed_from == n - 1 and self._update_open_bar(old, px, py):
+            return
+        lo, hi = min(lo, old[0]), max(hi, old[1])
+        left = float(x_s[i]) - width_s / 2 - EDGE_PX * px
+        right = float(x_s[-1]) + width_s / 2 + EDGE_PX * px
+        bottom, top = lo - EDGE_PX * py, hi + EDGE_PX * py
+        self.update(QtCore.QRectF(left, bottom, right - left, top - bottom))
+
+    def _exposed_slice(self, option: QtWidgets.QStyleOptionGraphicsItem) -> slice:
+        rect = option.exposedRect
+        half = self._width_s / 2
+        k = self.LINKS_NEIGHBOURS
+        i0 = int(np.searchsorted(self._x, rect.left() - half, side="left")) - k
+        i1 = int(np.searchsorted(self._x, rect.right() + half, side="right")) + k
+        return slice(max(i0, 0), i1)
+
+
+class CandleItem(_BarsItem):
+    """OHLC candles, up in BUY colour, down in SELL colour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._o = self._h = self._l = self._c = np.zeros(0, dtype=np.int64)
+        self._up_pen, self._down_pen = cosmetic_pen(palette.BUY), cosmetic_pen(palette.SELL)
+        self._up_brush, self._down_brush = QtGui.QBrush(palette.BUY), QtGui.QBrush(palette.SELL)
+
+    def set_data(
+        self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64], changed_from: int = 0
+    ) -> None:
+        """Bars at centres `x_s`; the int columns are kept as given and converted in view only."""
+        self._o, self._h, self._l, self._c = ohlc
+        self._set_x(x_s, width_s, changed_from)
+
+    def _extent(self, i: int) -> tuple[float, ...]:
+        """(low, high) of bars i…, and for the last bar its (open, close) too."""
+        lo, hi = float(self._l[i:].min()), float(self._h[i:].max())
+        if i != self._x.shape[0] - 1:
+            return lo, hi
+        return lo, hi, float(self._o[i]), float(self._c[i])
+
+    def _update_open_bar(self, old: tuple[float, ...], px: float, py: float) -> bool:
+        """The open candle's body moved from the old close to the new, its wicks grew: only that."""
+        if len(old) != 4:
+            return False
+        new = self._extent(self._x.shape[0] - 1)
+        o_lo, o_hi, o_open, o_close = old
+        n_lo, n_hi, _, n_close = new
+        x = float(self._x[-1])
+        half = self._width_s * 0.35 + EDGE_PX * px
+        body = [o_close, n_close]
+        if (o_close >= o_open) != (n_close >= o_open):
+            body.append(o_open)  # the candle changed colour: the whole body is repainted
+        ys = [(min(body), max(body))]
+        if n_hi != o_hi:
+            ys.append((o_hi, n_hi))
+        if n_lo != o_lo:
+            ys.append((n_lo, o_lo))
+        for y0, y1 in ys:
+            if y0 == y1:
+                continue
+            bottom, top = min(y0, y1) - EDGE_PX * py, max(y0, y1) + EDGE_PX * py
+            self.update(QtCore.QRectF(x - half, bottom, 2 * half, top - bottom))
+        return True
+
+    def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
+        sl = self._exposed_slice(option)
+        x = self._x[sl]
+        if not x.shape[0]:
+            return
+        o, h, lo, c = (a[sl].astype(np.float64) for a in (self._o, self._h, self._l, self._c))
+        up = c >= o
+        body_w = self._width_s * 0.7
+        px_w = abs(p.transform().m11()) * body_w  # body width in device pixels
+        for mask, pen, brush in ((up, self._up_pen, self._up_brush), (~up, self._down_pen, self._down_brush)):
+            if not mask.any():
+                continue
+            xm, om, hm, lm, cm = x[mask], o[mask], h[mask], lo[mask], c[mask]
+            p.setPen(pen)
+            wicks = pg.arrayToQPath(np.repeat(xm, 2), np.column_stack((lm, hm)).ravel(), connect="pairs")
+            p.drawPath(wicks)
+            if px_w >= MIN_BODY_PX:
+                left, right = xm - body_w / 2, xm + body_w / 2
+                lo_b, hi_b = np.minimum(om, cm), np.maximum(om, cm)
+                xs = np.column_stack((left, right, right, left, left)).ravel()
+                ys = np.column_stack((lo_b, lo_b, hi_b, hi_b, lo_b)).ravel()
+                connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), xm.shape[0])
+                bodies = pg.arrayToQPath(xs, ys, connect=connect)
+                p.fillPath(bodies, brush)
+                p.drawPath(bodies)  # outline: a doji (open == close) still shows as a line
+
+
+class LineItem(_BarsItem):
+    """A line through one value per bar (its close), drawn for the exposed bars only."""
+
+    LINKS_NEIGHBOURS = 1
+
+    def __init__(self, color: QtGui.QColor) -> None:
+        super().__init__()
+        self._y = np.zeros(0, dtype=np.int64)
+        self._pen = cosmetic_pen(color)
+
+    def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int = 0) -> None:
+        self._y = y
+        self._set_x(x_s, width_s, changed_from)
+
+    def _extent(self, i: int) -> tuple[float, ...]:
+        tail = self._y[i:]
+        return float(tail.min()), float(tail.max())
+
+    def points(self) -> tuple[F64, F64]:
+        return self._x.copy(), self._y.astype(np.float64)
+
+    def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
+        sl = self._exposed_slice(option)
+        x = self._x[sl]
+        if x.shape[0] < 2:
+            return
+        p.setPen(self._pen)
+        p.drawPath(pg.arrayToQPath(x, self._y[sl].astype(np.float64)))

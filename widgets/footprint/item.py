@@ -1,0 +1,474 @@
+"""The footprint chart's one painting item: cells, candles, POC, value area, zones, statistics.
+
+Everything is drawn in device pixels (after `resetTransform`) so text stays crisp and rects are
+never negative in the y-up ViewBox. Closed bars never change, so they are drawn once into a
+pixmap "layer" keyed by the view rectangle, and each frame only blits it and draws the open bar,
+the zones and the open bar's statistics column on top. Cell backgrounds of a bar are one small
+QImage (one pixel per price group) scaled onto the column: one draw call per bar at any zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from app.core.footprint_view_model import BarAnalysis, intensity
+from widgets.base import palette
+from widgets.base.cache import BoundedCache
+from widgets.footprint.model import STATS_LABELS, FootprintModel
+
+_MIN_TEXT_ROW_PX = 11.0
+_MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side by side
+_STATS_COL_MIN_PX = 34.0
+_MIN_ZONE_BAR_PX = 12.0
+_LABEL_W_PX = 64
+_STATIC_TEXT_LIMIT = 20_000
+
+# horizontal placement of a text in its cell
+_RIGHT, _CENTER, _LEFT = -1, 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Geo:
+    """Data → device mapping of the current paint (x = bar number, y = price ticks)."""
+
+    sx: float
+    dx: float
+    sy: float  # negative: y up
+    dy: float
+
+    def x(self, v: float) -> float:
+        return self.sx * v + self.dx
+
+    def y(self, v: float) -> float:
+        return self.sy * v + self.dy
+
+
+def _argb(color: QtGui.QColor) -> tuple[int, int, int, int]:
+    return color.alpha(), color.red(), color.green(), color.blue()
+
+
+class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
+    """Paints the model; `stats_height_px` is how much of the bottom the statistics panel takes."""
+
+    def __init__(self, model: FootprintModel) -> None:
+        super().__init__()
+        self.model = model
+        self._images: BoundedCache[tuple[int, str], QtGui.QImage] = BoundedCache(4 * model.series.max_bars)
+        self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
+        # closed bars: (x range / size / settings key, device y of price 0, pixmap)
+        self._layer: tuple[tuple[Any, ...], float, QtGui.QPixmap] | None = None
+        self.font = QtGui.QFont()
+        self.font.setPixelSize(11)
+        self.bold = QtGui.QFont(self.font)
+        self.bold.setBold(True)
+        self._fm = QtGui.QFontMetricsF(self.font)
+        self.row_px = math.ceil(self._fm.height()) + 2
+        self._static: BoundedCache[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = BoundedCache(
+            _STATIC_TEXT_LIMIT
+        )
+
+    def set_model(self, model: FootprintModel) -> None:
+        self.model = model
+        self._images.limit = 4 * model.series.max_bars
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Drop every cache (new model, or a style setting changed)."""
+        self._images.clear()
+        self._open_image = None
+        self._layer = None
+        self.update()
+
+    def update_live(self, whole: bool) -> None:
+        """Mark what a frame's new prints can change: only the open bar's column and what lies to
+        its right (its statistics, zones it starts or ends), unless a bar closed or opened (`whole`).
+
+        Qt then repaints that column alone: the closed bars' pixels are not even blitted again.
+        """
+        vb = self.getViewBox()
+        m = self.model
+        if whole or vb is None or m.series.open_bar is None:
+            self.update()
+            return
+        view = vb.viewRect()
+        x0 = max(view.left(), m.last_index - 0.5)
+        if x0 < view.right():
+            self.update(QtCore.QRectF(x0, view.top(), view.right() - x0, view.height()))
+
+    @property
+    def stats_height_px(self) -> int:
+        return self.row_px * 7 if self.model.settings.show_stats else 0
+
+    # -- QGraphicsItem -------------------------------------------------------------------------
+
+    def boundingRect(self) -> QtCore.QRectF:
+        vb = self.getViewBox()
+        return vb.viewRect() if vb is not None else QtCore.QRectF()
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+
+    def paint(self, p: QtGui.QPainter, *_: Any) -> None:
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        t = p.worldTransform()  # not deviceTransform: that adds the offset of a window grab twice
+        geo = _Geo(t.m11(), t.m31(), t.m22(), t.m32())
+        area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
+        p.save()
+        p.resetTransform()
+        m = self.model
+        view = vb.viewRect()
+        first = max(m.first_index, math.floor(view.left() - 0.5))
+        last = min(m.last_index, math.ceil(view.right() + 0.5))
+        open_index = m.last_index if m.series.open_bar is not None else None
+        last_closed = last if open_index is None or last < open_index else open_index - 1
+        cells_clip = QtCore.QRect(area.left(), area.top(), area.width(), area.height() - self.stats_height_px)
+
+        key = (
+            view.left(),
+            view.width(),
+            view.height(),
+            area.getRect(),
+            first,
+            last_closed,
+            m.settings,
+            id(m),
+        )
+        layer = self._layer
+        shift = geo.dy - layer[1] if layer is not None and layer[0] == key else float(cells_clip.height())
+        d = round(shift)
+        if layer is None or abs(shift - d) > 1e-3 or abs(d) >= cells_clip.height() // 2:
+            size = QtCore.QSize(max(1, area.width()), max(1, area.height()))
+            pix = layer[2] if layer is not None and layer[2].size() == size else QtGui.QPixmap(size)
+            pix.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
+            lp = QtGui.QPainter(pix)
+            lp.translate(-area.left(), -area.top())
+            lp.setClipRect(cells_clip)
+            self._paint_closed(lp, geo, view, area, range(first, last_closed + 1))
+            lp.setClipping(False)
+            self._paint_stats(lp, geo, area, first, last_closed, labels=True)
+            lp.end()
+        else:
+            # the chart followed the price up or down by whole pixels: move the closed bars'
+            # pixels and draw only the strip that came into view (a few rows, not the screen)
+            pix = layer[2]
+            if d:
+                h = cells_clip.height()
+                pix.scroll(0, d, QtCore.QRect(0, 0, pix.width(), h))
+                strip = QtCore.QRect(area.left(), area.top() + (0 if d > 0 else h + d), area.width(), abs(d))
+                lp = QtGui.QPainter(pix)
+                lp.translate(-area.left(), -area.top())
+                lp.fillRect(strip, palette.BACKGROUND)
+                lp.setClipRect(strip)
+                v_top = (strip.bottom() + 1 - geo.dy) / geo.sy  # y up: the strip's bottom is its low price
+                v_bottom = (strip.top() - geo.dy) / geo.sy
+                strip_view = QtCore.QRectF(view.left(), v_top, view.width(), v_bottom - v_top)
+                self._paint_closed(lp, geo, strip_view, area, range(first, last_closed + 1))
+                lp.end()
+        self._layer = (key, geo.dy, pix)
+        p.drawPixmap(area.topLeft(), pix)
+        p.setClipRect(cells_clip)
+        self._paint_zones(p, geo, view, area, final=False)
+        if open_index is not None and first <= open_index <= last:
+            self._paint_bar(p, geo, open_index, view)
+            p.setClipping(False)
+            self._paint_stats(p, geo, area, open_index, open_index, labels=False)
+        p.restore()
+
+    def _paint_closed(
+        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, bars: range
+    ) -> None:
+        """Closed bars first..last and the zones that no longer change, inside `view` (price rows)."""
+        for k in bars:
+            self._paint_bar(p, geo, k, view)
+        self._paint_zones(p, geo, view, area, final=True)
+
+    # -- text --------------------------------------------------------------------------------
+
+    def _draw_text(
+        self,
+        p: QtGui.QPainter,
+        x0: float,
+        x1: float,
+        y: float,
+        text: str,
+        *,
+        h: float,
+        place: int,
+        bold: bool,
+    ) -> None:
+        """`text` in the cell x0..x1 × y..y+h, vertically centred; laid out once per string.
+
+        QStaticText keyed by the string: cell values repeat a lot and a laid-out text draws at
+        about half the cost of drawText(rect, align) (QT_NOTES §7); the painter's font must be
+        the one it was prepared with, or Qt lays it out again.
+        """
+        if not text:
+            return
+        entry = self._static.get((text, bold))
+        if entry is None:
+            st = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
+            size = st.size()
+            entry = self._static.put((text, bold), (st, size.width(), size.height()))
+        st, w, th = entry
+        if place == _RIGHT:
+            x = x1 - w
+        elif place == _LEFT:
+            x = x0
+        else:
+            x = (x0 + x1 - w) / 2
+        p.drawStaticText(QtCore.QPointF(round(x), round(y + (h - th) / 2)), st)
+
+    # -- bars ----------------------------------------------------------------------------------
+
+    def _image(self, a: BarAnalysis) -> QtGui.QImage:
+        """Cell backgrounds of a bar: one pixel per group, low price at the bottom row."""
+        mode = self.model.settings.color_by
+        if a.closed:
+            cached = self._images.get((a.index, mode))
+            if cached is not None:
+                return cached
+        elif self._open_image is not None and self._open_image[0] == (a.index, self.model.version, mode):
+            return self._open_image[1]
+        g = a.group_ticks
+        prices = a.price_ticks
+        n = int((prices[-1] - prices[0]) // g) + 1 if prices.size else 1
+        rows = (prices[-1] - prices) // g if prices.size else prices  # row 0 = top = highest price
+        if mode == "delta":
+            strength = intensity(a.delta_lots, a.max_abs_delta_lots)
+            buy_side = a.delta_lots >= 0
+        else:
+            strength = intensity(a.volume_lots, a.max_volume_lots)
+            buy_side = a.buy_lots >= a.sell_lots
+        buf = np.zeros(n, dtype=np.uint32)
+        for side_mask, color in ((buy_side, palette.BUY), (~buy_side, palette.SELL)):
+            _, r, gr, b = _argb(color)
+            alpha = (30 + 150 * strength[side_mask]).astype(np.uint32)  # premultiplied ARGB
+            px = (alpha << 24) | ((r * alpha // 255) << 16) | ((gr * alpha // 255) << 8) | (b * alpha // 255)
+            buf[rows[side_mask]] = px
+        img = QtGui.QImage(buf.tobytes(), 1, n, 4, QtGui.QImage.Format.Format_ARGB32_Premultiplied).copy()
+        if a.closed:
+            self._images.put((a.index, mode), img)
+        else:
+            self._open_image = ((a.index, self.model.version, mode), img)
+        return img
+
+    def _paint_bar(self, p: QtGui.QPainter, geo: _Geo, k: int, view: QtCore.QRectF) -> None:
+        a = self.model.analysis(k)
+        if a is None or not a.price_ticks.size:
+            return
+        s = self.model.settings
+        g = a.group_ticks
+        col_w = geo.sx
+        candle_w = max(1.0, min(6.0, col_w * 0.06))
+        x_left = geo.x(k - 0.46)
+        cx0 = x_left + candle_w + max(1.0, col_w * 0.02)
+        cx1 = geo.x(k + 0.46)
+        cw = cx1 - cx0
+        row_h = -geo.sy * g
+        top_key = int(a.price_ticks[-1])
+        bottom_key = int(a.price_ticks[0])
+        # visible rows only (row 0 = top group)
+        vis_hi = min(top_key, math.floor(view.bottom()))
+        vis_lo = max(bottom_key, math.floor(view.top()))
+        if vis_lo > vis_hi + g - 1:
+            return
+        if s.show_value_area:
+            va_lo, va_hi = a.value_area
+            p.fillRect(
+                QtCore.QRectF(cx0, geo.y(va_hi + g), cw, (va_hi + g - va_lo) * -geo.sy).normalized(),
+                palette.VALUE_AREA,
+            )
+            p.setPen(QtGui.QPen(palette.TEXT_DIM, 0))
+            p.drawLine(QtCore.QPointF(cx1 + 1, geo.y(va_hi + g)), QtCore.QPointF(cx1 + 1, geo.y(va_lo)))
+        y_top = geo.y(top_key + g)
+        # the whole column (the clip cuts it): where its row edges round to pixels must not depend
+        # on which rows are in view, or moving the cached pixels would not equal a redraw
+        n_rows = (top_key - bottom_key) // g + 1
+        target = QtCore.QRectF(cx0, y_top, cw, n_rows * row_h)
+        p.drawImage(target, self._image(a), QtCore.QRectF(0, 0, 1, n_rows))
+        # OHLC candle: wick over the traded range, body open..close, at the bar's left side
+        up = a.close_ticks >= a.open_ticks
+        color = palette.BUY if up else palette.SELL
+        wick_x = x_left + candle_w / 2
+        p.setPen(QtGui.QPen(color, 0))
+        p.drawLine(
+            QtCore.QPointF(wick_x, geo.y(a.low_ticks)), QtCore.QPointF(wick_x, geo.y(a.high_ticks + 1))
+        )
+        lo_b, hi_b = min(a.open_ticks, a.close_ticks), max(a.open_ticks, a.close_ticks)
+        p.fillRect(QtCore.QRectF(x_left, geo.y(hi_b + 1), candle_w, (hi_b + 1 - lo_b) * -geo.sy), color)
+        if row_h >= 3 and cw >= 4:
+            self._paint_marks(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
+        if row_h >= _MIN_TEXT_ROW_PX and cw >= _MIN_TEXT_COL_PX[s.cell_mode == "bid_ask"]:
+            self._paint_text(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
+        # POC outline last, over everything of the bar
+        p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
+        p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        p.drawRect(QtCore.QRectF(cx0, geo.y(a.poc_ticks + g), cw - 1, max(1.0, row_h - 1)))
+
+    def _rows(self, a: BarAnalysis, vis_lo: int, vis_hi: int) -> range:
+        g = a.group_ticks
+        lo = int(np.searchsorted(a.price_ticks, vis_lo - g + 1))
+        hi = int(np.searchsorted(a.price_ticks, vis_hi, side="right"))
+        return range(lo, hi)
+
+    def _paint_marks(
+        self,
+        p: QtGui.QPainter,
+        a: BarAnalysis,
+        geo: _Geo,
+        *,
+        cx0: float,
+        cx1: float,
+        row_h: float,
+        lo: int,
+        hi: int,
+    ) -> None:
+        """Imbalances as strips on the side that was aggressive (sell: left, buy: right)."""
+        g = a.group_ticks
+        w = max(2.0, min(3.0, (cx1 - cx0) * 0.05))
+        prices = a.price_ticks
+        for i in self._rows(a, lo, hi):
+            if a.sell_imbalance[i]:
+                p.fillRect(QtCore.QRectF(cx0, geo.y(int(prices[i]) + g), w, row_h), palette.SELL_STRONG)
+            if a.buy_imbalance[i]:
+                p.fillRect(QtCore.QRectF(cx1 - w, geo.y(int(prices[i]) + g), w, row_h), palette.BUY_STRONG)
+
+    def _paint_text(
+        self,
+        p: QtGui.QPainter,
+        a: BarAnalysis,
+        geo: _Geo,
+        *,
+        cx0: float,
+        cx1: float,
+        row_h: float,
+        lo: int,
+        hi: int,
+    ) -> None:
+        m = self.model
+        g = a.group_ticks
+        two = m.settings.cell_mode == "bid_ask"
+        mid = (cx0 + cx1) / 2
+        pad = 4.0
+        text = self._draw_text
+        strong: list[tuple[float, float, float, str, int, QtGui.QColor]] = []
+        p.setFont(self.font)
+        p.setPen(palette.TEXT)
+        prices = a.price_ticks.tolist()
+        buys = a.buy_lots.tolist()
+        sells = a.sell_lots.tolist()
+        buy_imb = a.buy_imbalance.tolist()
+        sell_imb = a.sell_imbalance.tolist()
+        rows = self._rows(a, lo, hi)
+        for i in rows:
+            y = geo.y(prices[i] + g)
+            left, right = m.cell_text(buys[i], sells[i])
+            if two:
+                if sell_imb[i]:
+                    strong.append((cx0, mid - pad, y, left, _RIGHT, palette.SELL_STRONG))
+                else:
+                    text(p, cx0, mid - pad, y, left, h=row_h, place=_RIGHT, bold=False)
+                if buy_imb[i]:
+                    strong.append((mid + pad, cx1, y, right, _LEFT, palette.BUY_STRONG))
+                else:
+                    text(p, mid + pad, cx1, y, right, h=row_h, place=_LEFT, bold=False)
+            elif buy_imb[i] or sell_imb[i]:
+                color = palette.BUY_STRONG if buy_imb[i] else palette.SELL_STRONG
+                strong.append((cx0, cx1, y, right, _CENTER, color))
+            else:
+                text(p, cx0, cx1, y, right, h=row_h, place=_CENTER, bold=False)
+        if two:
+            p.setPen(palette.TEXT_DIM)
+            for i in rows:
+                text(p, mid - pad, mid + pad, geo.y(prices[i] + g), "×", h=row_h, place=_CENTER, bold=False)
+        if strong:
+            p.setFont(self.bold)
+            for x0, x1, y, label, place, color in strong:
+                p.setPen(color)
+                text(p, x0, x1, y, label, h=row_h, place=place, bold=True)
+
+    def _paint_zones(
+        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, final: bool
+    ) -> None:
+        """Zones retested by a closed bar never change (`final`: drawn into the layer); the rest live."""
+        s = self.model.settings
+        if not (s.show_stacked or s.show_naked_poc) or geo.sx < _MIN_ZONE_BAR_PX:
+            return  # an overview of hundreds of bars: zone lines would hide the bars
+        right_edge = float(area.right())
+        open_index = self.model.last_index if self.model.series.open_bar is not None else None
+        for z in self.model.zones():
+            is_final = z.end_index is not None and (open_index is None or z.end_index < open_index)
+            if is_final != final:
+                continue
+            if (z.side == 0 and not s.show_naked_poc) or (z.side != 0 and not s.show_stacked):
+                continue
+            if z.high_ticks + 1 < view.top() or z.low_ticks > view.bottom():
+                continue
+            x0 = geo.x(z.start_index + 0.46)
+            x1 = geo.x(z.end_index) if z.end_index is not None else right_edge
+            if x1 < area.left() or x0 > area.right() or x1 - x0 < 2:
+                continue
+            y0, y1 = geo.y(z.high_ticks + 1), geo.y(z.low_ticks)
+            if z.side == 0:
+                y = (y0 + y1) / 2
+                pen = QtGui.QPen(palette.HIGHLIGHT, 0, QtCore.Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                p.drawLine(QtCore.QPointF(x0, y), QtCore.QPointF(x1, y))
+            else:
+                color = QtGui.QColor(palette.BUY_STRONG if z.side > 0 else palette.SELL_STRONG)
+                fill = QtGui.QColor(color)
+                fill.setAlpha(40)
+                rect = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0).normalized()
+                p.fillRect(rect, fill)
+                p.setPen(QtGui.QPen(color, 0))
+                p.drawLine(rect.topLeft(), rect.topRight())
+                p.drawLine(rect.bottomLeft(), rect.bottomRight())
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def _paint_stats(
+        self, p: QtGui.QPainter, geo: _Geo, area: QtCore.QRect, first: int, last: int, *, labels: bool
+    ) -> None:
+        if not self.model.settings.show_stats:
+            return
+        rh = self.row_px
+        top = area.bottom() + 1 - self.stats_height_px
+        if labels:
+            p.fillRect(QtCore.QRect(area.left(), top, area.width(), self.stats_height_px), palette.PANEL)
+            p.setPen(palette.GRID)
+            p.drawLine(area.left(), top, area.right(), top)
+        rows = self.model.stats_rows(first, last)
+        col_w = geo.sx
+        p.setFont(self.font)
+        if not labels and rows and rows[0].bar_indexes:
+            k = rows[0].bar_indexes[0]
+            p.fillRect(QtCore.QRectF(geo.x(k - 0.5), top + 1, col_w, self.stats_height_px - 1), palette.PANEL)
+        if col_w >= _STATS_COL_MIN_PX:
+            for r, row in enumerate(rows):
+                y = top + r * rh
+                for k, value, text in zip(row.bar_indexes, row.values, row.texts, strict=True):
+                    color = palette.TEXT
+                    if r in (1, 2, 3, 4) and value:
+                        color = palette.BUY if value > 0 else palette.SELL
+                    p.setPen(color)
+                    x0 = geo.x(k - 0.5)
+                    if labels:  # closed bars: their texts never change, lay them out once
+                        self._draw_text(p, x0, x0 + col_w, y, text, h=rh, place=_CENTER, bold=False)
+                    else:  # the open bar's values change every frame: a cached layout would not be reused
+                        p.drawText(QtCore.QRectF(x0, y, col_w, rh), QtCore.Qt.AlignmentFlag.AlignCenter, text)
+        if labels:
+            p.fillRect(QtCore.QRect(area.left(), top + 1, _LABEL_W_PX, self.stats_height_px), palette.PANEL)
+            p.setPen(palette.TEXT_DIM)
+            align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+            for r, label in enumerate(STATS_LABELS):
+                p.drawText(QtCore.QRectF(area.left() + 4, top + r * rh, _LABEL_W_PX - 4, rh), align, label)

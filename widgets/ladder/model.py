@@ -1,0 +1,460 @@
+"""What the DOM ladder shows, as plain data: rows of price, sizes, traded volume and pulling/stacking.
+
+Kept apart from drawing so that tests read exactly the text the user sees, and the paint item
+only draws `rows`/`totals`. Centring lives here too: it is a rule about which prices are on
+screen, not about pixels.
+
+Grouping follows the book (FEATURES.md): a row at price P of group g holds bids P..P+g-1 (round
+down) and asks P-g+1..P (round up). Traded volume and pulling/stacking follow the liquidity they
+touch: sell-aggressor prints and bid P/S round down with the bids, buy-aggressor prints and ask
+P/S round up with the asks, so a print lands on the row of the size it hit. Session volume is
+buy + sell of the session with the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from app.core.instrument import Instrument
+from app.core.level_flow import PeriodVolume, PullStack, grouped_sum
+from app.core.market import Changed, MarketState
+from app.core.tape import TapeCursor
+from app.core.units import NS_PER_S
+from widgets.base.cache import BoundedCache
+from widgets.base.fmt import compact_qty
+from widgets.ladder.scale import CalmScale
+from widgets.ladder.settings import LadderSettings
+
+EDGE_ROWS = 3  # static mode re-centres when the inside market comes this close to an edge...
+EDGE_FRACTION = 5  # ...or within 1/5 of the rows, so the thin side always shows enough levels to read
+_TEXT_CACHE_MAX = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class LadderRow:
+    """One price row exactly as shown (texts are empty where the ladder shows nothing)."""
+
+    price_ticks: int
+    price_text: str
+    bid_lots: int
+    ask_lots: int
+    buy_recent_lots: int
+    sell_recent_lots: int
+    session_lots: int
+    pull_stack_bid_lots: int
+    pull_stack_ask_lots: int
+    is_best_bid: bool
+    is_best_ask: bool
+    is_last_trade: bool
+    bid_text: str
+    ask_text: str
+    buy_recent_text: str
+    sell_recent_text: str
+    session_text: str
+    pull_stack_bid_text: str
+    pull_stack_ask_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LadderTotals:
+    """The footer: sums over the visible rows (per-level P/S moves too fast to read alone)."""
+
+    pull_stack_bid_lots: int = 0
+    pull_stack_ask_lots: int = 0
+    buy_recent_lots: int = 0
+    sell_recent_lots: int = 0
+    pull_stack_bid_text: str = ""
+    pull_stack_ask_text: str = ""
+    buy_recent_text: str = ""
+    sell_recent_text: str = ""
+
+
+class LadderModel:
+    """Accumulators fed incrementally from the market, the centring state, and the visible rows."""
+
+    def __init__(self) -> None:
+        self.settings = LadderSettings()
+        self.market: MarketState | None = None
+        self.row_count = 40
+        self.centre_ticks: int | None = None  # price of row `row_count // 2`
+        self.hovered = False
+        self.scrolled = False  # the user scrolled: hold still until recenter() (see _centre)
+        self._recenter_requested = False
+        self.rows: tuple[LadderRow, ...] = ()
+        self.totals = LadderTotals()
+        self.dirty_rows: frozenset[int] = frozenset()  # indices of rows changed by the last update
+        self.totals_dirty = False
+        self.shift_rows = 0  # the last update moved the prices by this many rows (see _set_rows)
+        self._bar_scale = CalmScale()
+        self._session_scale = CalmScale()
+        self._now_ns = 0
+        self._row_keys: list[tuple[int | bool, ...]] = []
+        self._totals_lots = LadderTotals()
+        self.last_trade_ticks: int | None = None
+        self._last_trade_side = 0
+        self._cursor = TapeCursor()
+        self.recent = PeriodVolume.every(self.settings.recent_reset_s * NS_PER_S)
+        self.session: PeriodVolume | None = None
+        self.flow = PullStack()
+        self._flow_period: int | None = None
+        self._base_cache: tuple[tuple[int, int, int, int], list[int], list[int]] | None = None
+        self._flow_generation = 0
+        self._qty_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
+        self._price_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
+        self._dirty = True
+
+    # -- inputs ---------------------------------------------------------------------------------
+
+    def set_market(self, market: MarketState | None) -> None:
+        self.market = market
+        self.centre_ticks = None
+        self.scrolled = False
+        self.rows = ()
+        self.totals = LadderTotals()
+        self._row_keys = []
+        self._totals_lots = LadderTotals()
+        self._bar_scale = CalmScale()
+        self._session_scale = CalmScale()
+        self.last_trade_ticks = None
+        self._last_trade_side = 0
+        self._qty_text.clear()
+        self._price_text.clear()
+        self.flow = PullStack()
+        self._flow_period = None
+        self._base_cache = None
+        self._rebuild_volume()
+        self._dirty = True
+
+    def _rebuild_volume(self) -> None:
+        """Recent and session volume from the whole tape (a new market or a new reset window)."""
+        self.recent = PeriodVolume.every(self.settings.recent_reset_s * NS_PER_S)
+        market = self.market
+        if market is None:
+            self.session = None
+            self._cursor.reset()
+            return
+        self.session = PeriodVolume.per_session(market.sessions)
+        prints = market.tape.all()
+        self.recent.add(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
+        self.session.add(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
+        if prints.size:
+            self.last_trade_ticks = int(prints.price_ticks[-1])
+            self._last_trade_side = int(prints.side[-1])
+        self._cursor.skip(market.tape)
+
+    def set_settings(self, settings: LadderSettings) -> None:
+        old, self.settings = self.settings, settings
+        if settings.group_ticks != old.group_ticks:
+            self.centre_ticks = None  # the grid changed: centre it afresh
+            self.scrolled = False
+            self._bar_scale = CalmScale()  # grouped sizes are larger
+            self._session_scale = CalmScale()
+        if settings.recent_reset_s != old.recent_reset_s:
+            self._rebuild_volume()
+            self._flow_period = None
+        self._dirty = True
+
+    def set_row_count(self, rows: int) -> None:
+        rows = max(1, rows)
+        if rows != self.row_count:
+            self.row_count = rows
+            self._dirty = True
+
+    def set_hovered(self, hovered: bool) -> None:
+        """Mis-click protection: while the mouse is over the ladder its prices never move by themselves."""
+        self.hovered = hovered
+        self._dirty = True
+
+    def scroll(self, rows: int) -> None:
+        """Move the window `rows` rows up (toward higher prices; negative: down) and hold it there."""
+        if self.centre_ticks is None or rows == 0:
+            return
+        self.centre_ticks += rows * self.settings.group_ticks
+        self.scrolled = True
+        self._dirty = True
+
+    def recenter(self) -> None:
+        """Centre on the inside market at the next update, even while hovered (an explicit request)."""
+        self._recenter_requested = True
+        self.scrolled = False
+        self._dirty = True
+
+    def clear_recent(self) -> None:
+        """The "clear" action: recent volume and pulling/stacking start again from now."""
+        self.recent.clear()
+        if self.market is not None:
+            self.flow.start(self.market.book)
+            self._flow_generation += 1
+        self._dirty = True
+
+    # -- the update (once per frame) ------------------------------------------------------------
+
+    def update(self, changed: int, now_ns: int) -> bool:
+        """Pull new prints, roll windows, centre and rebuild the rows; True if what is shown changed."""
+        market = self.market
+        self._now_ns = now_ns
+        if market is None:
+            changed_rows = bool(self.rows)
+            self._set_rows((), (), LadderTotals())
+            return changed_rows
+        prints = None
+        if changed & Changed.TAPE or self._cursor.pending(market.tape):
+            prints = self._cursor.take(market.tape)
+        rolled = self.recent.advance(now_ns)
+        if self.session is not None:
+            rolled |= self.session.advance(now_ns)
+        if prints is not None and prints.size:
+            ns, price, qty, side = prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side
+            self.recent.add(ns, price, qty, side)
+            if self.session is not None:
+                self.session.add(ns, price, qty, side)
+            self.last_trade_ticks = int(price[-1])
+            self._last_trade_side = int(side[-1])
+        book = market.book
+        if self.flow.stale(book) or self.recent.period != self._flow_period:
+            self.flow.start(book)
+            self._flow_period = self.recent.period
+            self._flow_generation += 1
+        elif prints is not None and prints.size:
+            self.flow.on_trades(prints.price_ticks, prints.qty_lots, prints.side)
+        moved = self._centre()
+        if not (self._dirty or moved or rolled or changed or prints is not None):
+            return False
+        self._dirty = False
+        self._build_rows()
+        return bool(self.dirty_rows) or self.totals_dirty
+
+    def _inside_rows(self) -> tuple[int | None, int | None, float | None]:
+        """Row prices of the best bid and ask, and the mid price in ticks (None where a side is empty)."""
+        assert self.market is not None
+        g = self.settings.group_ticks
+        bb = self.market.book.best_bid
+        ba = self.market.book.best_ask
+        bid_row = None if bb is None else (bb // g) * g
+        ask_row = None if ba is None else -(-ba // g) * g
+        if bb is not None and ba is not None:
+            mid: float | None = (bb + ba) / 2
+        else:
+            mid = bb if bb is not None else ba
+        return bid_row, ask_row, mid
+
+    def _row_index(self, price_ticks: int) -> int:
+        assert self.centre_ticks is not None
+        return self.row_count // 2 - (price_ticks - self.centre_ticks) // self.settings.group_ticks
+
+    def _near_edge(self, bid_row: int | None, ask_row: int | None) -> bool:
+        edge = min(max(EDGE_ROWS, self.row_count // EDGE_FRACTION), self.row_count // 4)
+        top = ask_row if ask_row is not None else bid_row
+        bottom = bid_row if bid_row is not None else ask_row
+        assert top is not None and bottom is not None
+        return self._row_index(top) < edge or self._row_index(bottom) > self.row_count - 1 - edge
+
+    def _visible(self, price_ticks: int) -> bool:
+        return 0 <= self._row_index(price_ticks) < self.row_count
+
+    def _centre(self) -> bool:
+        """Apply the centring rule; True if the centre moved.
+
+        Order of precedence: an explicit recenter() always wins; then nothing moves while the
+        mouse is over the ladder; after a wheel scroll the ladder acts as static-until-edge, but
+        only while the inside market is on screen (a trader who scrolled it away to read far
+        levels is not yanked back); otherwise the centring setting decides.
+        """
+        bid_row, ask_row, mid = self._inside_rows()
+        if mid is None:
+            return False
+        g = self.settings.group_ticks
+        target = (int(mid // 1) // g) * g
+        if self.centre_ticks is None or self._recenter_requested:
+            self._recenter_requested = False
+            self.scrolled = False
+            return self._move_to(target)
+        if self.hovered:
+            return False
+        mode = self.settings.centering
+        if self.scrolled:
+            inside = [p for p in (bid_row, ask_row) if p is not None]
+            if all(self._visible(p) for p in inside) and self._near_edge(bid_row, ask_row):
+                self.scrolled = False
+                return self._move_to(target)
+            return False
+        if mode == "continuous":
+            return self._move_to(target)
+        if self._near_edge(bid_row, ask_row):
+            return self._move_to(target)
+        if mode == "ticks" and abs(mid - self.centre_ticks) >= self.settings.recenter_ticks:
+            return self._move_to(target)
+        return False
+
+    def _move_to(self, centre_ticks: int) -> bool:
+        moved = centre_ticks != self.centre_ticks
+        self.centre_ticks = centre_ticks
+        return moved
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    @property
+    def bar_scale_lots(self) -> int:
+        """The bid/ask size that fills a bar (larger sizes are clamped to a full bar)."""
+        return self._bar_scale.lots
+
+    @property
+    def session_scale_lots(self) -> int:
+        return self._session_scale.lots
+
+    @property
+    def lowest_row_ticks(self) -> int:
+        assert self.centre_ticks is not None
+        n = self.row_count
+        return self.centre_ticks - (n - 1 - n // 2) * self.settings.group_ticks
+
+    def _qty(self, instrument: Instrument, lots: int, signed: bool = False) -> str:
+        if lots == 0:
+            return ""
+        cache = self._qty_text
+        text = cache.get(lots)
+        if text is None:
+            text = cache.put(lots, compact_qty(instrument, lots))
+        return "+" + text if signed and lots > 0 else text
+
+    def _price(self, instrument: Instrument, ticks: int) -> str:
+        cache = self._price_text
+        text = cache.get(ticks)
+        if text is None:
+            text = cache.put(ticks, instrument.price_str(ticks))
+        return text
+
+    def _flow_rows(self, lo: int, n: int, now_b: list[int], now_a: list[int]) -> tuple[list[int], list[int]]:
+        """Pulling/stacking per row from the grouped book now; the baseline grouping is cached."""
+        g = self.settings.group_ticks
+        flow = self.flow
+        key = (g, lo, n, self._flow_generation)
+        cache = self._base_cache
+        if cache is None or cache[0] != key:
+            base_b = grouped_sum(flow.base_bids, g, lo, n, round_up=False)
+            base_a = grouped_sum(flow.base_asks, g, lo, n, round_up=True)
+            cache = self._base_cache = (key, base_b, base_a)
+        _, base_b, base_a = cache
+        used_b = grouped_sum(flow.consumed_bids, g, lo, n, round_up=False)
+        used_a = grouped_sum(flow.consumed_asks, g, lo, n, round_up=True)
+        bid = [a - b + c for a, b, c in zip(now_b, base_b, used_b, strict=True)]
+        ask = [a - b + c for a, b, c in zip(now_a, base_a, used_a, strict=True)]
+        return bid, ask
+
+    def _build_rows(self) -> None:
+        """The visible rows; a row whose numbers did not change keeps its LadderRow (and is not dirty)."""
+        market = self.market
+        assert market is not None
+        if self.centre_ticks is None:
+            self._set_rows((), (), LadderTotals())
+            return
+        inst = market.instrument
+        book = market.book
+        g = self.settings.group_ticks
+        n = self.row_count
+        lo = self.lowest_row_ticks
+        bids = grouped_sum(book.bids, g, lo, n, round_up=False)
+        asks = grouped_sum(book.asks, g, lo, n, round_up=True)
+        buys = grouped_sum(self.recent.buy, g, lo, n, round_up=True)
+        sells = grouped_sum(self.recent.sell, g, lo, n, round_up=False)
+        if self.session is not None:
+            s_buy = grouped_sum(self.session.buy, g, lo, n, round_up=True)
+            s_sell = grouped_sum(self.session.sell, g, lo, n, round_up=False)
+            session = [a + b for a, b in zip(s_buy, s_sell, strict=True)]
+        else:
+            session = [0] * n
+        ps_bid, ps_ask = self._flow_rows(lo, n, bids, asks)
+        bid_row, ask_row, _ = self._inside_rows()
+        last = self.last_trade_ticks
+        if last is not None:
+            last = -(-last // g) * g if self._last_trade_side > 0 else (last // g) * g
+        keys = [
+            (lo + i * g, bids[i], asks[i], buys[i], sells[i], session[i], ps_bid[i], ps_ask[i])
+            for i in range(n - 1, -1, -1)  # top row first: highest price
+        ]
+        t = LadderTotals(sum(ps_bid), sum(ps_ask), sum(buys), sum(sells))
+        totals = self.totals if t == self._totals_lots else self._totals_text(inst, t)
+        self._totals_lots = t
+        self._set_rows(keys, (bid_row, ask_row, last), totals)
+        now = self._now_ns
+        bar = self._bar_scale.update(max(max(bids, default=0), max(asks, default=0)), now)
+        if self._session_scale.update(max(session, default=0), now) or bar:
+            self.dirty_rows = frozenset(range(len(self.rows)))  # every bar changes length
+
+    def _set_rows(
+        self,
+        keys: list[tuple[int, int, int, int, int, int, int, int]] | tuple[()],
+        marks: tuple[int | None, int | None, int | None] | tuple[()],
+        totals: LadderTotals,
+    ) -> None:
+        old_keys, old_rows = self._row_keys, self.rows
+        same_grid = len(old_keys) == len(keys)
+        shift = 0  # rows the old content moves down (the prices moved up) to stay at its price
+        if same_grid and keys and old_keys:
+            g = self.settings.group_ticks
+            shift, off = divmod(int(keys[0][0]) - int(old_keys[0][0]), g)
+            if off or abs(shift) >= len(keys):
+                same_grid, shift = False, 0
+        if shift:
+            n = len(keys)
+            old_keys = [old_keys[i - shift] if 0 <= i - shift < n else () for i in range(n)]
+            old_rows = tuple(old_rows[i - shift] if 0 <= i - shift < n else old_rows[0] for i in range(n))
+        rows: list[LadderRow] = list(old_rows) if same_grid else []
+        dirty = []
+        inst = self.market.instrument if self.market is not None else None
+        bid_row, ask_row, last = marks or (None, None, None)
+        new_keys: list[tuple[int | bool, ...]] = []
+        for i, k in enumerate(keys):
+            price = k[0]
+            full = (*k, price == bid_row, price == ask_row, price == last)
+            new_keys.append(full)
+            if same_grid and old_keys[i] == full:
+                continue
+            assert inst is not None
+            row = self._row(inst, full)
+            if same_grid:
+                rows[i] = row
+            else:
+                rows.append(row)
+            dirty.append(i)
+        self._row_keys = new_keys
+        self.shift_rows = shift
+        self.rows = tuple(rows)
+        self.dirty_rows = frozenset(dirty) if same_grid else frozenset(range(len(keys)))
+        self.totals_dirty = totals != self.totals
+        self.totals = totals
+
+    def _row(self, inst: Instrument, key: tuple[int | bool, ...]) -> LadderRow:
+        price, bid, ask, buy, sell, session, ps_b, ps_a, is_bid, is_ask, is_last = key
+        qty = self._qty
+        return LadderRow(
+            price_ticks=price,
+            price_text=self._price(inst, price),
+            bid_lots=bid,
+            ask_lots=ask,
+            buy_recent_lots=buy,
+            sell_recent_lots=sell,
+            session_lots=session,
+            pull_stack_bid_lots=ps_b,
+            pull_stack_ask_lots=ps_a,
+            is_best_bid=bool(is_bid),
+            is_best_ask=bool(is_ask),
+            is_last_trade=bool(is_last),
+            bid_text=qty(inst, bid),
+            ask_text=qty(inst, ask),
+            buy_recent_text=qty(inst, buy),
+            sell_recent_text=qty(inst, sell),
+            session_text=qty(inst, session),
+            pull_stack_bid_text=qty(inst, ps_b, signed=True),
+            pull_stack_ask_text=qty(inst, ps_a, signed=True),
+        )
+
+    def _totals_text(self, inst: Instrument, t: LadderTotals) -> LadderTotals:
+        qty = self._qty
+        return replace(
+            t,
+            pull_stack_bid_text=qty(inst, t.pull_stack_bid_lots, signed=True),
+            pull_stack_ask_text=qty(inst, t.pull_stack_ask_lots, signed=True),
+            buy_recent_text=qty(inst, t.buy_recent_lots),
+            sell_recent_text=qty(inst, t.sell_recent_lots),
+        )
