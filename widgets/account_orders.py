@@ -12,8 +12,9 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from widgets import palette
 from widgets.paper_fmt import DASH, qty_text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.core.paper.orders import Side
+from app.core.events import Side
 from widgets.ladder_entry_bar import avg_price_text, money_text
 
 if TYPE_CHECKING:

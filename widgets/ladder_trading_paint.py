@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui
 
-from app.core.paper.orders import Side
+from app.core.events import Side
 from widgets import palette
 from widgets.ladder_orders import LadderOrders, RowOrders
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
 
 AVERAGE_EXTRA_DECIMALS = 3

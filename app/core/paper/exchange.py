@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from app.core.events import Side
 from app.core.instrument import Instrument
 from app.core.market import MarketState
 from app.core.paper.account import Ledger
@@ -57,7 +58,7 @@ from app.core.paper.matching import (
     stop_triggered,
     trades_through,
 )
-from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, OrderStatus
 from app.core.paper.risk import RiskGuard
 from app.core.paper.round_trips import RoundTripBuilder
 from app.core.paper.snapshot import PaperSnapshot, RoundTrip, tick_value_quote

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.events import Side
 from app.core.paper.codec import EVENT_KINDS, CorruptEvent, decode_event, encode_event
 from app.core.paper.commands import (
     CancelAll,
@@ -37,7 +38,7 @@ from app.core.paper.events import (
     RiskLocked,
     RiskPeak,
 )
-from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, OrderStatus
 
 ints = st.integers()
 opt_ints = st.none() | ints
