@@ -28,9 +28,11 @@ import numpy.typing as npt
 
 from app.core.sessions import DAY_NS, SessionSchedule
 from app.core.trade_arrays import TIME_PRICE_QTY_SIDE, trade_arrays
+from app.core.units import NS_PER_S
+
+__all__ = ["NS_PER_S"]  # re-exported: the CVD view imports it from here
 
 I64 = npt.NDArray[np.int64]
-NS_PER_S = 1_000_000_000
 
 # Columns of the bar table (one int64 row per bar).
 _START, _SID, _PO, _PH, _PL, _PC, _CO, _CH, _CL, _CC, _VOL, _N = range(12)

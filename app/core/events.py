@@ -21,6 +21,14 @@ class Side(IntEnum):
     BUY = 1
     SELL = -1
 
+    @property
+    def opposite(self) -> Side:
+        return Side.SELL if self is Side.BUY else Side.BUY
+
+    @property
+    def label(self) -> str:
+        return "Buy" if self is Side.BUY else "Sell"
+
 
 class Trade(NamedTuple):
     """One print. `side` is the aggressor: BUY lifted the ask (positive delta)."""

@@ -26,8 +26,8 @@ from app.core.profile import (
 )
 from app.core.sessions import SessionSchedule
 from app.core.trade_arrays import TIME_PRICE_QTY_SIDE, trade_arrays
+from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_MS, NS_PER_S
 
-_SECOND_NS = 1_000_000_000
 _NEVER_NS = 2**63  # past every int64 timestamp: "no limit"
 _ALWAYS_NS = -(2**63) - 1  # before every int64 timestamp: "the next trade opens a bar"
 
@@ -54,7 +54,7 @@ class BarSpec:
 
     @classmethod
     def time(cls, seconds: int, group_ticks: int = 1) -> BarSpec:
-        return cls(BarKind.TIME, seconds * _SECOND_NS, group_ticks)
+        return cls(BarKind.TIME, seconds * NS_PER_S, group_ticks)
 
     @classmethod
     def ticks(cls, trades: int, group_ticks: int = 1) -> BarSpec:
@@ -74,11 +74,11 @@ class BarSpec:
             return f"{self.size}t"
         if self.kind is BarKind.VOLUME:
             return f"{self.size} lot" if self.size == 1 else f"{self.size} lots"
-        for unit_ns, suffix in ((3600 * _SECOND_NS, "h"), (60 * _SECOND_NS, "m"), (_SECOND_NS, "s")):
+        for unit_ns, suffix in ((NS_PER_HOUR, "h"), (NS_PER_MIN, "m"), (NS_PER_S, "s")):
             if self.size % unit_ns == 0:
                 return f"{self.size // unit_ns}{suffix}"
-        if self.size % 1_000_000 == 0:
-            return f"{self.size // 1_000_000}ms"
+        if self.size % NS_PER_MS == 0:
+            return f"{self.size // NS_PER_MS}ms"
         return f"{self.size}ns"
 
 

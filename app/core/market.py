@@ -15,6 +15,7 @@ from app.core.footprint import BarSpec, FootprintSeries
 from app.core.instrument import Instrument
 from app.core.profile import VolumeProfile
 from app.core.sessions import SessionSchedule
+from app.core.summary_aggregates import SummaryAggregates
 from app.core.tape import DEFAULT_CAPACITY, Tape, TradeColumns
 
 
@@ -45,40 +46,35 @@ class MarketState:
         sessions: SessionSchedule | None = None,
         tape_capacity: int = DEFAULT_CAPACITY,
         max_liquidations: int = 10_000,
+        *,
+        summary: bool = False,
     ) -> None:
+        """`summary`: also keep the session-long aggregates `replay --summary` prints."""
         self.instrument = instrument
         self.sessions = sessions or SessionSchedule()
         self.book = OrderBook()
         self.tape = Tape(tape_capacity)
         self.bars = FootprintSeries(bar_spec or BarSpec.time(60), sessions=self.sessions)
         self.cvd = CumulativeDelta(self.sessions)
-        self.profile = VolumeProfile(group_ticks=1)
         self.ticker: BookTicker | None = None
         self.mark: MarkPrice | None = None
         self.liquidations: list[Liquidation] = []
         self._max_liquidations = max_liquidations
-        self.high_ticks: int | None = None
-        self.low_ticks: int | None = None
-        self.first_trade_ns: int | None = None
+        self.summary = SummaryAggregates() if summary else None
         self.last_trade_ns: int | None = None
         self.changed: int = Changed.NONE
 
     # -- writers ---------------------------------------------------------------------------
 
     def apply_trades(self, batch: TradeColumns) -> None:
-        """A chronological batch of prints: tape, bars, CVD, profile, range."""
+        """A chronological batch of prints: tape, bars, CVD (and the summary aggregates if kept)."""
         if batch.size == 0:
             return
         self.tape.extend(batch)
         self.bars.add_trades(batch.exchange_ns, batch.price_ticks, batch.qty_lots, batch.side)
         self.cvd.add_trades(batch.exchange_ns, batch.qty_lots, batch.side)
-        self.profile.add_trades(batch.price_ticks, batch.qty_lots, batch.side)
-        hi = int(batch.price_ticks.max())
-        lo = int(batch.price_ticks.min())
-        self.high_ticks = hi if self.high_ticks is None else max(self.high_ticks, hi)
-        self.low_ticks = lo if self.low_ticks is None else min(self.low_ticks, lo)
-        if self.first_trade_ns is None:
-            self.first_trade_ns = int(batch.exchange_ns[0])
+        if self.summary is not None:
+            self.summary.add_trades(batch)
         self.last_trade_ns = int(batch.exchange_ns[-1])
         self.changed |= Changed.TAPE | Changed.BARS | Changed.CVD
 
@@ -111,13 +107,35 @@ class MarketState:
         changed, self.changed = self.changed, Changed.NONE
         return changed
 
+    def _summary(self) -> SummaryAggregates:
+        if self.summary is None:
+            raise AttributeError("summary aggregates not kept: build MarketState(..., summary=True)")
+        return self.summary
+
+    # the summary's figures under the names they had on the market state
+    @property
+    def profile(self) -> VolumeProfile:
+        return self._summary().profile
+
     @property
     def buy_lots(self) -> int:
-        return self.profile.buy_lots
+        return self._summary().profile.buy_lots
 
     @property
     def sell_lots(self) -> int:
-        return self.profile.sell_lots
+        return self._summary().profile.sell_lots
+
+    @property
+    def high_ticks(self) -> int | None:
+        return self._summary().high_ticks
+
+    @property
+    def low_ticks(self) -> int | None:
+        return self._summary().low_ticks
+
+    @property
+    def first_trade_ns(self) -> int | None:
+        return self._summary().first_trade_ns
 
     def vwap_str(self, decimals: int = 4) -> str:
-        return self.instrument.price_from_ratio(self.profile.sum_ticks_lots, self.profile.sum_lots, decimals)
+        return self._summary().vwap_str(self.instrument, decimals)

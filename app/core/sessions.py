@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-DAY_NS = 86_400 * 1_000_000_000
+from app.core.units import NS_PER_DAY, NS_PER_MIN
+
+DAY_NS = NS_PER_DAY  # the name the session users import
 NEVER_START_NS = -(2**63)
 """Start of the one and only session of a schedule that never resets (int64 minimum), so that
 `session_start_ns(ts) <= ts` holds for every timestamp."""
@@ -46,7 +48,7 @@ class SessionSchedule:
         """A session starting every day at hour:minute UTC (e.g. 13:30 for the US cash open)."""
         if not (0 <= hour < 24 and 0 <= minute < 60):
             raise ValueError(f"not a time of day: {hour:02d}:{minute:02d}")
-        return cls((hour * 60 + minute) * 60 * 1_000_000_000)
+        return cls((hour * 60 + minute) * NS_PER_MIN)
 
     @property
     def resets(self) -> bool:

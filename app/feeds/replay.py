@@ -86,7 +86,7 @@ def open_replay(
         instrument = resolve_instrument(venue, symbol, meta.instrument)
     except UnknownInstrument as exc:
         raise ReplayError(str(exc)) from exc
-    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions)
+    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions, summary=True)
     check = BboCheck()
     pipeline = IngestPipeline(decoder_for(instrument), book_sync_for(instrument), market, check)
 
@@ -123,7 +123,9 @@ def summarize(session: ReplaySession) -> dict[str, Any]:
     counters = session.pipeline.counters
     sync = session.pipeline.sync
     check = session.bbo_check
-    profile = market.profile
+    aggregates = market.summary
+    assert aggregates is not None  # open_replay keeps them
+    profile = aggregates.profile
 
     def price(ticks: int | None) -> str | None:
         return None if ticks is None else inst.price_str(ticks)
@@ -140,12 +142,12 @@ def summarize(session: ReplaySession) -> dict[str, Any]:
         "buy_volume": inst.qty_str(profile.buy_lots),
         "sell_volume": inst.qty_str(profile.sell_lots),
         "cvd": inst.qty_str(market.cvd.cvd_lots),
-        "vwap": market.vwap_str(4) or None,
-        "high": price(market.high_ticks),
-        "low": price(market.low_ticks),
+        "vwap": aggregates.vwap_str(inst, 4) or None,
+        "high": price(aggregates.high_ticks),
+        "low": price(aggregates.low_ticks),
         "poc": price(profile.poc_ticks()) if profile.sum_lots else None,
         "value_area": [price(value_area[0]), price(value_area[1])] if value_area else None,
-        "first_trade_ms": _ms(market.first_trade_ns),
+        "first_trade_ms": _ms(aggregates.first_trade_ns),
         "last_trade_ms": _ms(market.last_trade_ns),
         "bars": {
             "timeframe": market.bars.spec.label,

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
+from app.core.units import NS_PER_US
 
 AVERAGE_EXTRA_DECIMALS = 3
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -26,7 +27,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def iso_utc_ms(ts_ns: int) -> str:
     """2024-05-01T12:00:00.123Z (truncated to the millisecond, like exchange timestamps)."""
-    moment = _EPOCH + timedelta(microseconds=ts_ns // 1_000)
+    moment = _EPOCH + timedelta(microseconds=ts_ns // NS_PER_US)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1_000:03d}Z"
 
 

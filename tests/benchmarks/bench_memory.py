@@ -44,7 +44,7 @@ def main() -> None:
     instrument = resolve_instrument("binance-usdm", "BTCUSDT")
     start_ns = 1_723_075_200 * 1_000_000_000  # 2024-08-08 00:00 UTC
     before = rss_mb()
-    market = MarketState(instrument)
+    market = MarketState(instrument, summary=True)
     price = 600_000
     n = args.prints
     batches = n // args.batch

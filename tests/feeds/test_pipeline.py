@@ -75,7 +75,7 @@ def test_malformed_lines_are_counted_with_the_reason_and_the_feed_goes_on():
     from app.venues.registry import book_sync_for, decoder_for, resolve_instrument
 
     inst = resolve_instrument("binance-usdm", "BTCUSDT")
-    market = MarketState(inst, tape_capacity=16)
+    market = MarketState(inst, tape_capacity=16, summary=True)
     pipeline = IngestPipeline(decoder_for(inst), book_sync_for(inst), market, BboCheck())
     good = (
         b'7 {"stream":"btcusdt@trade","data":{"e":"trade","E":1,"T":1723161256322,"s":"BTCUSDT",'

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.events import Side
 from app.core.paper.commands import Flatten, PlaceOrder
 from app.core.paper.events import (
     AccountChanged,
@@ -20,7 +21,7 @@ from app.core.paper.events import (
     PaperEvent,
     RiskLocked,
 )
-from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, Side
+from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole
 from app.storage.journal import DATA_DIR_ENV, FILE_NAME, Journal, default_journal_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +149,8 @@ WRITER = """
 import sys
 from pathlib import Path
 from app.core.paper.events import AccountChanged, OrderFilled
-from app.core.paper.orders import Fill, Liquidity, Side
+from app.core.events import Side
+from app.core.paper.orders import Fill, Liquidity
 from app.storage.journal import Journal
 
 journal = Journal(Path(sys.argv[1]))

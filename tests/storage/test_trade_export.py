@@ -6,9 +6,10 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+from app.core.events import Side
 from app.core.instrument import Instrument
 from app.core.paper.events import OrderFilled, OrderOpened, PaperEvent
-from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, Side
+from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole
 from app.core.paper.round_trips import round_trips
 from app.core.paper.snapshot import tick_value_quote
 from app.storage.trade_export import write_trades_csv

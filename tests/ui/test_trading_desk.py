@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from app.core.events import Side
 from app.core.paper.actions import DEFAULT_KEYMAP
 from app.core.paper.commands import PlaceOrder
 from app.core.paper.config import FillConfig
-from app.core.paper.orders import OrderKind, OrderStatus, Side
+from app.core.paper.orders import OrderKind, OrderStatus
 from app.feeds.recording import iter_recordings
 from app.feeds.replay_feed import ReplayFeed
 from app.storage.journal import Journal

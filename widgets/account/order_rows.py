@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from widgets.base.fmt import DASH, qty_text
 
 ORDER_COLUMNS = ("Side", "Kind", "Role", "Price", "Qty", "Filled", "Queue ahead", "Status", "")

@@ -11,7 +11,8 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui
 
-from app.core.paper.orders import OrderStatus, Side
+from app.core.events import Side
+from app.core.paper.orders import OrderStatus
 from widgets.account.order_rows import CANCEL_COLUMN, ORDER_COLUMNS, STATUS_TEXT, OrderRow
 from widgets.base import palette
 

@@ -22,9 +22,10 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.core.events import Side
 from app.core.footprint import BarKind, FootprintSeries
 from app.core.market import MarketState
-from app.core.paper.orders import Fill, Side
+from app.core.paper.orders import Fill
 from app.core.paper.snapshot import RoundTrip
 from app.core.units import NS_PER_S
 from widgets.base import palette

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.paper.commands import CancelOrder, Command, MoveOrder, PlaceOrder
-from app.core.paper.orders import OrderKind, Side
+from app.core.paper.orders import OrderKind
 from widgets.ladder.orders import RowOrders
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import compact_qty

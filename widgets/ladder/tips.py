@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.core.events import Side
 from app.core.market import MarketState
 from app.core.paper.entry import EntryState
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.base.fmt import avg_price_text, money_text
 from widgets.ladder.orders import LadderOrders

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from PySide6 import QtCore, QtGui
 
-from app.core.paper.orders import Side
+from app.core.events import Side
 from widgets.base import palette
 from widgets.ladder.orders import LadderOrders, RowOrders
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
 from widgets.base import palette
 from widgets.base.fmt import Tone

@@ -5,8 +5,8 @@ Plain data (no Qt): trips are immutable, so their texts are built once and tests
 
 from __future__ import annotations
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
 from widgets.base.fmt import (
     Tone,

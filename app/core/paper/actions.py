@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from app.core.events import Side
 from app.core.paper.commands import (
     CancelAll,
     CancelSide,
@@ -16,7 +17,7 @@ from app.core.paper.commands import (
     PlaceOrder,
     Reverse,
 )
-from app.core.paper.orders import OrderKind, Side
+from app.core.paper.orders import OrderKind
 
 
 class Action(Enum):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.paper.config import BracketTemplate
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 
 
 @dataclass(slots=True)

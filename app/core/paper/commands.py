@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.paper.orders import OrderKind, Side
+from app.core.events import Side
+from app.core.paper.orders import OrderKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from enum import Enum
 from typing import Any, TypeVar
 
+from app.core.units import NS_PER_MS
+
 T = TypeVar("T")
 
 
@@ -36,7 +38,7 @@ class FillConfig:
 
     @property
     def latency_ns(self) -> int:
-        return self.latency_ms * 1_000_000
+        return self.latency_ms * NS_PER_MS
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.book import OrderBook
-from app.core.paper.orders import Side
+from app.core.events import Side
 
 
 @dataclass(frozen=True, slots=True)

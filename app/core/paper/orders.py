@@ -7,22 +7,9 @@ to the screen can never change under the painter and the journal can store exact
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum, IntEnum
+from enum import Enum
 
-
-class Side(IntEnum):
-    """+1 buy, −1 sell: the sign multiplies quantities into a signed position."""
-
-    BUY = 1
-    SELL = -1
-
-    @property
-    def opposite(self) -> Side:
-        return Side.SELL if self is Side.BUY else Side.BUY
-
-    @property
-    def label(self) -> str:
-        return "Buy" if self is Side.BUY else "Sell"
+from app.core.events import Side
 
 
 class OrderKind(Enum):

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.paper.events import OrderFilled, OrderOpened, PaperEvent
-from app.core.paper.orders import OrderRole, Side
+from app.core.paper.orders import OrderRole
 from app.core.paper.snapshot import RoundTrip
 
 

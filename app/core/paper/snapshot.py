@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Fill, Order, Side
+from app.core.paper.orders import Fill, Order
 
 
 def tick_value_quote(instrument: Instrument) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pytest
@@ -13,8 +13,11 @@ from app.core.instrument import Instrument
 from app.core.market import MarketState
 from app.core.paper.commands import Command
 from app.core.paper.config import DEFAULT_BRACKETS, BracketTemplate, FillConfig, RiskLimits
-from app.core.paper.events import PaperEvent
+from app.core.paper.events import OrderOpened, PaperEvent
 from app.core.paper.exchange import PaperExchange
+from app.core.paper.orders import Order, OrderStatus
+from app.core.paper.reducer import PaperState
+from app.core.paper.risk import RiskGuard
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
 
@@ -88,3 +91,27 @@ def sim() -> ScriptedMarket:
     s.book(bids=[(1000, 5), (999, 10), (998, 20)], asks=[(1001, 4), (1002, 10), (1003, 20)])
     s.prints((1000, 1, -1))
     return s
+
+
+def make_state(
+    bids: Sequence[tuple[int, int]] = ((1000, 5), (999, 10)),
+    asks: Sequence[tuple[int, int]] = ((1001, 4), (1002, 10)),
+    limits: RiskLimits | None = None,
+    brackets: Sequence[BracketTemplate] = DEFAULT_BRACKETS,
+    **fill: object,
+) -> PaperState:
+    """A bare paper state bound to a market with the given book: for the parts behind the facade."""
+    config = FillConfig(latency_ms=0, **fill)  # type: ignore[arg-type]
+    risk = RiskGuard(limits or RiskLimits(daily_loss_quote=None), SessionSchedule())
+    state = PaperState(INSTRUMENT, config, {b.name: b for b in brackets}, risk)
+    market = MarketState(INSTRUMENT)
+    market.load_snapshot(DepthSnapshot(T0, T0, 1, list(bids), list(asks)))
+    state.market = market
+    return state
+
+
+def working(state: PaperState, order: Order) -> Order:
+    """Put a working order straight on the state, as if it had arrived long ago."""
+    order = replace(order, status=OrderStatus.WORKING)
+    state.emit(OrderOpened(T0, order))
+    return order

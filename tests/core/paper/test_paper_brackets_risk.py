@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.events import Side
 from app.core.paper.commands import CancelAll, Flatten, PlaceOrder, Reverse
 from app.core.paper.config import BracketTemplate, RiskLimits
 from app.core.paper.events import CommandRejected, OrderCancelled, OrderMoved, RiskLocked
 from app.core.paper.exchange import PaperExchange
-from app.core.paper.orders import OrderKind, OrderRole, Side
+from app.core.paper.orders import OrderKind, OrderRole
 
 from .conftest import INSTRUMENT, ScriptedMarket, make_exchange
 

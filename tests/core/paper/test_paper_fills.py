@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.events import Side
 from app.core.paper.commands import CancelOrder, MoveOrder, PlaceOrder
 from app.core.paper.config import CancelAhead
 from app.core.paper.events import CommandRejected, OrderCancelled, OrderFilled, OrderRejected
-from app.core.paper.orders import Liquidity, OrderKind, OrderStatus, Side
+from app.core.paper.orders import Liquidity, OrderKind, OrderStatus
 
 from .conftest import MS, ScriptedMarket, make_exchange
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.events import Side
 from app.core.market import MarketState
 from app.core.paper.commands import CancelAll, CancelOrder, Command, Flatten, MoveOrder, PlaceOrder, Reverse
 from app.core.paper.config import DEFAULT_BRACKETS, BracketTemplate, CancelAhead, FillConfig, RiskLimits
@@ -31,7 +32,7 @@ from app.core.paper.events import (
     RiskLocked,
 )
 from app.core.paper.exchange import PaperExchange
-from app.core.paper.orders import Liquidity, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Liquidity, OrderKind, OrderRole, OrderStatus
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.sessions import DAY_NS, SessionSchedule
 from app.feeds.recording import iter_recordings, split_line

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.events import Side
 from app.core.paper.events import (
     AccountChanged,
     OrderAccepted,
@@ -17,7 +18,7 @@ from app.core.paper.events import (
     OrderOpened,
     PaperEvent,
 )
-from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole, Side
+from app.core.paper.orders import Fill, Liquidity, Order, OrderKind, OrderRole
 from app.core.paper.round_trips import RoundTripBuilder, round_trips
 from app.core.paper.snapshot import RoundTrip
 

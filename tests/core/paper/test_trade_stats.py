@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.paper.orders import Side
+from app.core.events import Side
 from app.core.paper.snapshot import RoundTrip, TradeStats
 from app.core.paper.trade_stats import max_drawdown_quote, trade_stats
 

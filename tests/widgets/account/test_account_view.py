@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
+from app.core.events import Side
 from app.core.market import Changed, MarketState
 from app.core.paper.actions import Action
 from app.core.paper.commands import CancelOrder
 from app.core.paper.entry import EntryState
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from app.core.paper.snapshot import PaperSnapshot, RiskStatus, tick_value_quote
 from app.core.tape import TradeColumns
 from widgets.account import AccountView

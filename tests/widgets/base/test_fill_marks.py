@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
+from app.core.events import Side
 from app.core.footprint import BarSpec, FootprintSeries
 from app.core.market import Changed, MarketState
 from app.core.paper.entry import EntryState
-from app.core.paper.orders import Fill, Liquidity, Side
+from app.core.paper.orders import Fill, Liquidity
 from app.core.paper.snapshot import PaperSnapshot, RoundTrip
 from app.core.tape import TradeColumns
 from widgets.base import palette

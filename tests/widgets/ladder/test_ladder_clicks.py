@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from app.core.events import Side
 from app.core.paper.commands import CancelOrder, MoveOrder, PlaceOrder
-from app.core.paper.orders import OrderKind, Side
+from app.core.paper.orders import OrderKind
 from widgets.ladder.clicks import Press, click_commands, move_commands
 from widgets.ladder.orders import OrderGroup, RowOrders
 from widgets.ladder.scale import CalmScale, nice_ceiling

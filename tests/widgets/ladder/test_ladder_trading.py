@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.core.events import DepthSnapshot
+from app.core.events import DepthSnapshot, Side
 from app.core.instrument import Instrument
 from app.core.market import Changed, MarketState
 from app.core.paper.actions import Action
 from app.core.paper.commands import CancelOrder, MoveOrder, PlaceOrder
 from app.core.paper.entry import EditPreset, EntryState, SelectBracket, SelectSize
-from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus, Side
+from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from app.core.paper.snapshot import PaperSnapshot, RiskStatus
 from app.core.sessions import DAY_NS
 from widgets.base import palette

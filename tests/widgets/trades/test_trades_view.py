@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.core.events import Side
 from app.core.market import Changed, MarketState
 from app.core.paper.entry import EntryState
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import PaperSnapshot, RoundTrip, tick_value_quote
 from widgets.base import palette
 from widgets.trades import TradesView

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.core.events import Side
 from app.core.instrument import Instrument
-from app.core.paper.orders import Side
 from app.core.paper.snapshot import RoundTrip
 from app.core.sessions import DAY_NS
 from app.core.units import NS_PER_S
