@@ -9,7 +9,6 @@ per batch rather than once per print.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from app.core.bbo_check import BboCheck
 from app.core.events import (
@@ -23,29 +22,8 @@ from app.core.events import (
 )
 from app.core.market import MarketState
 from app.core.tape import TradeColumns
+from app.venues.base import BookSync, Decoder
 from app.venues.errors import MalformedMessage
-
-
-class Decoder(Protocol):
-    # Bytes found near the start of a line of a latest-value stream (the exchange's BBO
-    # ticker), or None: the pipeline may skip such a line when a newer one follows it.
-    latest_value_marker: bytes | None
-
-    def decode(self, raw: bytes | str, receive_ns: int) -> MarketEvent | None: ...
-
-
-class BookSync(Protocol):
-    applied: int
-    dropped_before_sync: int
-    gaps: int
-    resyncs: int
-
-    @property
-    def needs_snapshot(self) -> bool: ...
-
-    def on_diff(self, diff: DepthDiff) -> list[DepthDiff]: ...
-
-    def on_snapshot(self, snapshot: DepthSnapshot) -> list[DepthDiff] | None: ...
 
 
 @dataclass
@@ -91,7 +69,8 @@ class IngestPipeline:
         sync one by one, in order, since each depends on the last. The exchange's own BBO ticker
         is a latest-value stream: without a BBO check only the batch's newest ticker line is
         decoded at all (conflation — the older ones could never be shown), with a check every
-        ticker is decoded and checked.
+        ticker is decoded and checked. A message may carry several events (a venue's array of
+        prints): they are taken in the order the venue sent them.
         """
         decode = self.decoder.decode
         check = self.bbo_check
@@ -113,25 +92,27 @@ class IngestPipeline:
                 continue
             try:
                 stamp, _, payload = line.partition(b" ")
-                event = decode(payload, int(stamp))
+                events = decode(payload, int(stamp))
             except (ValueError, MalformedMessage) as exc:  # a bad stamp is a ValueError
                 self._malformed(exc)
                 continue
-            kind = type(event)
-            if kind is BookTicker:
-                ticker = event  # type: ignore[assignment]
-                if check is not None:
-                    check.on_ticker(event[2], event[3:])  # type: ignore[index,arg-type]
-            elif kind is Trade:
-                add_trade(event)  # type: ignore[arg-type]
-            elif kind is DepthDiff:
-                ready = self.sync.on_diff(event)  # type: ignore[arg-type]
-                if ready:
-                    self._apply_diffs(ready)
-            elif event is None:
+            if not events:
                 ignored += 1
-            else:
-                self._handle(event)
+                continue
+            for event in events:
+                kind = type(event)
+                if kind is BookTicker:
+                    ticker = event  # type: ignore[assignment]
+                    if check is not None:
+                        check.on_ticker(event[2], event[3:])  # type: ignore[index,arg-type]
+                elif kind is Trade:
+                    add_trade(event)  # type: ignore[arg-type]
+                elif kind is DepthDiff:
+                    ready = self.sync.on_diff(event)  # type: ignore[arg-type]
+                    if ready:
+                        self._apply_diffs(ready)
+                else:
+                    self._handle(event)
         self.counters.messages += len(lines)
         self.counters.ignored += ignored
         self.counters.conflated += conflated

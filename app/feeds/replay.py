@@ -26,8 +26,9 @@ from app.feeds.recording import (
     iter_recordings,
     read_sidecar,
 )
+from app.venues.base import StreamId
 from app.venues.errors import UnknownInstrument
-from app.venues.registry import StreamId, book_sync_for, decoder_for, identify, resolve_instrument
+from app.venues.registry import adapter, identify
 
 
 class ReplayError(Exception):
@@ -60,10 +61,13 @@ def open_replay(
     paths: Sequence[Path],
     bar_spec: BarSpec | None = None,
     sessions: SessionSchedule | None = None,
+    summary: bool = True,
 ) -> tuple[ReplaySession, Iterator[list[bytes]]]:
     """Resolve what the recording is and build the pipeline; returns it with the line batches.
 
-    Venue and symbol come from a sidecar `<name>.json` when present, else from the stream names.
+    Venue and symbol come from a sidecar `<name>.json` when present, else from the messages
+    themselves (the first venue adapter that recognises one). `summary` keeps the aggregates only
+    `summarize` reads (a window does not need them).
     """
     if not paths:
         raise ReplayError("no recording given")
@@ -83,12 +87,15 @@ def open_replay(
             "add a sidecar JSON with 'venue' and 'symbol'"
         )
     try:
-        instrument = resolve_instrument(venue, symbol, meta.instrument)
+        venue_adapter = adapter(venue)
+        instrument = venue_adapter.instrument(symbol, meta.instrument)
     except UnknownInstrument as exc:
         raise ReplayError(str(exc)) from exc
-    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions, summary=True)
+    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions, summary=summary)
     check = BboCheck()
-    pipeline = IngestPipeline(decoder_for(instrument), book_sync_for(instrument), market, check)
+    pipeline = IngestPipeline(
+        venue_adapter.decoder(instrument), venue_adapter.book_sync(instrument), market, check
+    )
 
     def all_batches() -> Iterator[list[bytes]]:
         if first:

@@ -1,81 +1,66 @@
-"""Which venue and instrument a stream belongs to, and the parser and book sync for it.
+"""The venues the app knows, as a mapping of adapters, and the lookups every source uses.
 
 Live feeds and replays both come through here, so a recording is parsed exactly as the live
-stream it was recorded from.
+stream it was recorded from. Adding a venue is one line in `_BUILT_IN`; tests add a venue of
+their own for a while with `registered(adapter)`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues.binance import (
-    BinanceDecoder,
-    BinanceMarket,
-    instrument_from_exchange_info,
-    symbol_from_stream,
-)
-from app.venues.binance_sync import BinanceBookSync
+from app.venues import binance
+from app.venues.base import StreamId, VenueAdapter
 from app.venues.errors import UnknownInstrument
 
-VENUES = tuple(m.value for m in BinanceMarket)
+_BUILT_IN: tuple[VenueAdapter, ...] = (binance.USDM, binance.COINM)
+_adapters: dict[str, VenueAdapter] = {a.name: a for a in _BUILT_IN}
+
+ADAPTERS: Mapping[str, VenueAdapter] = MappingProxyType(_adapters)
+"""Venue name -> adapter (read-only view; it follows `registered`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StreamId:
-    venue: str
-    symbol: str
+def venues() -> tuple[str, ...]:
+    return tuple(_adapters)
 
 
-@cache
-def _bundled_table() -> dict[str, dict[str, Any]]:
-    text = resources.files("app.venues").joinpath("data/binance_instruments.json").read_text("utf-8")
-    doc = json.loads(text)
-    return {venue: {e["symbol"]: e for e in doc[venue]["symbols"]} for venue in VENUES}
+def adapter(venue: str) -> VenueAdapter:
+    try:
+        return _adapters[venue]
+    except KeyError:
+        raise UnknownInstrument(f"unknown venue {venue!r} (known: {', '.join(_adapters)})") from None
+
+
+@contextmanager
+def registered(extra: VenueAdapter) -> Iterator[VenueAdapter]:
+    """Make one more venue known while the block runs (a test's toy venue, a plug-in)."""
+    if extra.name in _adapters:
+        raise ValueError(f"venue {extra.name!r} is already registered")
+    _adapters[extra.name] = extra
+    try:
+        yield extra
+    finally:
+        del _adapters[extra.name]
 
 
 def known_symbols(venue: str) -> list[str]:
-    return sorted(_bundled_table().get(venue, {}))
+    found = _adapters.get(venue)
+    return found.known_symbols() if found is not None else []
 
 
 def resolve_instrument(venue: str, symbol: str, metadata: Mapping[str, Any] | None = None) -> Instrument:
     """Instrument for venue/symbol: from venue-native `metadata` when given, else the bundled table."""
-    if venue not in VENUES:
-        raise UnknownInstrument(f"unknown venue {venue!r} (known: {', '.join(VENUES)})")
-    market = BinanceMarket(venue)
-    entry = metadata if metadata is not None else _bundled_table()[venue].get(symbol)
-    if entry is None:
-        known = ", ".join(known_symbols(venue))
-        raise UnknownInstrument(
-            f"unknown symbol {symbol!r} on {venue} (bundled: {known}; "
-            "add a sidecar <recording>.json with its exchangeInfo entry)"
-        )
-    return instrument_from_exchange_info(entry, market)
+    return adapter(venue).instrument(symbol, metadata)
 
 
-def identify(msg: Any) -> StreamId | None:
-    """Venue and symbol of one decoded message, when the message itself says so."""
-    if not isinstance(msg, dict):
-        return None
-    stream = msg.get("stream")
-    if isinstance(stream, str) and "@" in stream:
-        symbol = symbol_from_stream(stream)
-        return StreamId(BinanceMarket.for_symbol(symbol).value, symbol)
-    data = msg.get("data", msg)
-    if isinstance(data, dict) and isinstance(data.get("e"), str) and isinstance(data.get("s"), str):
-        symbol = data["s"].upper()
-        return StreamId(BinanceMarket.for_symbol(symbol).value, symbol)
+def identify(message: Any) -> StreamId | None:
+    """Venue and symbol of one JSON-decoded message: the first adapter that recognises it."""
+    for candidate in _adapters.values():
+        found = candidate.identify(message)
+        if found is not None:
+            return found
     return None
-
-
-def decoder_for(instrument: Instrument) -> BinanceDecoder:
-    return BinanceDecoder(instrument)
-
-
-def book_sync_for(instrument: Instrument) -> BinanceBookSync:
-    return BinanceBookSync()

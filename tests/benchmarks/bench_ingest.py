@@ -1,4 +1,4 @@
-"""Ingest pipeline benchmark on the real BTCUSDT recording (DESIGN.md budget: ≤ 3× orjson-only).
+"""Ingest pipeline benchmark on the real BTCUSDT recording (budget in docs/BENCHMARKS.md: ≤ 3× orjson-only).
 
 Run with `bash scripts/bench.sh` (or `.venv/bin/python tests/benchmarks/bench_ingest.py`). Not a
 test: it prints a Markdown table for docs/BENCHMARKS.md. Each figure is the best of several
@@ -69,7 +69,7 @@ def main() -> None:
             stamp, _, payload = line.partition(b" ")
             decode(payload, int(stamp))
 
-    events = [decoder.decode(line.partition(b" ")[2], 0) for line in lines]
+    events = [e for line in lines for e in decoder.decode(line.partition(b" ")[2], 0)]
     snapshot = next(e for e in events if type(e) is DepthSnapshot)
     diffs = [e for e in events if type(e) is DepthDiff]
 

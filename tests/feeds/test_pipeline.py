@@ -72,11 +72,12 @@ def test_malformed_lines_are_counted_with_the_reason_and_the_feed_goes_on():
     from app.core.bbo_check import BboCheck
     from app.core.market import MarketState
     from app.feeds.pipeline import IngestPipeline
-    from app.venues.registry import book_sync_for, decoder_for, resolve_instrument
+    from app.venues.registry import adapter
 
-    inst = resolve_instrument("binance-usdm", "BTCUSDT")
+    venue = adapter("binance-usdm")
+    inst = venue.instrument("BTCUSDT")
     market = MarketState(inst, tape_capacity=16, summary=True)
-    pipeline = IngestPipeline(decoder_for(inst), book_sync_for(inst), market, BboCheck())
+    pipeline = IngestPipeline(venue.decoder(inst), venue.book_sync(inst), market, BboCheck())
     good = (
         b'7 {"stream":"btcusdt@trade","data":{"e":"trade","E":1,"T":1723161256322,"s":"BTCUSDT",'
         b'"t":5,"p":"61800.30","q":"0.006","X":"MARKET","m":false}}'

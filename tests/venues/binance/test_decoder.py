@@ -1,4 +1,4 @@
-"""BinanceDecoder, instrument metadata and the registry, on the payloads PROTOCOLS.md §1 documents."""
+"""BinanceDecoder, instrument metadata and the registry, on the payloads Binance documents."""
 
 from __future__ import annotations
 
@@ -9,17 +9,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.events import BookTicker, DepthDiff, DepthSnapshot, Liquidation, MarkPrice, Side, Trade
+from app.core.events import (
+    BookTicker,
+    DepthDiff,
+    DepthSnapshot,
+    Liquidation,
+    MarketEvent,
+    MarkPrice,
+    Side,
+    Trade,
+)
 from app.core.instrument import ContractKind, Instrument
-from app.venues.binance import (
-    BinanceDecoder,
+from app.venues.base import StreamId
+from app.venues.binance.decoder import BinanceDecoder
+from app.venues.binance.instruments import (
     BinanceMarket,
     instrument_from_exchange_info,
     instruments_from_exchange_info,
     symbol_from_stream,
 )
 from app.venues.errors import MalformedMessage, UnknownInstrument
-from app.venues.registry import StreamId, identify, resolve_instrument
+from app.venues.registry import identify, resolve_instrument
 
 MS = 1_000_000
 RECEIVE_NS = 1_723_161_255_088_176_367
@@ -36,7 +46,15 @@ def instrument(symbol: str, tick: str, lot: str) -> Instrument:
 
 BTCUSDT = instrument("BTCUSDT", "0.1", "0.001")
 
-# --- documented payloads (PROTOCOLS.md §1.3-§1.5), verbatim ---------------------------------------
+
+def decode(decoder: BinanceDecoder, raw: bytes | str, receive_ns: int) -> MarketEvent | None:
+    """The one event a Binance message carries, or None for a message with none."""
+    events = decoder.decode(raw, receive_ns)
+    assert len(events) <= 1, "a Binance message carries at most one event"
+    return events[0] if events else None
+
+
+# --- documented payloads (Binance's docs), verbatim ---------------------------------------------
 
 TRADE = {
     "e": "trade",
@@ -170,7 +188,7 @@ DOCUMENTED = {
 def test_documented_raw_payload_decodes_to_exact_event(kind):
     _, inst, payload, expected = DOCUMENTED[kind]
 
-    event = BinanceDecoder(inst).decode(enc(payload), RECEIVE_NS)
+    event = decode(BinanceDecoder(inst), enc(payload), RECEIVE_NS)
 
     assert type(event) is type(expected)
     assert event == expected
@@ -180,7 +198,7 @@ def test_documented_raw_payload_decodes_to_exact_event(kind):
 def test_documented_payload_in_combined_stream_envelope_decodes_the_same(kind):
     stream, inst, payload, expected = DOCUMENTED[kind]
 
-    event = BinanceDecoder(inst).decode(enc({"stream": stream, "data": payload}), RECEIVE_NS)
+    event = decode(BinanceDecoder(inst), enc({"stream": stream, "data": payload}), RECEIVE_NS)
 
     assert type(event) is type(expected)
     assert event == expected
@@ -189,28 +207,28 @@ def test_documented_payload_in_combined_stream_envelope_decodes_the_same(kind):
 def test_rest_depth_snapshot_decodes_with_update_id_levels_and_transaction_time():
     inst = instrument("BTCUSDT", "0.000001", "1")
 
-    event = BinanceDecoder(inst).decode(enc(REST_SNAPSHOT), RECEIVE_NS)
+    event = decode(BinanceDecoder(inst), enc(REST_SNAPSHOT), RECEIVE_NS)
 
     assert type(event) is DepthSnapshot
     assert event == DepthSnapshot(1589436922959 * MS, RECEIVE_NS, 1027024, [(4000000, 431)], [(4000002, 12)])
 
 
 def test_buyer_is_maker_true_means_the_aggressor_sold():
-    event = BinanceDecoder(BTCUSDT).decode(enc({**TRADE, "m": True}), 0)
+    event = decode(BinanceDecoder(BTCUSDT), enc({**TRADE, "m": True}), 0)
 
     assert event.side == -1
     assert event.side == Side.SELL
 
 
 def test_buyer_is_maker_false_means_the_aggressor_bought():
-    event = BinanceDecoder(BTCUSDT).decode(enc({**TRADE, "m": False}), 0)
+    event = decode(BinanceDecoder(BTCUSDT), enc({**TRADE, "m": False}), 0)
 
     assert event.side == 1
     assert event.side == Side.BUY
 
 
 def test_recorded_trade_has_exact_ticks_lots_and_nanosecond_times():
-    event = BinanceDecoder(BTCUSDT).decode(enc(TRADE).decode(), 42)  # str is accepted as well as bytes
+    event = decode(BinanceDecoder(BTCUSDT), enc(TRADE).decode(), 42)  # str is accepted as well as bytes
 
     assert event.price_ticks == 618003  # "61800.30" / 0.1
     assert event.qty_lots == 6  # "0.006" / 0.001
@@ -222,7 +240,7 @@ def test_recorded_trade_has_exact_ticks_lots_and_nanosecond_times():
 def test_depth_zero_quantity_level_is_kept_as_zero_lots_to_remove_the_level():
     msg = {**DEPTH_UPDATE, "b": [["0.0024", "0"]], "a": []}
 
-    event = BinanceDecoder(instrument("BTCUSDT", "0.0001", "1")).decode(enc(msg), 0)
+    event = decode(BinanceDecoder(instrument("BTCUSDT", "0.0001", "1")), enc(msg), 0)
 
     assert event.bids == [(24, 0)]
     assert event.asks == []
@@ -231,7 +249,7 @@ def test_depth_zero_quantity_level_is_kept_as_zero_lots_to_remove_the_level():
 def test_mark_price_without_index_and_funding_defaults_them_to_zero():
     msg = {"e": "markPriceUpdate", "E": 1562305380000, "s": "BTCUSDT", "p": "11794.15"}
 
-    event = BinanceDecoder(BTCUSDT).decode(enc(msg), 0)
+    event = decode(BinanceDecoder(BTCUSDT), enc(msg), 0)
 
     assert event == MarkPrice(1562305380000 * MS, 0, Decimal("11794.15"), Decimal(0), Decimal(0), 0)
 
@@ -239,7 +257,7 @@ def test_mark_price_without_index_and_funding_defaults_them_to_zero():
 def test_force_order_buy_side_is_a_short_liquidation():
     msg = {**FORCE_ORDER, "o": {**FORCE_ORDER["o"], "S": "BUY"}}
 
-    event = BinanceDecoder(BTCUSDT).decode(enc(msg), 0)
+    event = decode(BinanceDecoder(BTCUSDT), enc(msg), 0)
 
     assert event.side == Side.BUY
 
@@ -252,15 +270,15 @@ def test_message_for_another_symbol_is_ignored(kind):
     _, inst, payload, _ = DOCUMENTED[kind]
     other = instrument("ETHUSDT", str(inst.tick_size), str(inst.lot_size))
 
-    assert BinanceDecoder(other).decode(enc(payload), 0) is None
+    assert decode(BinanceDecoder(other), enc(payload), 0) is None
 
 
 def test_subscription_ack_is_ignored():
-    assert BinanceDecoder(BTCUSDT).decode(b'{"result":null,"id":1}', 0) is None
+    assert decode(BinanceDecoder(BTCUSDT), b'{"result":null,"id":1}', 0) is None
 
 
 def test_list_subscriptions_answer_is_ignored():
-    assert BinanceDecoder(BTCUSDT).decode(b'{"result":["btcusdt@aggTrade"],"id":3}', 0) is None
+    assert decode(BinanceDecoder(BTCUSDT), b'{"result":["btcusdt@aggTrade"],"id":3}', 0) is None
 
 
 def test_unknown_event_type_is_ignored():
@@ -269,7 +287,7 @@ def test_unknown_event_type_is_ignored():
         "data": {"e": "kline", "E": 1, "s": "BTCUSDT", "k": {"t": 0, "o": "61800.30"}},
     }
 
-    assert BinanceDecoder(BTCUSDT).decode(enc(kline), 0) is None
+    assert decode(BinanceDecoder(BTCUSDT), enc(kline), 0) is None
 
 
 # --- malformed input -----------------------------------------------------------------------------
@@ -312,7 +330,7 @@ MALFORMED = {
 @pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_malformed_message_raises_malformed_message(name):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(enc(MALFORMED[name]), 0)
+        decode(BinanceDecoder(BTCUSDT), enc(MALFORMED[name]), 0)
 
 
 # Wrong JSON types in the id/time/flag fields. These must be refused at the edge: downstream they
@@ -344,7 +362,7 @@ WRONG_TYPES = {
 @pytest.mark.parametrize("name", sorted(WRONG_TYPES))
 def test_wrong_json_type_raises_malformed_message(name):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(enc(WRONG_TYPES[name]), 0)
+        decode(BinanceDecoder(BTCUSDT), enc(WRONG_TYPES[name]), 0)
 
 
 @pytest.mark.parametrize(
@@ -352,7 +370,7 @@ def test_wrong_json_type_raises_malformed_message(name):
 )
 def test_bytes_that_are_not_json_raise_malformed_message(raw):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(raw, 0)
+        decode(BinanceDecoder(BTCUSDT), raw, 0)
 
 
 # A size is a count of lots: Binance never sends a negative one, and one that got through would
@@ -374,7 +392,7 @@ NEGATIVE_SIZES = {
 @pytest.mark.parametrize("name", sorted(NEGATIVE_SIZES))
 def test_negative_size_raises_malformed_message(name):
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(BTCUSDT).decode(enc(NEGATIVE_SIZES[name]), 0)
+        decode(BinanceDecoder(BTCUSDT), enc(NEGATIVE_SIZES[name]), 0)
 
 
 def test_malformed_message_does_not_poison_the_next_good_one():
@@ -382,7 +400,7 @@ def test_malformed_message_does_not_poison_the_next_good_one():
     with pytest.raises(MalformedMessage):
         decoder.decode(enc({**TRADE, "p": "61800.35"}), 0)
 
-    assert decoder.decode(enc(TRADE), 0).price_ticks == 618003
+    assert decode(decoder, enc(TRADE), 0).price_ticks == 618003
 
 
 # --- property: Binance's fixed-decimal strings convert exactly ------------------------------------
@@ -405,7 +423,7 @@ def test_on_grid_fixed_decimal_strings_decode_to_exact_ticks_and_lots(price, qty
     lot, n_lots, qty_text = qty
     inst = Instrument(venue="binance-usdm", symbol="BTCUSDT", tick_size=tick, lot_size=lot)
 
-    event = BinanceDecoder(inst).decode(enc({**TRADE, "p": price_text, "q": qty_text, "m": maker}), 0)
+    event = decode(BinanceDecoder(inst), enc({**TRADE, "p": price_text, "q": qty_text, "m": maker}), 0)
 
     assert event.price_ticks == n_ticks
     assert event.qty_lots == n_lots
@@ -421,7 +439,7 @@ def test_off_grid_price_string_is_always_refused(price):
     inst = Instrument(venue="binance-usdm", symbol="BTCUSDT", tick_size=tick, lot_size=Decimal("0.001"))
 
     with pytest.raises(MalformedMessage):
-        BinanceDecoder(inst).decode(enc({**TRADE, "p": off}), 0)
+        decode(BinanceDecoder(inst), enc({**TRADE, "p": off}), 0)
 
 
 # --- instrument metadata (exchangeInfo) ------------------------------------------------------------
@@ -480,7 +498,7 @@ def test_coinm_trade_size_is_counted_in_whole_contracts():
     inst = instrument_from_exchange_info(COINM_ENTRY, BinanceMarket.COINM)
     msg = {**TRADE, "s": "BTCUSD_PERP", "p": "61800.3", "q": "25"}
 
-    event = BinanceDecoder(inst).decode(enc({"stream": "btcusd_perp@trade", "data": msg}), 0)
+    event = decode(BinanceDecoder(inst), enc({"stream": "btcusd_perp@trade", "data": msg}), 0)
 
     assert event.qty_lots == 25
     assert event.price_ticks == 618003

@@ -2,7 +2,7 @@
 
 Decoding straight into typed structs is the fastest way Python has to read this JSON: no dict is
 built per message, field types are checked in C, and a message of the wrong shape is rejected
-before any of our code runs. Field names are Binance's own one-letter keys (see PROTOCOLS.md §1);
+before any of our code runs. Field names are Binance's own one-letter keys (see docs/VENUES.md);
 unknown fields (COIN-M's `ps`, new fields Binance adds) are ignored.
 """
 

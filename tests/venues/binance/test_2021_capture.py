@@ -17,7 +17,7 @@ import pytest
 
 from app.feeds.replay import run_replay, summarize
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 SYMBOLS = ["SUSHIUSDT", "AKROUSDT", "KEEPUSDT", "CTKUSDT"]
 AGG_TRADES = {"SUSHIUSDT": 40, "AKROUSDT": 8, "KEEPUSDT": 5, "CTKUSDT": 38}  # counted in the capture
 _FRAME = re.compile(r"^(\d+\.\d+): (\{.*\})$")

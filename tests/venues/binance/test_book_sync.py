@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.events import DepthDiff, DepthSnapshot
-from app.venues.binance_sync import BinanceBookSync, SyncState
+from app.venues.binance.sync import BinanceBookSync, SyncState
 
 
 def diff(first: int, last: int, prev: int) -> DepthDiff:

@@ -1,0 +1,123 @@
+"""Binance USD-M and COIN-M futures behind the venue seam: one adapter per market.
+
+Live market data is split by URL path since 2026-04-23: depth and BBO on `/public`, trades, mark
+price and liquidations on `/market`. A socket on the wrong path connects and acknowledges but
+delivers nothing, so each path is its own `Subscription` and each stream is named, for the
+feed's per-stream silence watchdog. COIN-M (`dstream`) has no split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.instrument import Instrument
+from app.venues.base import GapAction, SnapshotRequest, StreamId, Subscription
+from app.venues.binance.decoder import BinanceDecoder
+from app.venues.binance.instruments import (
+    BinanceMarket,
+    bundled_table,
+    instrument_from_exchange_info,
+    symbol_from_stream,
+)
+from app.venues.binance.sync import BinanceBookSync
+from app.venues.errors import UnknownInstrument
+
+_BOOK_STREAMS = ("depth@0ms", "bookTicker")
+_MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
+SNAPSHOT_LIMIT = "1000"
+
+
+@dataclass(frozen=True, slots=True)
+class _Endpoints:
+    ws: str
+    rest: str
+    depth_path: str
+    split_paths: bool
+
+
+_ENDPOINTS = {
+    BinanceMarket.USDM: _Endpoints(
+        "wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1/depth", True
+    ),
+    BinanceMarket.COINM: _Endpoints(
+        "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1/depth", False
+    ),
+}
+
+
+def _message_symbol(msg: Any) -> str | None:
+    """The symbol a combined-stream envelope or a raw payload names, if it is Binance-shaped."""
+    if not isinstance(msg, dict):
+        return None
+    stream = msg.get("stream")
+    if isinstance(stream, str) and "@" in stream:
+        return symbol_from_stream(stream)
+    data = msg.get("data", msg)
+    if isinstance(data, dict) and isinstance(data.get("e"), str) and isinstance(data.get("s"), str):
+        return str(data["s"]).upper()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BinanceAdapter:
+    """One Binance futures market (USD-M or COIN-M)."""
+
+    market: BinanceMarket
+
+    @property
+    def name(self) -> str:
+        return self.market.value
+
+    @property
+    def gap_action(self) -> GapAction:
+        return GapAction.REST_SNAPSHOT
+
+    def known_symbols(self) -> list[str]:
+        return sorted(bundled_table(self.market))
+
+    def instrument(self, symbol: str, metadata: Mapping[str, Any] | None = None) -> Instrument:
+        entry = metadata if metadata is not None else bundled_table(self.market).get(symbol)
+        if entry is None:
+            known = ", ".join(self.known_symbols())
+            raise UnknownInstrument(
+                f"unknown symbol {symbol!r} on {self.name} (bundled: {known}; "
+                "add a sidecar <recording>.json with its exchangeInfo entry)"
+            )
+        return instrument_from_exchange_info(entry, self.market)
+
+    def identify(self, message: Any) -> StreamId | None:
+        symbol = _message_symbol(message)
+        if symbol is None or BinanceMarket.for_symbol(symbol) is not self.market:
+            return None
+        return StreamId(self.name, symbol)
+
+    def decoder(self, instrument: Instrument) -> BinanceDecoder:
+        return BinanceDecoder(instrument)
+
+    def book_sync(self, instrument: Instrument) -> BinanceBookSync:
+        return BinanceBookSync()
+
+    def subscriptions(self, symbol: str) -> Sequence[Subscription]:
+        ends = _ENDPOINTS[self.market]
+        low = symbol.lower()
+        book = tuple(f"{low}@{s}" for s in _BOOK_STREAMS)
+        rest = tuple(f"{low}@{s}" for s in _MARKET_STREAMS)
+        if not ends.split_paths:
+            both = book + rest
+            return (Subscription(f"{ends.ws}/stream?streams={'/'.join(both)}", streams=both),)
+        return (
+            Subscription(f"{ends.ws}/public/stream?streams={'/'.join(book)}", streams=book),
+            Subscription(f"{ends.ws}/market/stream?streams={'/'.join(rest)}", streams=rest),
+        )
+
+    def snapshot_request(self, symbol: str) -> SnapshotRequest:
+        ends = _ENDPOINTS[self.market]
+        return SnapshotRequest(
+            ends.rest + ends.depth_path, {"symbol": symbol.upper(), "limit": SNAPSHOT_LIMIT}
+        )
+
+
+USDM = BinanceAdapter(BinanceMarket.USDM)
+COINM = BinanceAdapter(BinanceMarket.COINM)
