@@ -1,4 +1,4 @@
-"""The layer rules of DESIGN.md, enforced on every import statement in the code base."""
+"""The layer rules of docs/ARCHITECTURE.md, enforced on every import statement in the code base."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """PySide6 6.12.0 decrements None's refcount on every void call and aborts CPython 3.11
-(../shared/QT_NOTES.md §0). This guard fails loudly if such a build is ever installed again."""
+(docs/ARCHITECTURE.md, "Qt and qasync facts"). This guard fails loudly if such a build is ever
+installed again."""
 
 from __future__ import annotations
 

@@ -140,7 +140,7 @@ class OrderBook:
     def grouped(self, group_ticks: int, rows_from_ticks: int, rows: int) -> tuple[list[int], list[int]]:
         """Bid and ask size summed into rows of `group_ticks` starting at `rows_from_ticks`.
 
-        Bids round down and asks round up to the row price (FEATURES.md: ladder grouping), so a
+        Bids round down and asks round up to the row price (docs/ARCHITECTURE.md, "Numbers"), so a
         grouped best bid never shows above a grouped best ask.
         """
         bid_rows = [0] * rows

@@ -3,7 +3,7 @@
 Every view and the paper broker read this one object, so there is exactly one truth about the
 market. Writers apply events in batches (one per event-loop wake-up); each write marks which
 part changed, and the frame clock repaints only the views whose part changed since their last
-paint (DESIGN.md "data path").
+paint (docs/ARCHITECTURE.md, "From socket to pixel").
 """
 
 from __future__ import annotations

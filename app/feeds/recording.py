@@ -1,7 +1,7 @@
 """Reading recordings: one message per line, `<local receive ns> <raw message>`, gzip or plain.
 
-This is the format of the real recordings in ../shared/data and of the app's own recorder, so
-recorded and live traffic go through the very same parsers. Several files given in sequence
+This is the format of the bundled recording and of the app's own recorder (docs/ARCHITECTURE.md,
+"Recordings"), so recorded and live traffic go through the very same parsers. Several files given in sequence
 continue one session. Lines are handed out in batches, the unit the ingest pipeline works in.
 """
 

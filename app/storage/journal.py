@@ -1,4 +1,4 @@
-"""The paper-trading journal: every exchange event, in order, in SQLite (DESIGN.md "Persistence").
+"""The paper-trading journal: every exchange event, in order, in SQLite (docs/ARCHITECTURE.md, "Persistence").
 
 The desk writes a batch of events here *before* the screen shows their result, and on start the
 account is rebuilt by replaying `load(account)`. So what was on screen is what comes back.

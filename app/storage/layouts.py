@@ -1,4 +1,4 @@
-"""Named layouts on disk: versioned JSON in the user's config dir (DESIGN.md "Persistence").
+"""Named layouts on disk: versioned JSON in the user's config dir (docs/ARCHITECTURE.md, "Persistence").
 
 A layout is what the user arranged: the main window's dock state and geometry (opaque bytes
 from Qt, stored as base64 so the file stays JSON) plus each view's own settings. One file

@@ -1,6 +1,6 @@
 """Trading settings on disk: key map, confirmations, preset sizes, brackets, fill model, risk limits.
 
-Versioned JSON in the user's config dir next to the layouts (DESIGN.md "Persistence"), with the
+Versioned JSON in the user's config dir next to the layouts (docs/ARCHITECTURE.md, "Persistence"), with the
 same rules as app/storage/layouts.py: a file that cannot be read never stops the app (it starts on
 defaults, `notice` says why, the damaged file is kept as `settings.json.corrupt-<n>`), and writes
 go through a temporary file and an atomic rename. Inside a readable file each value stands alone:

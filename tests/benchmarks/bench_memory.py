@@ -1,4 +1,4 @@
-"""Memory after a day of BTCUSDT-like flow (DESIGN.md budget: ≤ 600 MB RSS after 24 h, ~6 M prints).
+"""Memory after a day of BTCUSDT-like flow (budget: ≤ 600 MB RSS after 24 h, ~6 M prints).
 
 Synthetic, deterministic flow pushed straight into one MarketState: 6 M prints over 24 h in
 live-sized batches (a random-walk price around 60,000.0 with tick 0.1), plus a book diff of 60

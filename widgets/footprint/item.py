@@ -207,8 +207,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         """`text` in the cell x0..x1 × y..y+h, vertically centred; laid out once per string.
 
         QStaticText keyed by the string: cell values repeat a lot and a laid-out text draws at
-        about half the cost of drawText(rect, align) (QT_NOTES §7); the painter's font must be
-        the one it was prepared with, or Qt lays it out again.
+        about half the cost of drawText(rect, align) (docs/ARCHITECTURE.md, "Qt and qasync facts");
+        the painter's font must be the one it was prepared with, or Qt lays it out again.
         """
         if not text:
             return

@@ -34,7 +34,7 @@ FOOTER_LABEL = "Σ visible"
 
 # Left to right. "orders": the user's working orders and queue-ahead estimate at their price;
 # "position": the average-price marker and the P&L per lot in ticks of closing at each row
-# (FEATURES.md; widgets.ladder.orders). Order texts wider than the samples drop the queue, then clip.
+# (widgets.ladder.orders). Order texts wider than the samples drop the queue, then clip.
 _ORDER_SAMPLES = ("0.100 q 99.999", "SL 0.100…")
 _POS_SAMPLES = ("-9999.5", "-99K")
 ALL_COLUMNS = (

@@ -4,12 +4,11 @@ Kept apart from drawing so that tests read exactly the text the user sees, and t
 only draws `rows`/`totals`. Centring lives here too: it is a rule about which prices are on
 screen, not about pixels.
 
-Grouping follows the book (FEATURES.md): a row at price P of group g holds bids P..P+g-1 (round
-down) and asks P-g+1..P (round up). Traded volume and pulling/stacking follow the liquidity they
-touch: sell-aggressor prints and bid P/S round down with the bids, buy-aggressor prints and ask
-P/S round up with the asks, so a print lands on the row of the size it hit. Session volume is
-buy + sell of the session with the same rule.
-"""
+Grouping follows the book (docs/ARCHITECTURE.md, "Numbers"): a row at price P of group g holds bids
+P..P+g-1 (round down) and asks P-g+1..P (round up). Traded volume and pulling/stacking follow the
+liquidity they touch: sell-aggressor prints and bid P/S round down with the bids, buy-aggressor
+prints and ask P/S round up with the asks, so a print lands on the row of the size it hit. Session
+volume is buy + sell of the session with the same rule."""
 
 from __future__ import annotations
 

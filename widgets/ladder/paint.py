@@ -1,6 +1,6 @@
 """The DOM ladder's canvas: one QWidget that paints the whole grid with QPainter, only where it changed.
 
-One widget and one paint for every cell (QT_NOTES §7: a text item per cell is ~50× slower), and no
+One widget and one paint for every cell (a text item per cell is ~50× slower; docs/ARCHITECTURE.md), and no
 QGraphicsView: the ladder is a fixed pixel grid, so a plain widget skips the scene machinery and
 gets the exact dirty region in `paintEvent`. Each frame the model says which rows changed; only
 those row rects are marked for update, and a paint blits the cached background (header, stripes,

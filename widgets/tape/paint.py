@@ -1,6 +1,6 @@
 """The one graphics item that draws the whole time and sales grid with QPainter.
 
-One item, one paint, every text drawn at a point (QT_NOTES §7: one TextItem per cell is ~50× slower).
+One item, one paint, every text drawn at a point (one TextItem per cell is ~50× slower; docs/ARCHITECTURE.md).
 Coordinates are pixels, y down (the view has no ViewBox, so no flipped axis and no negative rects).
 The item draws only what `TapeFrame` holds, which is exactly what the view's model exposes.
 """

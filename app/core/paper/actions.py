@@ -1,4 +1,4 @@
-"""The order-entry action set (FEATURES.md) and the default scalping key map.
+"""The order-entry action set (docs/HOTKEYS.md) and the default scalping key map.
 
 An action turns into at most one command, given the top of the book and the selected size; the
 mapping is pure so that hotkeys, buttons and tests all get the same order for the same market.

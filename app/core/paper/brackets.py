@@ -1,7 +1,7 @@
 """Bracket legs (stop + target, OCO) and how the stop follows price (break-even, trailing).
 
 Legs are held by the simulated exchange, not the client, so they keep working whatever the
-window does — the weakness FEATURES.md lists for client-side brackets.
+window does — the known weakness of client-side brackets in other tools.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The paper exchange: takes the user's commands and the market's prints and book, and fills
-orders by the rules of DESIGN.md (see matching.py and docs/PAPER_TRADING.md).
+orders by the rules of docs/PAPER_TRADING.md (see matching.py).
 
 Every decision is made as a list of events; each event is applied through `PaperState.apply`,
 the one reducer (reducer.py), which is also what `restore` runs over the journal. The caller

@@ -1,4 +1,4 @@
-"""The fill rules of DESIGN.md as small pure functions over the displayed book and the prints.
+"""The fill rules of docs/PAPER_TRADING.md as small pure functions over the displayed book and the prints.
 
 - A market (or marketable) order walks the displayed opposite side level by level: the user pays
   the slippage the book shows. What an earlier simulated order took from a level stays taken until
