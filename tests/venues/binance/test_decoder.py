@@ -21,10 +21,6 @@ from app.core.events import (
 )
 from app.core.instrument import Instrument
 from app.venues.binance.decoder import BinanceDecoder
-from app.venues.binance.instruments import (
-    BinanceMarket,
-    instrument_from_exchange_info,
-)
 from app.venues.errors import MalformedMessage
 
 MS = 1_000_000
@@ -436,29 +432,3 @@ def test_off_grid_price_string_is_always_refused(price):
 
     with pytest.raises(MalformedMessage):
         decode(BinanceDecoder(inst), enc({**TRADE, "p": off}), 0)
-
-
-# --- COIN-M sizes -------------------------------------------------------------------------------
-
-COINM_ENTRY = {
-    "symbol": "BTCUSD_PERP",
-    "pair": "BTCUSD",
-    "contractType": "PERPETUAL",
-    "contractSize": 100,
-    "baseAsset": "BTC",
-    "quoteAsset": "USD",
-    "filters": [
-        {"filterType": "PRICE_FILTER", "tickSize": "0.1"},
-        {"filterType": "LOT_SIZE", "stepSize": "1"},
-    ],
-}
-
-
-def test_coinm_trade_size_is_counted_in_whole_contracts():
-    inst = instrument_from_exchange_info(COINM_ENTRY, BinanceMarket.COINM)
-    msg = {**TRADE, "s": "BTCUSD_PERP", "p": "61800.3", "q": "25"}
-
-    event = decode(BinanceDecoder(inst), enc({"stream": "btcusd_perp@trade", "data": msg}), 0)
-
-    assert event.qty_lots == 25
-    assert event.price_ticks == 618003

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
 from app.core.instrument import ContractKind
 from app.venues.base import StreamId
+from app.venues.binance.decoder import BinanceDecoder
 from app.venues.binance.instruments import (
     BinanceMarket,
     instrument_from_exchange_info,
@@ -169,3 +171,13 @@ def test_unknown_venue_is_refused():
 )
 def test_identify_reads_venue_and_symbol_from_the_message(msg, expected):
     assert identify(msg) == expected
+
+
+def test_coinm_trade_size_is_counted_in_whole_contracts():
+    inst = instrument_from_exchange_info(COINM_ENTRY, BinanceMarket.COINM)
+    msg = {**TRADE, "s": "BTCUSD_PERP", "p": "61800.3", "q": "25"}
+
+    (event,) = BinanceDecoder(inst).decode(json.dumps({"stream": "btcusd_perp@trade", "data": msg}), 0)
+
+    assert event.qty_lots == 25
+    assert event.price_ticks == 618003
