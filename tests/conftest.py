@@ -24,3 +24,13 @@ def btcusdt_recording() -> Iterator[Path]:
     """The recording the app bundles, read from the package as an installed app reads it."""
     with as_file(bundled_recording()) as path:
         yield path
+
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real recordings of other venues that sit beside the repository (never skipped)."""
+    assert SHARED_DATA.is_dir(), f"{SHARED_DATA}: the recorded venue data is missing"
+    return SHARED_DATA
