@@ -63,13 +63,28 @@ class GapAction(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Keepalive:
+    """How a venue wants its sockets kept alive (seconds). Binance pings the client and websockets
+    answers on its own; Bybit and Hyperliquid want a JSON ping on a timer; OKX wants the text
+    `ping` whenever nothing arrived for a while."""
+
+    ws_ping_s: float | None = None  # send protocol ping frames this often (None: never)
+    message: str | None = None  # the venue's own ping, sent as a text frame
+    every_s: float = 20.0  # how often to send `message`
+    idle_only: bool = False  # send `message` only after `every_s` without a frame (OKX)
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
-    """One socket a live feed opens, as data: its URL, what to send once connected, and the
-    streams it must carry (each one watched separately for silence)."""
+    """One socket a live feed opens, as data: its URL, what to send once connected, the streams
+    it must carry (each one watched separately for silence), how to keep it alive, and how long
+    the venue lets it live (Binance closes every connection after 24 h)."""
 
     url: str
     messages: tuple[Mapping[str, Any], ...] = ()
     streams: tuple[str, ...] = ()
+    keepalive: Keepalive = Keepalive()
+    max_lifetime_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

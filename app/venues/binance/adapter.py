@@ -27,6 +27,7 @@ from app.venues.errors import UnknownInstrument
 _BOOK_STREAMS = ("depth@0ms", "bookTicker")
 _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
 SNAPSHOT_LIMIT = "1000"
+LIFETIME_S = 24 * 3600  # Binance closes every connection after 24 h
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,11 @@ def _message_symbol(msg: Any) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("e"), str) and isinstance(data.get("s"), str):
         return str(data["s"]).upper()
     return None
+
+
+def _socket(base_url: str, streams: tuple[str, ...]) -> Subscription:
+    """A combined-stream socket: the streams are named in the URL, so nothing is sent on it."""
+    return Subscription(f"{base_url}?streams={'/'.join(streams)}", streams=streams, max_lifetime_s=LIFETIME_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +112,8 @@ class BinanceAdapter:
         rest = tuple(f"{low}@{s}" for s in _MARKET_STREAMS)
         if not ends.split_paths:
             both = book + rest
-            return (Subscription(f"{ends.ws}/stream?streams={'/'.join(both)}", streams=both),)
-        return (
-            Subscription(f"{ends.ws}/public/stream?streams={'/'.join(book)}", streams=book),
-            Subscription(f"{ends.ws}/market/stream?streams={'/'.join(rest)}", streams=rest),
-        )
+            return (_socket(f"{ends.ws}/stream", both),)
+        return (_socket(f"{ends.ws}/public/stream", book), _socket(f"{ends.ws}/market/stream", rest))
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest:
         ends = _ENDPOINTS[self.market]

@@ -1,0 +1,246 @@
+"""One venue socket, kept alive and honest: connect with a timeout, subscribe, keep it alive the
+venue's way, stamp every frame on arrival, hand frames over in batches, watch every stream for
+silence, and reconnect with capped, jittered backoff.
+
+Frames are stamped `<local receive ns> <frame>` the moment they are read — the same line format
+as a recording, so the pipeline cannot tell live from replay. Frames read in one event-loop
+wake-up go to `on_lines` together, as one batch.
+
+Health is data, not a socket flag: a connection is LIVE only while data arrives; a stream that
+sends nothing for `stale_after_s` makes it STALE (counted), and a socket that sends nothing at
+all for `reconnect_after_s` is closed and reconnected, since a half-open TCP connection can look
+connected for minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import random
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import msgspec
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
+
+from app.feeds.live.backoff import Backoff
+from app.feeds.live.watchdog import StreamWatchdog
+from app.venues.base import Subscription
+
+_encode = msgspec.json.Encoder().encode
+
+
+class ConnectionState(enum.Enum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALE = "stale"
+    RECONNECTING = "reconnecting"
+    STOPPED = "stopped"
+
+
+@dataclass
+class ConnectionStats:
+    """What the status bar and the stats report show of one socket."""
+
+    connects: int = 0  # handshakes completed
+    failures: int = 0  # connects that failed or connections that dropped
+    frames: int = 0
+    stale_events: int = 0
+    forced_reconnects: int = 0  # closed by us: silent socket, or lifetime reached
+    last_error: str = ""
+    stale_streams: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionTiming:
+    connect_timeout_s: float = 10.0
+    stale_after_s: float = 10.0
+    reconnect_after_s: float = 30.0
+    check_every_s: float = 1.0
+    lifetime_margin_s: float = 60.0  # reconnect this long before the venue's lifetime ends
+
+
+DEFAULT_BACKOFF = Backoff()
+DEFAULT_TIMING = ConnectionTiming()
+
+
+class Connection:
+    """One `Subscription`'s socket for as long as `run()` runs."""
+
+    def __init__(
+        self,
+        subscription: Subscription,
+        on_lines: Callable[[list[bytes]], None],
+        *,
+        stream_of: Callable[[bytes], str | None] | None = None,
+        on_connected: Callable[[], None] | None = None,
+        timing: ConnectionTiming = DEFAULT_TIMING,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        rng: random.Random | None = None,
+        clock_ns: Callable[[], int] = time.time_ns,
+        monotonic: Callable[[], float] = time.monotonic,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.subscription = subscription
+        self._on_lines = on_lines
+        self._stream_of = stream_of
+        self._on_connected = on_connected
+        self.timing = timing
+        self._backoff = backoff
+        self._rng = rng or random.Random()
+        self._clock_ns = clock_ns
+        self._monotonic = monotonic
+        self._ssl = ssl_context
+        self.state = ConnectionState.CONNECTING
+        self.stats = ConnectionStats()
+        streams = subscription.streams or ("*",)
+        self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic())
+        self._pending: list[bytes] = []
+        self._flush_scheduled = False
+        self._ws: ClientConnection | None = None
+        self._stopping = False
+        self._closing: asyncio.Future[None] | None = None
+        self._last_frame_s = monotonic()
+
+    # -- control ----------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stopping = True
+        ws = self._ws
+        if ws is not None:
+            self._closing = asyncio.ensure_future(ws.close())
+
+    def stopping(self) -> bool:
+        return self._stopping
+
+    async def run(self) -> None:
+        """Connect, read, reconnect; returns only after `stop()` (or when cancelled)."""
+        failures = 0
+        try:
+            while not self.stopping():
+                got_data = await self._one_connection()
+                if self.stopping():
+                    break
+                failures = 1 if got_data else failures + 1
+                self.stats.failures += 1
+                self.state = ConnectionState.RECONNECTING
+                await asyncio.sleep(self._backoff.delay_s(failures, self._rng))
+        finally:
+            self.state = ConnectionState.STOPPED
+            self._flush()
+
+    # -- one connection ---------------------------------------------------------------------------
+
+    async def _one_connection(self) -> bool:
+        """One socket from handshake to close. True if any data arrived on it."""
+        sub = self.subscription
+        self.state = ConnectionState.CONNECTING
+        try:
+            ws = await connect(
+                sub.url,
+                open_timeout=self.timing.connect_timeout_s,
+                ping_interval=sub.keepalive.ws_ping_s,
+                ping_timeout=sub.keepalive.ws_ping_s,
+                close_timeout=2,
+                max_size=2**24,
+                max_queue=None,
+                compression=None,
+                ssl=self._ssl if sub.url.startswith("wss:") else None,
+            )
+        except (OSError, TimeoutError, InvalidHandshake, InvalidURI, WebSocketException) as exc:
+            self.stats.last_error = f"connect {sub.url}: {type(exc).__name__}: {exc}"[:200]
+            return False
+        self._ws = ws
+        self.stats.connects += 1
+        now = self._monotonic()
+        self._watchdog.restart(now)
+        self._last_frame_s = now
+        got_data = False
+        helpers = [asyncio.ensure_future(self._watch(ws, now))]
+        if sub.keepalive.message is not None:
+            helpers.append(asyncio.ensure_future(self._keep_alive(ws)))
+        try:
+            for message in sub.messages:
+                await ws.send(_encode(message).decode())
+            if self._on_connected is not None:
+                self._on_connected()
+            async for frame in ws:
+                raw = frame if isinstance(frame, bytes) else frame.encode()
+                now = self._monotonic()
+                self._last_frame_s = now
+                self._receive(raw, now)
+                got_data = True
+        except (OSError, WebSocketException) as exc:
+            self.stats.last_error = f"{type(exc).__name__}: {exc}"[:200]
+        except asyncio.CancelledError:
+            await ws.close()  # a clean 1000, not websockets' 1011 on cancel
+            raise
+        finally:
+            for helper in helpers:
+                helper.cancel()
+            self._ws = None
+        if ws.close_code is not None and ws.close_code != 1000 and not self.stats.last_error:
+            self.stats.last_error = f"closed by the venue: {ws.close_code} {ws.close_reason}"[:200]
+        return got_data
+
+    def _receive(self, raw: bytes, now_s: float) -> None:
+        self.stats.frames += 1
+        stream = self._stream_of(raw) if self._stream_of is not None else "*"
+        self._watchdog.saw(stream, now_s)
+        if self.state is not ConnectionState.LIVE and not self._watchdog.check(now_s):
+            self.state = ConnectionState.LIVE
+        self._pending.append(b"%d %s" % (self._clock_ns(), raw))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._pending:
+            lines, self._pending = self._pending, []
+            self._on_lines(lines)
+
+    async def _watch(self, ws: ClientConnection, opened_s: float) -> None:
+        """Stale streams, silent sockets and the venue's connection lifetime."""
+        timing = self.timing
+        lifetime = self.subscription.max_lifetime_s
+        while True:
+            await asyncio.sleep(timing.check_every_s)
+            now = self._monotonic()
+            stale = self._watchdog.check(now)
+            self.stats.stale_events = self._watchdog.stale_events
+            self.stats.stale_streams = stale
+            if stale and self.state is ConnectionState.LIVE:
+                self.state = ConnectionState.STALE
+            elif not stale and self.state is ConnectionState.STALE:
+                self.state = ConnectionState.LIVE
+            silent = self._watchdog.silent_s(now) > timing.reconnect_after_s
+            expiring = lifetime is not None and now - opened_s > lifetime - timing.lifetime_margin_s
+            if silent or expiring:
+                self.stats.forced_reconnects += 1
+                self.stats.last_error = (
+                    f"no data for {timing.reconnect_after_s:g} s: reconnecting"
+                    if silent
+                    else "connection lifetime reached: reconnecting"
+                )
+                await ws.close()
+                return
+
+    async def _keep_alive(self, ws: ClientConnection) -> None:
+        """The venue's own ping on a timer, or (OKX) only once the socket has been idle."""
+        keepalive = self.subscription.keepalive
+        assert keepalive.message is not None
+        last_sent = self._monotonic()
+        while True:
+            quiet_since = max(self._last_frame_s, last_sent) if keepalive.idle_only else last_sent
+            wait = keepalive.every_s - (self._monotonic() - quiet_since)
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            with contextlib.suppress(WebSocketException):
+                await ws.send(keepalive.message)
+            last_sent = self._monotonic()

@@ -1,0 +1,42 @@
+"""Which streams of a socket went quiet: a socket can be up and acknowledge every subscription
+while one of its streams sends nothing (Binance's 2026 URL split did exactly that), so "connected"
+is never taken for "live". Pure: the caller passes the time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class StreamWatchdog:
+    def __init__(self, streams: Iterable[str], stale_after_s: float, now_s: float) -> None:
+        self.stale_after_s = stale_after_s
+        self._last_s = dict.fromkeys(streams, now_s)
+        self._any_s = now_s
+        self.stale_events = 0  # how often a stream went from live to stale
+        self._stale: set[str] = set()
+
+    def restart(self, now_s: float) -> None:
+        """A new connection: every stream gets a fresh grace period."""
+        for name in self._last_s:
+            self._last_s[name] = now_s
+        self._any_s = now_s
+        self._stale.clear()
+
+    def saw(self, stream: str | None, now_s: float) -> None:
+        """Data arrived (on `stream`, when the message says which)."""
+        self._any_s = now_s
+        if stream is not None and stream in self._last_s:
+            self._last_s[stream] = now_s
+            self._stale.discard(stream)
+
+    def check(self, now_s: float) -> frozenset[str]:
+        """The streams silent for longer than `stale_after_s`, counting new ones."""
+        for name, last in self._last_s.items():
+            if now_s - last > self.stale_after_s and name not in self._stale:
+                self._stale.add(name)
+                self.stale_events += 1
+        return frozenset(self._stale)
+
+    def silent_s(self, now_s: float) -> float:
+        """How long the whole socket has sent nothing at all."""
+        return now_s - self._any_s
