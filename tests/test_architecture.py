@@ -16,7 +16,7 @@ QT = {"PySide6", "shiboken6", "pyqtgraph", "qasync"}
 RULES: dict[str, tuple[set[str], set[str]]] = {
     "app.core": ({"app.core"}, {"numpy"}),
     "app.venues": ({"app.core", "app.venues"}, {"numpy", "msgspec"}),
-    "app.feeds": ({"app.core", "app.venues", "app.feeds"}, {"numpy", "msgspec", "websockets"}),
+    "app.feeds": ({"app.core", "app.venues", "app.feeds"}, {"numpy", "msgspec", "websockets", "httpx"}),
     "app.storage": ({"app.core", "app.storage"}, {"numpy", "msgspec", "platformdirs"}),
     "app.ui": (
         {"app", "app.core", "app.venues", "app.feeds", "app.storage", "app.ui", "widgets"},
