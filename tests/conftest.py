@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from importlib.resources import as_file
@@ -34,3 +35,7 @@ def shared_data() -> Path:
     """The real recordings of other venues that sit beside the repository (never skipped)."""
     assert SHARED_DATA.is_dir(), f"{SHARED_DATA}: the recorded venue data is missing"
     return SHARED_DATA
+
+
+# The local exchange stand-ins in tests/fakes are imported as `fakes.<venue>`.
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -28,7 +28,7 @@ class _Stream:
     def __init__(self, window: int) -> None:
         self.phase = _Phase.OLD
         self.passed: deque[bytes] = deque(maxlen=window)  # the old frames passed on, newest last
-        self.waiting: list[bytes] = []  # new frames read before the streams lined up
+        self.waiting: list[tuple[bytes, bytes]] = []  # (frame, line) of the new one, not lined up yet
         self.skip_until: bytes | None = None
 
 
@@ -44,26 +44,30 @@ class Handover:
     def done(self) -> bool:
         return all(s.phase is _Phase.NEW for s in self._streams.values())
 
-    def from_old(self, stream: str, frame: bytes) -> list[bytes]:
-        """The frames to pass on now for this frame of the old connection."""
+    def from_old(self, stream: str, frame: bytes, line: bytes | None = None) -> list[bytes]:
+        """What to pass on now for this frame of the old connection (`line` is what is passed:
+        the stamped line; the frame alone is what both connections share)."""
+        item = frame if line is None else line
         state = self._streams.get(stream)
         if state is None:
-            return [frame]
+            return [item]
         if state.phase is not _Phase.OLD:
             return []  # the new connection carries this stream now
-        if frame in state.waiting:  # the new one was ahead: it takes over right after this frame
-            rest = state.waiting[state.waiting.index(frame) + 1 :]
+        frames = [f for f, _ in state.waiting]
+        if frame in frames:  # the new one was ahead: it takes over right after this frame
+            rest = [held for _, held in state.waiting[frames.index(frame) + 1 :]]
             state.waiting = []
             state.phase = _Phase.NEW
-            return [frame, *rest]
+            return [item, *rest]
         state.passed.append(frame)
-        return [frame]
+        return [item]
 
-    def from_new(self, stream: str, frame: bytes) -> list[bytes]:
-        """The frames of the new connection to pass on now (maybe none, maybe several)."""
+    def from_new(self, stream: str, frame: bytes, line: bytes | None = None) -> list[bytes]:
+        """What to pass on now for this frame of the new connection (maybe nothing, maybe more)."""
+        item = frame if line is None else line
         state = self._streams.get(stream)
         if state is None or state.phase is _Phase.NEW:
-            return [frame]
+            return [item]
         if state.phase is _Phase.CATCHING_UP:
             if frame == state.skip_until:
                 state.phase = _Phase.NEW
@@ -76,18 +80,18 @@ class Handover:
             else:
                 state.phase, state.skip_until = _Phase.CATCHING_UP, newest
             return []
-        state.waiting.append(frame)
+        state.waiting.append((frame, item))
         return []
 
     def check(self, now_s: float) -> list[bytes]:
         """Past the deadline, the streams still waiting move over as they are; returns their
-        waiting frames, to pass on (the book must then be resynced: see `unmatched`)."""
+        waiting lines, to pass on (the book must then be resynced: see `unmatched`)."""
         if now_s < self._deadline_s:
             return []
         released: list[bytes] = []
         for name, state in self._streams.items():
             if state.phase is not _Phase.NEW:
-                released += state.waiting
+                released += [held for _, held in state.waiting]
                 state.waiting = []
                 state.phase = _Phase.NEW
                 self.unmatched.append(name)
