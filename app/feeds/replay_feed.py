@@ -58,23 +58,19 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from app.core.footprint import BarSpec
-from app.core.market import MarketState
 from app.core.sessions import SessionSchedule
 from app.feeds.line_cursor import LineCursor, as_generator, scan_end_ns
 from app.feeds.recording import RecordingError
 from app.feeds.replay import ReplayError, ReplaySession, open_replay
 from app.feeds.source import (
     MarketBinding,
-    OnBatch,
-    OnSession,
+    SourceBase,
     SourceState,
     SourceStatus,
-    Subscribers,
-    Unsubscribe,
     print_latency_ns,
 )
 
@@ -103,7 +99,7 @@ def clamp_speed(speed: float) -> float:
     return min(MAX_SPEED, max(MIN_SPEED, float(speed)))
 
 
-class ReplayFeed:
+class ReplayFeed(SourceBase):
     """Plays recordings through the ingest pipeline at `speed` × real time (see the module doc).
 
     A `MarketSource` and a `Transport` (app/feeds/source.py). `session` is the current
@@ -128,6 +124,7 @@ class ReplayFeed:
     ) -> None:
         if max_batch_lines < 1:
             raise ValueError("max_batch_lines must be at least 1")
+        super().__init__()
         self.paths = tuple(Path(p) for p in paths)
         self.loop = loop
         self._bar_spec = bar_spec
@@ -163,34 +160,13 @@ class ReplayFeed:
         self._restart_requested = False
         self._fed_s: list[float] = []  # clock time of each batch fed and not yet taken
         self._stop_requested = False
-        # Told after every batch with the market and the replay time: the paper exchange sees
-        # each batch as it is applied, whether or not a frame is painted.
-        self._batch_subscribers: Subscribers[[MarketState, int | None]] = Subscribers()
-        self._session_subscribers: Subscribers[[MarketBinding]] = Subscribers()
-        self._binding = self._bind()
+        self.binding = self._bind()
 
     # -- the source seam ---------------------------------------------------------------------
 
     @property
-    def binding(self) -> MarketBinding:
-        """The current session's market: what views and desk bind to."""
-        return self._binding
-
-    @property
-    def markets(self) -> Mapping[str, MarketBinding]:
-        return {self._binding.key: self._binding}
-
-    @property
     def title(self) -> str:
         return f"{self.session.instrument.symbol} replay · {self.paths[0].name}"
-
-    def subscribe_batches(self, callback: OnBatch) -> Unsubscribe:
-        """`callback(market, market_ns)` after every batch fed, in subscription order."""
-        return self._batch_subscribers.add(callback)
-
-    def subscribe_sessions(self, callback: OnSession) -> Unsubscribe:
-        """`callback(binding)` for every session played, the first included (from `run()`)."""
-        return self._session_subscribers.add(callback)
 
     def status(self) -> SourceStatus:
         counters = self.session.pipeline.counters
@@ -428,12 +404,12 @@ class ReplayFeed:
         self._market_ns = None
         self._broken = False
         self.sessions_started += 1
-        self._binding = self._bind()
+        self.binding = self._bind()
         self._announce()
 
     def _announce(self) -> None:
         self._announced = True
-        self._session_subscribers.emit(self._binding)
+        self._announce_session(self.binding)
 
     def _bind(self) -> MarketBinding:
         return MarketBinding(self.session.instrument, self.session.market, self.sessions_started)
@@ -443,7 +419,8 @@ class ReplayFeed:
             self._fed_s.append(self._clock())
         self.session.pipeline.feed(lines)
         self._market_ns = self._cursor.last_ns
-        self._batch_subscribers.emit(self.session.market, self._market_ns)
+        # the paper exchange sees each batch as it is applied, whether or not a frame is painted
+        self._announce_batch(self.session.market, self._market_ns)
 
     def _fail(self, exc: Exception) -> None:
         self._error = str(exc)

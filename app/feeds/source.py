@@ -29,6 +29,7 @@ __all__ = [
     "MarketSource",
     "OnBatch",
     "OnSession",
+    "SourceBase",
     "SourceState",
     "SourceStatus",
     "Subscribers",
@@ -117,6 +118,39 @@ class Subscribers(Generic[P]):
 
     def __len__(self) -> int:
         return len(self._callbacks)
+
+
+class SourceBase:
+    """The subscription side every source shares: subscribers for batches and sessions, markets.
+
+    A source subclasses it, sets `binding` (the market it fills now) and calls `_announce_batch`
+    after each batch and `_announce_session` when a session starts.
+    """
+
+    binding: MarketBinding
+
+    def __init__(self) -> None:
+        self._batch_subscribers: Subscribers[[MarketState, int | None]] = Subscribers()
+        self._session_subscribers: Subscribers[[MarketBinding]] = Subscribers()
+
+    @property
+    def markets(self) -> Mapping[str, MarketBinding]:
+        """One market today, by key; a multi-market source overrides this."""
+        return {self.binding.key: self.binding}
+
+    def subscribe_batches(self, callback: OnBatch) -> Unsubscribe:
+        """`callback(market, market_ns)` after every batch fed, in subscription order."""
+        return self._batch_subscribers.add(callback)
+
+    def subscribe_sessions(self, callback: OnSession) -> Unsubscribe:
+        """`callback(binding)` for every session the source starts, the first included."""
+        return self._session_subscribers.add(callback)
+
+    def _announce_batch(self, market: MarketState, market_ns: int | None) -> None:
+        self._batch_subscribers.emit(market, market_ns)
+
+    def _announce_session(self, binding: MarketBinding) -> None:
+        self._session_subscribers.emit(binding)
 
 
 @runtime_checkable

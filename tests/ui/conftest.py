@@ -12,18 +12,9 @@ from typing import Any
 import pytest
 from PySide6 import QtGui, QtWidgets
 
-from app.core.market import Changed, MarketState
+from app.core.market import Changed
 from app.feeds.replay import open_replay
-from app.feeds.source import (
-    MarketBinding,
-    OnBatch,
-    OnSession,
-    SourceState,
-    SourceStatus,
-    Subscribers,
-    Unsubscribe,
-    print_latency_ns,
-)
+from app.feeds.source import MarketBinding, SourceBase, SourceState, SourceStatus, print_latency_ns
 from widgets.base import MarketView
 from widgets.base.settings import IntIn, pick
 
@@ -95,33 +86,24 @@ def qloop(qapp: QtWidgets.QApplication):
     asyncio.set_event_loop(None)
 
 
-class HandSource:
+class HandSource(SourceBase):
     """A `MarketSource` that is no replay and no `Transport`: the test hands it lines, it pushes
     them through a real IngestPipeline and tells its subscribers, as a live feed will."""
 
     def __init__(self, recording: Path) -> None:
+        super().__init__()
         # open_replay only to get a real pipeline for the recording's instrument; no replay runs
         self._session = open_replay([recording])[0]
         self.sessions = 1
-        self._binding = MarketBinding(self._session.instrument, self._session.market, self.sessions)
+        self.binding = MarketBinding(self._session.instrument, self._session.market, self.sessions)
         self.market_ns: int | None = None
         self.state = SourceState.LIVE
         self.fed_s: list[float] = []
         self.stopped = False
-        self._batches: Subscribers[[MarketState, int | None]] = Subscribers()
-        self._sessions: Subscribers[[MarketBinding]] = Subscribers()
-
-    @property
-    def binding(self) -> MarketBinding:
-        return self._binding
-
-    @property
-    def markets(self) -> dict[str, MarketBinding]:
-        return {self._binding.key: self._binding}
 
     @property
     def title(self) -> str:
-        return f"{self._binding.instrument.symbol} by hand"
+        return f"{self.binding.instrument.symbol} by hand"
 
     def take_fed(self) -> list[float]:
         fed, self.fed_s = self.fed_s, []
@@ -132,18 +114,12 @@ class HandSource:
         return SourceStatus(
             state=self.state,
             kind="live",
-            latency_ns=print_latency_ns(self._binding.market),
+            latency_ns=print_latency_ns(self.binding.market),
             messages=counters.messages,
             malformed=counters.malformed,
             last_error=counters.last_error,
             session=self.sessions,
         )
-
-    def subscribe_batches(self, callback: OnBatch) -> Unsubscribe:
-        return self._batches.add(callback)
-
-    def subscribe_sessions(self, callback: OnSession) -> Unsubscribe:
-        return self._sessions.add(callback)
 
     async def run(self) -> None:
         while not self.stopped:
@@ -157,7 +133,7 @@ class HandSource:
         self._session.pipeline.feed(lines)
         self.market_ns = int(lines[-1].split(b" ", 1)[0])
         self.fed_s.append(time.monotonic())
-        self._batches.emit(self._binding.market, self.market_ns)
+        self._announce_batch(self.binding.market, self.market_ns)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from PySide6 import QtWidgets
 
 from app.feeds.recording import iter_recordings
 from app.feeds.replay_feed import ReplayFeed
-from app.feeds.source import SourceState
+from app.feeds.source import MarketSource, SourceState, Transport
 from app.storage.journal import Journal
 from app.storage.layouts import LayoutStore
 from app.storage.settings import SettingsStore
@@ -49,6 +49,7 @@ def batches(recording: Path) -> Iterator[list[bytes]]:
 
 def test_a_source_that_is_not_a_transport_gets_a_window_without_transport(station: Workstation) -> None:
     window = station.window
+    assert isinstance(station.source, MarketSource) and not isinstance(station.source, Transport)
 
     assert window.transport is None
     assert window.findChildren(QtWidgets.QToolBar) == []
