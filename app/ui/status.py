@@ -1,9 +1,12 @@
-"""The status bar: feed state, feed latency, message rate, frame rate — and notices.
+"""The status bar: source state, feed latency, message rate, frame rate — and notices.
 
-DESIGN.md: "A feed that stops delivering data is shown as stale, not as connected". For a
-replay the state is what the player does (playing at a speed, paused, seeking, finished, or the
-error that stopped it); feed latency is the recorded one (local receive minus exchange time of
-the newest print), which is what the trader had on the day.
+DESIGN.md: "A feed that stops delivering data is shown as stale, not as connected". The bar
+reads one `SourceStatus` (app/feeds/source.py) per update, whatever the source: for a replay the
+state is what the player does (playing at a speed, paused, seeking, finished, or the error that
+stopped it) and the feed latency is the recorded one (local receive minus exchange time of the
+newest print), which is what the trader had on the day; a live source says live, stale,
+reconnecting or resyncing. The message rate is derived here from successive counts, and
+restarts with each new session of the source.
 """
 
 from __future__ import annotations
