@@ -2,7 +2,7 @@
 
 `run_replay` (app/feeds/replay.py) plays a recording as fast as possible for a summary; the
 workstation instead needs the market to unfold as it did, so that a scalper can practise against
-it. `ReplayFeed.run()` is an asyncio task (on the Qt thread through qasync, QT_NOTES.md §4) that
+it. `ReplayFeed.run()` is an asyncio task (on the Qt thread through qasync, docs/ARCHITECTURE.md) that
 paces the recorded local receive timestamps against a clock and pushes the lines through the same
 `IngestPipeline` a live feed uses, so the rest of the app cannot tell replay from live.
 
@@ -15,7 +15,7 @@ the next line is due, at most MAX_SLEEP_S so that controls take effect promptly.
 takes the lines due within the next COALESCE_S (1 ms of clock): a recorded burst, whose lines are
 microseconds apart, then goes in one batch instead of its first line alone and the rest a wake-up
 later. So the first line of a batch is fed when due (plus the event loop's wake-up latency, ~1 ms
-on qasync, QT_NOTES.md §4), the others up to COALESCE_S early; `market_ns` may run up to
+on qasync, docs/ARCHITECTURE.md), the others up to COALESCE_S early; `market_ns` may run up to
 COALESCE_S × speed ahead of the replay clock, never more.
 
 Bursts. A batch is capped (`max_batch_lines`) so that a 100× burst cannot freeze the UI thread.
@@ -58,15 +58,23 @@ import logging
 import math
 import threading
 import time
-from bisect import bisect_right
-from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from app.core.footprint import BarSpec
-from app.core.market import MarketState
 from app.core.sessions import SessionSchedule
-from app.feeds.recording import RecordingError, iter_recordings
+from app.feeds.line_cursor import LineCursor, as_generator, scan_end_ns
+from app.feeds.recording import RecordingError
 from app.feeds.replay import ReplayError, ReplaySession, open_replay
+from app.feeds.source import (
+    MarketBinding,
+    SourceBase,
+    SourceState,
+    SourceStatus,
+    print_latency_ns,
+)
+
+__all__ = ["MAX_SPEED", "MIN_SPEED", "ReplayFeed", "clamp_speed", "scan_end_ns"]
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +90,6 @@ Clock = Callable[[], float]
 """Seconds, monotonic (time.monotonic); injectable so tests can drive virtual time."""
 Sleep = Callable[[float], Awaitable[object]]
 """`await sleep(seconds)` (asyncio.sleep); injectable together with the clock."""
-OnSession = Callable[[ReplaySession], object]
-OnBatch = Callable[[MarketState, int | None], object]
 
 
 def clamp_speed(speed: float) -> float:
@@ -93,138 +99,14 @@ def clamp_speed(speed: float) -> float:
     return min(MAX_SPEED, max(MIN_SPEED, float(speed)))
 
 
-def scan_end_ns(paths: Sequence[Path], stop: threading.Event | None = None) -> int | None:
-    """Receive time of the recording's last stamped line (the newest of each batch's last stamps).
-
-    None when nothing readable carries a stamp, or when `stop` is set before the scan is through.
-    A damaged file yields the end of its readable part: the player reports the damage itself
-    when it gets there, with the lines before it played.
-    """
-    end_ns: int | None = None
-    try:
-        for batch in iter_recordings(paths):
-            if stop is not None and stop.is_set():
-                return None
-            for line in reversed(batch):
-                try:
-                    ns = int(line.partition(b" ")[0])
-                except ValueError:
-                    continue
-                end_ns = ns if end_ns is None else max(end_ns, ns)
-                break
-    except RecordingError:
-        pass
-    return end_ns
-
-
-def _generator(batches: Iterator[list[bytes]]) -> Generator[list[bytes], None, None]:
-    """The reader as a generator, whatever iterator `open_replay` hands out, so it can be closed."""
-    if isinstance(batches, Generator):
-        return batches
-    return (batch for batch in batches)
-
-
-class _LineCursor:
-    """The recording's lines in order with the pacing stamp of each, one reader batch at a time.
-
-    Holding only the current reader batch (~1 MiB of text) keeps memory flat for day-long files.
-    """
-
-    def __init__(self, batches: Generator[list[bytes], None, None]) -> None:
-        self._batches = batches
-        self._lines: list[bytes] = []
-        self._stamps: list[int] = []  # running maximum of the receive ns, per line
-        self._pos = 0
-        self._floor_ns = 0
-        self._pending_error: RecordingError | None = None
-        self.exhausted = False
-        self.last_ns: int | None = None  # pacing stamp of the newest line taken
-
-    def close(self) -> None:
-        """Close the reader now (its file handles) rather than whenever the generator is collected."""
-        self._batches.close()
-
-    @property
-    def max_ns(self) -> int:
-        """The newest receive time read so far (the recording's end once exhausted)."""
-        return self._floor_ns
-
-    def _pace(self, lines: list[bytes]) -> list[int]:
-        stamps = []
-        floor = self._floor_ns
-        for line in lines:
-            try:
-                ns = int(line.partition(b" ")[0])
-            except ValueError:
-                ns = floor
-            floor = max(floor, ns)
-            stamps.append(floor)
-        self._floor_ns = floor
-        return stamps
-
-    def _load(self) -> bool:
-        """Make a line available; False at the end. Reading may raise RecordingError."""
-        while self._pos >= len(self._lines):
-            if self._pending_error is not None:
-                raise self._pending_error
-            if self.exhausted:
-                return False
-            batch = next(self._batches, None)
-            if batch is None:
-                self.exhausted = True
-                self._lines, self._stamps, self._pos = [], [], 0
-                return False
-            self._lines, self._stamps, self._pos = batch, self._pace(batch), 0
-        return True
-
-    def first_stamp_ns(self) -> int | None:
-        """The first readable receive time (lines before it, if any, are due at once)."""
-        if not self._load():
-            return None
-        return next((ns for ns in self._stamps[self._pos :] if ns > 0), None)
-
-    def peek_ns(self) -> int | None:
-        """Pacing stamp of the next line, None at the end of the recording."""
-        if not self._load():
-            return None
-        return self._stamps[self._pos]
-
-    def take_due(self, due_ns: int, limit: int) -> list[bytes]:
-        """Up to `limit` next lines stamped at or before `due_ns`, across reader batches.
-
-        A read error after some lines were taken is held back until the next call, so the lines
-        before the damage are still fed.
-        """
-        out: list[bytes] = []
-        while len(out) < limit:
-            try:
-                if not self._load():
-                    break
-            except RecordingError as exc:
-                if not out:
-                    raise
-                self._pending_error = exc
-                break
-            pos = self._pos
-            stamps = self._stamps
-            end = bisect_right(stamps, due_ns, pos, min(len(stamps), pos + limit - len(out)))
-            if end == pos:
-                break
-            out.extend(self._lines[pos:end])
-            self._pos = end
-            self.last_ns = stamps[end - 1]
-            if end < len(stamps):  # the next line is not due, or the cap is reached
-                break
-        return out
-
-
-class ReplayFeed:
+class ReplayFeed(SourceBase):
     """Plays recordings through the ingest pipeline at `speed` × real time (see the module doc).
 
-    `session` is the current ReplaySession (instrument, market, pipeline); it is replaced on
-    restart, on a backward seek and when `loop=True` starts over, and every session the feed
-    plays, the first included, is announced through `on_session` from inside `run()` so that the
-    UI rebinds its views to the new market state.
+    A `MarketSource` and a `Transport` (app/feeds/source.py). `session` is the current
+    ReplaySession (instrument, market, pipeline); it is replaced on restart, on a backward seek
+    and when `loop=True` starts over, and every session the feed plays, the first included, is
+    announced to the session subscribers from inside `run()` (with `feed.session` already the
+    new one) so that the UI rebinds its views to the new market state.
     """
 
     def __init__(
@@ -235,7 +117,6 @@ class ReplayFeed:
         loop: bool = False,
         bar_spec: BarSpec | None = None,
         sessions: SessionSchedule | None = None,
-        on_session: OnSession | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         max_batch_lines: int = MAX_BATCH_LINES,
@@ -243,9 +124,9 @@ class ReplayFeed:
     ) -> None:
         if max_batch_lines < 1:
             raise ValueError("max_batch_lines must be at least 1")
+        super().__init__()
         self.paths = tuple(Path(p) for p in paths)
         self.loop = loop
-        self.on_session = on_session
         self._bar_spec = bar_spec
         self._sessions = sessions
         self._clock = clock
@@ -278,9 +159,46 @@ class ReplayFeed:
         self._seek_ns: int | None = None
         self._restart_requested = False
         self._fed_s: list[float] = []  # clock time of each batch fed and not yet taken
-        # Called after every batch with the market and the replay time: the paper exchange sees
-        # each batch as it is applied, whether or not a frame is painted.
-        self.on_batch: OnBatch | None = None
+        self._stop_requested = False
+        self.binding = self._bind()
+
+    # -- the source seam ---------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return f"{self.session.instrument.symbol} replay · {self.paths[0].name}"
+
+    def status(self) -> SourceStatus:
+        counters = self.session.pipeline.counters
+        sync = self.session.pipeline.sync
+        return SourceStatus(
+            state=self._state(),
+            kind="replay",
+            error=self._error,
+            speed=self._speed,
+            latency_ns=print_latency_ns(self.session.market),
+            messages=counters.messages,
+            malformed=counters.malformed,
+            last_error=counters.last_error,
+            gaps=sync.gaps,
+            resyncs=sync.resyncs,
+            session=self.sessions_started,
+        )
+
+    def _state(self) -> SourceState:
+        if self._error is not None:
+            return SourceState.FAILED
+        if self._finished:
+            return SourceState.FINISHED
+        if self.seeking:
+            return SourceState.SEEKING
+        if self._paused:
+            return SourceState.PAUSED
+        return SourceState.PLAYING
+
+    def stop(self) -> None:
+        """Make `run()` return at its next wake-up (cancelling the task does the same, at once)."""
+        self._stop_requested = True
 
     # -- state -------------------------------------------------------------------------------
 
@@ -400,7 +318,7 @@ class ReplayFeed:
         self._running = True
         scan = self._start_scan()
         try:
-            while True:
+            while not self._stop_requested:
                 delay_s = self._step()
                 if delay_s is None:
                     return
@@ -408,6 +326,7 @@ class ReplayFeed:
         finally:
             self._rebase()
             self._running = False
+            self._stop_requested = False
             if scan is not None:
                 scan[1].set()
                 scan[0].cancel()
@@ -474,9 +393,9 @@ class ReplayFeed:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _open(self) -> tuple[ReplaySession, _LineCursor]:
+    def _open(self) -> tuple[ReplaySession, LineCursor]:
         session, batches = open_replay(self.paths, self._bar_spec, self._sessions)
-        return session, _LineCursor(_generator(batches))
+        return session, LineCursor(as_generator(batches))
 
     def _new_session(self) -> None:
         """A fresh market state from the first line: time goes back, so no state may carry over."""
@@ -485,20 +404,23 @@ class ReplayFeed:
         self._market_ns = None
         self._broken = False
         self.sessions_started += 1
+        self.binding = self._bind()
         self._announce()
 
     def _announce(self) -> None:
         self._announced = True
-        if self.on_session is not None:
-            self.on_session(self.session)
+        self._announce_session(self.binding)
+
+    def _bind(self) -> MarketBinding:
+        return MarketBinding(self.session.instrument, self.session.market, self.sessions_started)
 
     def _feed(self, lines: list[bytes]) -> None:
         if len(self._fed_s) < MAX_FED_STAMPS:  # nobody taking them (no window): stay bounded
             self._fed_s.append(self._clock())
         self.session.pipeline.feed(lines)
         self._market_ns = self._cursor.last_ns
-        if self.on_batch is not None:
-            self.on_batch(self.session.market, self._market_ns)
+        # the paper exchange sees each batch as it is applied, whether or not a frame is painted
+        self._announce_batch(self.session.market, self._market_ns)
 
     def _fail(self, exc: Exception) -> None:
         self._error = str(exc)

@@ -3,7 +3,9 @@
 DESIGN.md "data path": the feed applies batches whenever data arrives; once per frame (60 Hz by
 default) the clock takes the market's change bits, hands every visible view the bits gathered
 since that view last refreshed, and repaints, synchronously, only the views that say they must.
-Hidden views (a closed dock, a tab at the back) keep collecting bits and catch up when shown.
+A view is only asked when its bits meet its `watches` or the market clock moved (time alone
+rolls windows and bars); otherwise it keeps collecting bits, as a hidden view (a closed dock, a
+tab at the back) does, and catches up with all of them when it is next refreshed.
 
 Because the repaint is synchronous the clock can time it: per view, per frame, and from the
 moment the oldest batch in the frame was fed (the local receive time) to the end of the paint
@@ -29,7 +31,7 @@ SAMPLES = 4096  # rolling window of timings kept for the status bar and benchmar
 
 
 class FrameSource(Protocol):
-    """What the clock reads from the feed side (ReplayFeed satisfies it; live feeds will too)."""
+    """What the clock reads of a source: the part of `MarketSource` (app/feeds/source.py) it needs."""
 
     @property
     def market_ns(self) -> int | None: ...
@@ -121,7 +123,7 @@ class FrameClock(QtCore.QObject):
             key = id(view)
             bits = pending[key] | changed
             pending[key] = bits
-            if not view.isVisible() or (bits == 0 and not moved):
+            if not view.isVisible() or not (moved or bits & view.watches):
                 continue
             pending[key] = 0
             t0 = time.perf_counter()

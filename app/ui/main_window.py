@@ -1,8 +1,10 @@
 """The workstation window: docked views, replay transport, layouts, status bar, frame clock.
 
-The window owns no market logic: the feed (qasync task, app/ui/run_app.py) fills the market
-state; the frame clock repaints the views; menus and keys only send commands to the feed or to
-a view. Docks carry stable object names (`dock_<view id>`) so saved layouts find them again.
+The window owns no market logic: the source (a qasync task, wired to the window in
+app/ui/compose.py) fills the market state; the frame clock repaints the views; menus and keys
+only send commands to the source or to a view. It sees the source through the `MarketSource`
+protocol only, and shows a transport bar only when the source is a `Transport` (a replay).
+Docks carry stable object names (`dock_<view id>`) so saved layouts find them again.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.feeds.replay import ReplaySession
-from app.feeds.replay_feed import ReplayFeed
+from app.feeds.source import MarketBinding, MarketSource, Transport
 from app.storage.layouts import LayoutStore
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
@@ -41,7 +42,7 @@ VIEW_COMMANDS = (
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(
         self,
-        feed: ReplayFeed,
+        source: MarketSource,
         views: Sequence[MarketView],
         store: LayoutStore,
         *,
@@ -52,14 +53,12 @@ class MainWindow(QtWidgets.QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
-        self.feed = feed
+        self.source = source
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
         sim = " — SIM paper account" if desk is not None else ""
-        self.setWindowTitle(
-            f"Scalpdesk — {feed.session.instrument.symbol} replay · {feed.paths[0].name}{sim}"
-        )
+        self.setWindowTitle(f"Scalpdesk — {source.title}{sim}")
         self.desk = desk
         self.setDockOptions(
             QtWidgets.QMainWindow.DockOption.AnimatedDocks
@@ -73,17 +72,17 @@ class MainWindow(QtWidgets.QMainWindow):
             dock.setObjectName(f"dock_{view.view_id}")
             dock.setWidget(view)
             self.docks[view.view_id] = dock
-        self.transport = TransportBar(feed, self)
-        self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, self.transport)
+        self.transport: TransportBar | None = None
+        if isinstance(source, Transport):
+            self.transport = TransportBar(source, self)
+            self.addToolBar(QtCore.Qt.ToolBarArea.TopToolBarArea, self.transport)
 
-        self.frames = FrameClock(views, feed, hz, parent=self)
-        self.status = StatusLine(self.statusBar(), feed, self.frames)
+        self.frames = FrameClock(views, source, hz, parent=self)
+        self.status = StatusLine(self.statusBar(), source, self.frames)
         self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
         self.trading: TradingMenu | None = None
         if desk is not None:
             desk.notice.connect(self.status.show_notice)
-            desk.bind(feed.session.market)
-            feed.on_batch = desk.on_batch
             self.trading = TradingMenu(self, desk)
         self._build_menus()
         self._arrange_default()
@@ -95,20 +94,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self._status_timer.setInterval(STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
-        self.frames.set_market(feed.session.market)
+        self.frames.set_market(source.binding.market)
         self.frames.start()
 
-    # -- feed side ----------------------------------------------------------------------------
+    # -- source side --------------------------------------------------------------------------
 
-    def on_session(self, session: ReplaySession) -> None:
-        """The feed started a session (first play, restart, backward seek, loop): rebind views."""
-        self.frames.set_market(session.market)
-        if self.desk is not None:
-            self.desk.bind(session.market)
+    def on_session(self, binding: MarketBinding) -> None:
+        """The source started a session (first play, restart, backward seek, loop): rebind views."""
+        self.frames.set_market(binding.market)
 
     def _update_status(self) -> None:
         self.status.update()
-        self.transport.sync()
+        if self.transport is not None:
+            self.transport.sync()
 
     # -- docks and layouts --------------------------------------------------------------------
 
@@ -135,7 +133,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 docks["account"].raise_()
 
     def _size_default(self) -> None:
-        """Dock sizes (only effective once shown, QT_NOTES.md §3)."""
+        """Dock sizes (only effective once shown, docs/ARCHITECTURE.md)."""
         docks = self.docks
         width = self.width()
         ladder = self.views.get("ladder")
@@ -179,15 +177,17 @@ class MainWindow(QtWidgets.QMainWindow):
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
 
-        replay = bar.addMenu("&Replay")
-        for action in self.transport.actions_by_name.values():
-            replay.addAction(action)
-            self.addAction(action)  # keys work even with the toolbar hidden
+        if self.transport is not None:
+            replay = bar.addMenu("&Replay")
+            for action in self.transport.actions_by_name.values():
+                replay.addAction(action)
+                self.addAction(action)  # keys work even with the toolbar hidden
 
         view_menu = bar.addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
-        view_menu.addAction(self.transport.toggleViewAction())
+        if self.transport is not None:
+            view_menu.addAction(self.transport.toggleViewAction())
         view_menu.addSeparator()
         self.view_actions: dict[str, QtGui.QAction] = {}
         for text, key, view_id, method in VIEW_COMMANDS:
@@ -216,7 +216,8 @@ class MainWindow(QtWidgets.QMainWindow):
         return run
 
     def key_table(self) -> list[tuple[str, str]]:
-        actions = [*self.transport.actions_by_name.values(), *self.view_actions.values()]
+        transport = self.transport.actions_by_name.values() if self.transport is not None else ()
+        actions = [*transport, *self.view_actions.values()]
         rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
         if self.trading is not None:
             rows += self.trading.key_rows()

@@ -1,9 +1,11 @@
-"""Start the workstation: Qt application, qasync loop, replay feed task, window; clean shutdown.
+"""Start the workstation: Qt application, qasync loop, source task, window; clean shutdown.
 
-The startup follows QT_NOTES.md §4 (variant C): `asyncio.Runner` with a qasync loop factory, so
-the global event-loop policy is left alone; the app does not quit when the last window closes,
-the window's closeEvent resolves a future instead, and the feed task is cancelled and awaited
-before the loop ends. A feed task that dies of a bug is reported at once, not at GC time.
+This is where the concrete source is chosen (a replay of recordings today); everything else is
+built and wired by app/ui/compose.py. The startup (docs/ARCHITECTURE.md): `asyncio.Runner` with
+a qasync loop factory, so the global event-loop policy is left alone; the app does not quit when
+the last window closes, the window's closeEvent resolves a future instead, and the source task
+is cancelled and awaited before the loop ends. A source task that dies of a bug is reported at
+once, not at GC time.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from PySide6 import QtWidgets
 
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
+from app.feeds.source import MarketSource
 from app.storage.journal import Journal, default_journal_path
 from app.storage.layouts import LayoutStore
 from app.storage.settings import SettingsStore
+from app.ui.compose import DeskStores, compose
 from app.ui.frame_clock import DEFAULT_HZ
-from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
-from app.ui.trading_desk import TradingDesk
 from widgets.account import AccountView
 from widgets.base import MarketView
 from widgets.cvd import CvdView
@@ -79,7 +81,7 @@ def run_gui(
 
 
 async def _main(  # noqa: PLR0917 (private; one call site)
-    feed: ReplayFeed,
+    source: MarketSource,
     views: ViewFactory,
     exit_after_s: float | None,
     screenshot: Path | None,
@@ -94,20 +96,10 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         if not closed.done():
             closed.set_result(None)
 
-    shown = views()
-    journal = Journal(default_journal_path())
-    desk = TradingDesk(
-        feed.session.instrument,
-        journal,
-        SettingsStore(config_dir),
-        shown,
-        clock_ns=lambda: feed.market_ns,
-        sessions=feed.session.market.sessions,
-    )
-    window = MainWindow(
-        feed, shown, LayoutStore(config_dir), hz=hz, on_close=on_close, screenshot=screenshot, desk=desk
-    )
-    feed.on_session = window.on_session
+    stores = DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
+    layouts = LayoutStore(config_dir)
+    built = compose(source, views(), layouts, stores=stores, hz=hz, on_close=on_close, screenshot=screenshot)
+    window = built.window
     window.show()
     failure: list[BaseException] = []
 
@@ -119,7 +111,7 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             log.error("replay feed crashed", exc_info=exc)
             window.status.show_notice(f"replay feed crashed: {exc}")
 
-    task = asyncio.create_task(feed.run())
+    task = asyncio.create_task(source.run())
     task.add_done_callback(report)
     if exit_after_s is not None:
         loop.call_later(exit_after_s, window.close)
@@ -133,5 +125,5 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         with contextlib.suppress(asyncio.CancelledError):
             await task
     window.deleteLater()
-    desk.close()
+    built.close()
     return 1 if failure else 0

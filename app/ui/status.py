@@ -1,9 +1,12 @@
-"""The status bar: feed state, feed latency, message rate, frame rate — and notices.
+"""The status bar: source state, feed latency, message rate, frame rate — and notices.
 
-DESIGN.md: "A feed that stops delivering data is shown as stale, not as connected". For a
-replay the state is what the player does (playing at a speed, paused, seeking, finished, or the
-error that stopped it); feed latency is the recorded one (local receive minus exchange time of
-the newest print), which is what the trader had on the day.
+DESIGN.md: "A feed that stops delivering data is shown as stale, not as connected". The bar
+reads one `SourceStatus` (app/feeds/source.py) per update, whatever the source: for a replay the
+state is what the player does (playing at a speed, paused, seeking, finished, or the error that
+stopped it) and the feed latency is the recorded one (local receive minus exchange time of the
+newest print), which is what the trader had on the day; a live source says live, stale,
+reconnecting or resyncing. The message rate is derived here from successive counts, and
+restarts with each new session of the source.
 """
 
 from __future__ import annotations
@@ -13,37 +16,46 @@ from collections.abc import Callable
 
 from PySide6 import QtWidgets
 
-from app.feeds.replay_feed import ReplayFeed
+from app.core.units import NS_PER_MS
+from app.feeds.source import MarketSource, SourceState, SourceStatus
 from app.ui.frame_clock import FrameClock
 from app.ui.transport import speed_label
 
-NS_PER_MS = 1_000_000
+_STATE_WORDS = {
+    SourceState.LIVE: "live",
+    SourceState.STALE: "stale: no data",
+    SourceState.RECONNECTING: "reconnecting…",
+    SourceState.RESYNCING: "resyncing the book…",
+    SourceState.SEEKING: "seeking…",
+    SourceState.PAUSED: "paused",
+}
 
 
-def feed_state_text(feed: ReplayFeed) -> str:
-    if feed.error is not None:
-        return f"replay stopped: {feed.error}"
-    if feed.finished:
-        return "replay finished"
-    if feed.seeking:
-        return "seeking…"
-    if feed.paused:
-        return "paused"
-    return f"replay ▶ {speed_label(feed.speed)}"
+def state_text(status: SourceStatus) -> str:
+    """The source's state in a few words: what it does, or the error that stopped it."""
+    state = status.state
+    if state is SourceState.FAILED:
+        return f"{status.kind} stopped: {status.error}"
+    if state is SourceState.FINISHED:
+        return f"{status.kind} finished"
+    if state is SourceState.PLAYING:
+        speed = f" {speed_label(status.speed)}" if status.speed is not None else ""
+        return f"{status.kind} ▶{speed}"
+    return _STATE_WORDS[state]
 
 
 class StatusLine:
-    """Owns the labels in the window's QStatusBar and updates them from feed and frame clock."""
+    """Owns the labels in the window's QStatusBar and updates them from source and frame clock."""
 
     def __init__(
         self,
         bar: QtWidgets.QStatusBar,
-        feed: ReplayFeed,
+        source: MarketSource,
         frames: FrameClock,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bar = bar
-        self.feed = feed
+        self.source = source
         self.frames = frames
         self._clock = clock
         self.notice = self._label("notice", "")
@@ -55,7 +67,7 @@ class StatusLine:
         self.errors = self._label("malformed", "")
         self._last_count = 0
         self._last_s = clock()
-        self._last_pipeline: object = None
+        self._last_session: int | None = None
 
     def _label(self, name: str, text: str) -> QtWidgets.QLabel:
         label = QtWidgets.QLabel(text)
@@ -71,30 +83,25 @@ class StatusLine:
         self.bar.showMessage(text, 15_000)
 
     def update(self) -> None:
-        feed = self.feed
-        self.state.setText(feed_state_text(feed))
-        session = feed.session
-        market = session.market
-        tape = market.tape
-        if tape.total:
-            last = tape.last(1)
-            lag_ms = (int(last.receive_ns[0]) - int(last.exchange_ns[0])) / NS_PER_MS
+        status = self.source.status()
+        self.state.setText(state_text(status))
+        if status.latency_ns is not None:
+            lag_ms = status.latency_ns / NS_PER_MS
             self.latency.setText(f"feed latency {lag_ms:.0f} ms")
             self.latency.setToolTip(
                 "Local receive time minus exchange time of the newest print. Negative means the "
                 "receiving machine's clock was behind the exchange's."
             )
-        counters = session.pipeline.counters
         now_s = self._clock()
-        if session.pipeline is not self._last_pipeline:  # a new session restarts the counters
-            self._last_pipeline = session.pipeline
-            self._last_count = counters.messages
+        if status.session != self._last_session:  # a new session restarts the counters
+            self._last_session = status.session
+            self._last_count = status.messages
             self._last_s = now_s
         elapsed = now_s - self._last_s
         if elapsed >= 0.5:
-            rate = (counters.messages - self._last_count) / elapsed
+            rate = (status.messages - self._last_count) / elapsed
             self.rate.setText(f"{rate:,.0f} msg/s")
-            self._last_count = counters.messages
+            self._last_count = status.messages
             self._last_s = now_s
         stats = self.frames.stats()
         self.fps.setText(f"{stats.fps:.0f} fps · frame p99 {stats.frame_p99_ms:.1f} ms")
@@ -102,8 +109,8 @@ class StatusLine:
             f"frame p50 {stats.frame_p50_ms:.2f} ms, p99 {stats.frame_p99_ms:.2f} ms; "
             f"receive→pixel p50 {stats.latency_p50_ms:.1f} ms, p99 {stats.latency_p99_ms:.1f} ms"
         )
-        bad = counters.malformed
+        bad = status.malformed
         self.errors.setVisible(bad > 0)
         if bad:
             self.errors.setText(f"{bad} malformed")
-            self.errors.setToolTip(counters.last_error)
+            self.errors.setToolTip(status.last_error)

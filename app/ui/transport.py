@@ -13,14 +13,15 @@ import logging
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.feeds.replay_feed import ReplayFeed
+from app.core.units import NS_PER_DAY, NS_PER_HOUR, NS_PER_MS, NS_PER_S
+from app.feeds.source import Transport
 from widgets.base.fmt import clock_text
 
 log = logging.getLogger(__name__)
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
 SLIDER_STEPS = 1000
-NS_PER_S = 1_000_000_000
+MS_PER_DAY = NS_PER_DAY // NS_PER_MS
 
 
 def speed_label(speed: float) -> str:
@@ -35,12 +36,15 @@ def next_speed(speed: float, step: int) -> float:
 
 
 class TransportBar(QtWidgets.QToolBar):
-    """The replay toolbar; `actions_by_name` are also put in the window's Replay menu."""
+    """The replay toolbar; `actions_by_name` are also put in the window's Replay menu.
 
-    def __init__(self, feed: ReplayFeed, parent: QtWidgets.QWidget | None = None) -> None:
+    Built only for a source that is a `Transport` (app/feeds/source.py): a live feed has none.
+    """
+
+    def __init__(self, source: Transport, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__("Replay", parent)
         self.setObjectName("toolbar_transport")
-        self.feed = feed
+        self.source = source
         self.play = self._action("Pause", "Space", "Play / pause the replay", self._toggle)
         self.slower = self._action("Slower", "[", "Replay slower", lambda: self._step_speed(-1))
         self.faster = self._action("Faster", "]", "Replay faster", lambda: self._step_speed(+1))
@@ -107,19 +111,19 @@ class TransportBar(QtWidgets.QToolBar):
     # -- commands -----------------------------------------------------------------------------
 
     def _toggle(self) -> None:
-        paused = self.feed.toggle_pause()
+        paused = self.source.toggle_pause()
         log.info("replay %s", "paused" if paused else "playing")
         self.sync()
 
     def _step_speed(self, step: int) -> None:
-        self._set_speed(next_speed(self.feed.speed, step))
+        self._set_speed(next_speed(self.source.speed, step))
 
     def _set_speed(self, speed: float) -> None:
-        log.info("replay speed %s", speed_label(self.feed.set_speed(speed)))
+        log.info("replay speed %s", speed_label(self.source.set_speed(speed)))
         self.sync()
 
     def _restart(self) -> None:
-        self.feed.restart()
+        self.source.restart()
         log.info("replay restarted")
         self.sync()
 
@@ -128,11 +132,11 @@ class TransportBar(QtWidgets.QToolBar):
         self.time_edit.selectAll()
 
     def _seek_from_slider(self) -> None:
-        end = self.feed.end_ns
+        end = self.source.end_ns
         if end is None:
             return
-        start = self.feed.start_ns
-        self.feed.jump_to(start + (end - start) * self.slider.value() // SLIDER_STEPS)
+        start = self.source.start_ns
+        self.source.jump_to(start + (end - start) * self.slider.value() // SLIDER_STEPS)
         self.sync()
 
     def _jump_to_typed_time(self) -> None:
@@ -145,31 +149,31 @@ class TransportBar(QtWidgets.QToolBar):
 
     def jump_to_time_of_day(self, when: QtCore.QTime) -> None:
         """Jump to `when` (UTC) on the recording's first day, or the next day if it is earlier."""
-        start = self.feed.start_ns
+        start = self.source.start_ns
         day = dt.datetime.fromtimestamp(start // NS_PER_S, tz=dt.UTC).replace(hour=0, minute=0, second=0)
-        target = int(day.timestamp()) * NS_PER_S + when.msecsSinceStartOfDay() * 1_000_000
-        if target < start - 12 * 3600 * NS_PER_S:
-            target += 86_400 * NS_PER_S
-        self.feed.jump_to(target)
+        target = int(day.timestamp()) * NS_PER_S + when.msecsSinceStartOfDay() * NS_PER_MS
+        if target < start - 12 * NS_PER_HOUR:
+            target += NS_PER_DAY
+        self.source.jump_to(target)
         log.info("replay jump to %s", clock_text(target))
         self.sync()
 
     # -- display ------------------------------------------------------------------------------
 
     def sync(self) -> None:
-        """Show the feed's state: play/pause text, speed, clock, slider position."""
-        feed = self.feed
-        self.play.setText("Play" if feed.paused or feed.finished else "Pause")
-        index = self.speed_box.findData(feed.speed)
+        """Show the source's state: play/pause text, speed, clock, slider position."""
+        source = self.source
+        self.play.setText("Play" if source.paused or source.finished else "Pause")
+        index = self.speed_box.findData(source.speed)
         if index >= 0:
             self.speed_box.setCurrentIndex(index)
-        now = feed.market_ns
+        now = source.market_ns
         self.clock.setText(clock_text(now) if now is not None else "--:--:--.---")
         if not self.time_edit.hasFocus():
-            shown = now if now is not None else feed.start_ns
-            ms_of_day = (shown // 1_000_000) % 86_400_000
+            shown = now if now is not None else source.start_ns
+            ms_of_day = (shown // NS_PER_MS) % MS_PER_DAY
             self.time_edit.setTime(QtCore.QTime.fromMSecsSinceStartOfDay(ms_of_day))
-        end = feed.end_ns
-        if now is not None and end is not None and end > feed.start_ns and not self.slider.isSliderDown():
-            self.slider.setValue(round((now - feed.start_ns) * SLIDER_STEPS / (end - feed.start_ns)))
+        end = source.end_ns
+        if now is not None and end is not None and end > source.start_ns and not self.slider.isSliderDown():
+            self.slider.setValue(round((now - source.start_ns) * SLIDER_STEPS / (end - source.start_ns)))
         self.slider.setEnabled(end is not None)

@@ -36,11 +36,11 @@ from app.feeds.replay_feed import ReplayFeed  # noqa: E402
 from app.storage.journal import Journal  # noqa: E402
 from app.storage.layouts import LayoutStore  # noqa: E402
 from app.storage.settings import SettingsStore  # noqa: E402
+from app.ui.compose import DeskStores, compose  # noqa: E402
 from app.ui.frame_clock import percentile  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.run_app import default_views  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
-from app.ui.trading_desk import TradingDesk  # noqa: E402
 
 RECORDING = ROOT / "resources" / "btcusdt_20240808.gz"
 
@@ -55,7 +55,7 @@ def row(name: str, samples: list[float]) -> str:
 
 
 async def measure(window: MainWindow, seconds: float, warmup_s: float) -> tuple[float, float]:
-    task = asyncio.create_task(window.feed.run())
+    task = asyncio.create_task(window.source.run())
     await asyncio.sleep(warmup_s)
     frames = window.frames
     frames.frame_ms.clear()
@@ -85,16 +85,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as config:
         views = default_views()
         journal = Journal(Path(config) / "journal.sqlite3")
-        desk = TradingDesk(  # as the app runs: the paper exchange sees every batch
-            feed.session.instrument,
-            journal,
-            SettingsStore(Path(config)),
-            views,
-            clock_ns=lambda: feed.market_ns,
-            sessions=feed.session.market.sessions,
-        )
-        window = MainWindow(feed, views, LayoutStore(Path(config)), hz=args.hz, desk=desk)
-        feed.on_session = window.on_session
+        stores = DeskStores(journal, SettingsStore(Path(config)))  # as the app: the desk sees every batch
+        built = compose(feed, views, LayoutStore(Path(config)), stores=stores, hz=args.hz)
+        window = built.window
         window.resize(1920, 1080)
         window.show()
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
@@ -104,7 +97,7 @@ def main() -> None:
         market = feed.session.market
         messages = feed.session.pipeline.counters.messages
         window.close()
-        journal.close()
+        built.close()
 
     print(
         f"## Frames — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.environ['QT_QPA_PLATFORM']}, "

@@ -38,6 +38,7 @@ from app.feeds.replay_feed import ReplayFeed  # noqa: E402
 from app.storage.journal import Journal  # noqa: E402
 from app.storage.layouts import LayoutStore  # noqa: E402
 from app.storage.settings import SettingsStore  # noqa: E402
+from app.ui.compose import DeskStores, compose  # noqa: E402
 from app.ui.frame_clock import percentile  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.run_app import default_views  # noqa: E402
@@ -84,7 +85,7 @@ class Probe:
             self.missing += 1
             return
         self.ack_ms.append((t1 - t0) * 1000)
-        self.waiting.append((new[0], t0, self.ticks, self.window.feed.sessions_started))
+        self.waiting.append((new[0], t0, self.ticks, self.window.source.binding.session))
 
     def _check(self) -> None:
         now = time.perf_counter()
@@ -94,7 +95,7 @@ class Probe:
             i for price, row in self.ladder.orders.rows.items() if price in visible for i in row.order_ids
         }
         open_ids = {o.order_id for o in self.desk.snapshot.orders}
-        session = self.window.feed.sessions_started
+        session = self.window.source.binding.session
         for order_id, t0, tick0, session0 in self.waiting:
             if session != session0:
                 self.restarted += 1
@@ -141,23 +142,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         views = default_views()
         journal = Journal(Path(tmp) / "journal.sqlite3")
-        desk = TradingDesk(
-            feed.session.instrument,
-            journal,
-            SettingsStore(Path(tmp)),
-            views,
-            clock_ns=lambda: feed.market_ns,
-            sessions=feed.session.market.sessions,
+        built = compose(
+            feed, views, LayoutStore(Path(tmp)), stores=DeskStores(journal, SettingsStore(Path(tmp)))
         )
-        window = MainWindow(feed, views, LayoutStore(Path(tmp)), desk=desk)
-        feed.on_session = window.on_session
+        window, desk = built.window, built.desk
+        assert desk is not None
         window.resize(1920, 1080)
         window.show()
         probe = Probe(window, desk)
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             runner.run(run(probe, feed, args.presses, args.warmup))
         window.close()
-        journal.close()
+        built.close()
 
     late = probe.frames_late
     print(f"## Hotkey → drawn — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.environ['QT_QPA_PLATFORM']}\n")

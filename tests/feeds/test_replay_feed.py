@@ -118,12 +118,13 @@ class Fed:
 
 
 class Recorder:
-    """`on_session` for the feed: keeps every session and wraps its pipeline.feed to log batches."""
+    """Told of each session the feed starts: keeps it and wraps its pipeline.feed to log batches."""
 
     def __init__(self, vt: VirtualTime) -> None:
         self.vt = vt
         self.sessions: list[ReplaySession] = []
         self.fed: list[Fed] = []
+        self.unsubscribe: Callable[[], None] = lambda: None
 
     def __call__(self, session: ReplaySession) -> None:
         index = len(self.sessions)
@@ -148,7 +149,8 @@ class Recorder:
 def make_feed(paths: list[Path], vt: VirtualTime, **kwargs: object) -> tuple[ReplayFeed, Recorder]:
     rec = Recorder(vt)
     kwargs.setdefault("scan_end", False)  # the scan thread would make end_ns timing-dependent
-    feed = ReplayFeed(paths, clock=vt.clock, sleep=vt.sleep, on_session=rec, **kwargs)  # type: ignore[arg-type]
+    feed = ReplayFeed(paths, clock=vt.clock, sleep=vt.sleep, **kwargs)  # type: ignore[arg-type]
+    rec.unsubscribe = feed.subscribe_sessions(lambda _binding: rec(feed.session))
     return feed, rec
 
 
@@ -236,7 +238,8 @@ def test_a_machine_that_cannot_keep_up_plays_slower_instead_of_racing_ahead(tmp_
 
         session.pipeline.feed = feed_slowly  # type: ignore[method-assign]
 
-    feed.on_session = slow
+    rec.unsubscribe()
+    feed.subscribe_sessions(lambda _binding: slow(feed.session))
     drive(feed, vt)
 
     fed_at = rec.fed_at()

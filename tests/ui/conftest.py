@@ -1,14 +1,20 @@
-"""Fixtures for the window tests: a probe view that records what the frame clock asks of it."""
+"""Fixtures for the window tests: a probe view that records what the frame clock asks of it, and a
+source that is not a replay, fed by hand."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6 import QtGui, QtWidgets
 
 from app.core.market import Changed
+from app.feeds.replay import open_replay
+from app.feeds.source import MarketBinding, SourceBase, SourceState, SourceStatus, print_latency_ns
 from widgets.base import MarketView
 from widgets.base.settings import IntIn, pick
 
@@ -34,10 +40,8 @@ class ProbeView(MarketView):
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         self.refreshes.append((changed, now_ns))
-        due = bool(changed & self.watches)
-        if due:
-            self.update()  # the contract: refresh marks dirty, paint_now paints
-        return due
+        self.update()  # the contract: refresh marks dirty, paint_now paints
+        return True
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self.paints += 1
@@ -64,7 +68,7 @@ def probe_views(qapp: QtWidgets.QApplication) -> list[ProbeView]:
 
 @pytest.fixture
 def qloop(qapp: QtWidgets.QApplication):
-    """A qasync loop for tests that run feed tasks (QT_NOTES.md §5): drive it with run_until_complete."""
+    """A qasync loop for tests that run feed tasks: drive it with run_until_complete."""
     import asyncio
 
     import qasync
@@ -80,3 +84,58 @@ def qloop(qapp: QtWidgets.QApplication):
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
+
+
+class HandSource(SourceBase):
+    """A `MarketSource` that is no replay and no `Transport`: the test hands it lines, it pushes
+    them through a real IngestPipeline and tells its subscribers, as a live feed will."""
+
+    def __init__(self, recording: Path) -> None:
+        super().__init__()
+        # open_replay only to get a real pipeline for the recording's instrument; no replay runs
+        self._session = open_replay([recording])[0]
+        self.sessions = 1
+        self.binding = MarketBinding(self._session.instrument, self._session.market, self.sessions)
+        self.market_ns: int | None = None
+        self.state = SourceState.LIVE
+        self.fed_s: list[float] = []
+        self.stopped = False
+
+    @property
+    def title(self) -> str:
+        return f"{self.binding.instrument.symbol} by hand"
+
+    def take_fed(self) -> list[float]:
+        fed, self.fed_s = self.fed_s, []
+        return fed
+
+    def status(self) -> SourceStatus:
+        counters = self._session.pipeline.counters
+        return SourceStatus(
+            state=self.state,
+            kind="live",
+            latency_ns=print_latency_ns(self.binding.market),
+            messages=counters.messages,
+            malformed=counters.malformed,
+            last_error=counters.last_error,
+            session=self.sessions,
+        )
+
+    async def run(self) -> None:
+        while not self.stopped:
+            await asyncio.sleep(0.01)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def feed(self, lines: list[bytes]) -> None:
+        """One batch: applied, stamped with the receive time of its last line, announced."""
+        self._session.pipeline.feed(lines)
+        self.market_ns = int(lines[-1].split(b" ", 1)[0])
+        self.fed_s.append(time.monotonic())
+        self._announce_batch(self.binding.market, self.market_ns)
+
+
+@pytest.fixture
+def hand_source(btcusdt_recording: Path) -> HandSource:
+    return HandSource(btcusdt_recording)

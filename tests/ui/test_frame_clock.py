@@ -11,6 +11,8 @@ from PySide6 import QtWidgets
 from app.core.market import Changed
 from app.feeds.replay import ReplaySession, open_replay
 from app.ui.frame_clock import FrameClock, percentile
+from widgets.ladder import LadderView
+from widgets.tape import TapeView
 
 
 class Source:
@@ -74,6 +76,64 @@ def test_only_views_watching_what_changed_are_repainted(probe_views, session, li
     clock.tick()
     assert [v.paints for v in probe_views] == [p + 1 for p in painted]
     assert all(v.refreshes[-1][0] & Changed.TAPE for v in probe_views)
+
+
+def test_a_view_is_asked_when_the_market_clock_moved_even_if_nothing_it_watches_changed(
+    probe_views, session, lines, shown
+):
+    host = shown(probe_views)  # noqa: F841 (kept alive: it owns the views)
+    source = Source()
+    clock = FrameClock(probe_views, source)
+    clock.set_market(session.market)
+    source.market_ns = 1
+    clock.tick()
+    refreshes = [len(v.refreshes) for v in probe_views]
+
+    source.market_ns = 2  # time alone rolls windows and bars
+    clock.tick()
+
+    assert [len(v.refreshes) for v in probe_views] == [n + 1 for n in refreshes]
+    assert all(v.refreshes[-1] == (0, 2) for v in probe_views)
+
+
+class Asked:
+    """Mixed into a real view: records the bits of every refresh the clock asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+
+    def refresh(self, changed: int, now_ns: int) -> bool:
+        self.asked.append(changed)
+        return super().refresh(changed, now_ns)  # type: ignore[misc]
+
+
+class AskedTape(Asked, TapeView):
+    pass
+
+
+class AskedLadder(Asked, LadderView):
+    pass
+
+
+def test_real_views_are_filtered_by_their_own_watches(session, lines, shown):
+    tape, ladder = AskedTape(), AskedLadder()
+    host = shown([tape, ladder])  # noqa: F841 (kept alive: it owns the views)
+    clock = FrameClock([tape, ladder], Source())
+    clock.set_market(session.market)
+    session.pipeline.feed(lines["trade"])
+    clock.tick()
+    asked = len(tape.asked)
+    ladder_asked = len(ladder.asked)
+
+    session.pipeline.feed(lines["ticker"])  # CONTEXT: the ladder watches it, the tape does not
+    clock.tick()
+    assert len(tape.asked) == asked
+    assert ladder.asked[ladder_asked:] == [Changed.CONTEXT]
+
+    session.pipeline.feed(lines["trade"][:1])
+    clock.tick()
+    assert tape.asked[-1] & Changed.TAPE and tape.asked[-1] & Changed.CONTEXT  # kept, then handed over
 
 
 def test_nothing_changed_means_no_refresh_and_no_paint(probe_views, session, lines, shown):

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.feeds.replay_feed import ReplayFeed
 from app.storage.layouts import LayoutStore
+from app.ui.compose import compose
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
 
@@ -21,8 +22,7 @@ def make_window(qtbot, qapp, btcusdt_recording: Path, tmp_path: Path):
 
     def make(views, config: Path | None = None, **kwargs) -> MainWindow:
         feed = ReplayFeed([btcusdt_recording], speed=10, loop=True, scan_end=False)
-        window = MainWindow(feed, views, LayoutStore(config or tmp_path / "config"), **kwargs)
-        feed.on_session = window.on_session
+        window = compose(feed, views, LayoutStore(config or tmp_path / "config"), **kwargs).window
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -47,15 +47,15 @@ def test_transport_keys_pause_and_change_speed(make_window, probe_views, qtbot):
         window.activateWindow()
 
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
-    assert window.feed.paused
+    assert window.source.paused
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
-    assert not window.feed.paused
+    assert not window.source.paused
 
     qtbot.keyClick(window, QtCore.Qt.Key.Key_BracketRight)
-    assert window.feed.speed == 25
+    assert window.source.speed == 25
     qtbot.keyClick(window, QtCore.Qt.Key.Key_BracketLeft)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_BracketLeft)
-    assert window.feed.speed == 5
+    assert window.source.speed == 5
     assert window.transport.speed_box.currentText() == "5×"
 
 
@@ -132,13 +132,13 @@ def test_a_running_replay_reaches_the_views_through_the_frame_clock(make_window,
     window = make_window(probe_views)
 
     async def play() -> None:
-        task = asyncio.create_task(window.feed.run())
+        task = asyncio.create_task(window.source.run())
         await asyncio.sleep(0.6)
         task.cancel()
 
     qloop.run_until_complete(play())
 
-    market = window.feed.session.market
+    market = window.source.session.market
     assert market.tape.total > 0
     assert window.frames.frames > 5
     assert all(v.refreshes for v in probe_views)

@@ -21,49 +21,43 @@ from app.feeds.replay_feed import ReplayFeed
 from app.storage.journal import Journal
 from app.storage.layouts import LayoutStore
 from app.storage.settings import RiskSettings, SettingsStore
+from app.ui.compose import DeskStores, compose
 from app.ui.hotkeys import RESERVED_KEYS
-from app.ui.main_window import MainWindow
 from app.ui.run_app import default_views
 from app.ui.trading_desk import TradingDesk
+from tests.ui.conftest import HandSource
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
 class Desk:
-    """A window with the real views and desk, and a replay we step batch by batch by hand."""
+    """A window with the real views and desk, on a source we step batch by batch by hand."""
 
     def __init__(self, recording: Path, tmp: Path, qtbot) -> None:
         self.tmp = tmp
-        self.feed = ReplayFeed([recording], speed=10, loop=False, scan_end=False)
+        self.source = HandSource(recording)
         self.views = default_views()
         self.journal = Journal(tmp / "journal.sqlite3", checkpoint_interval_s=None)
         self.store = SettingsStore(tmp / "config")
-        market = self.feed.session.market
-        self.desk = TradingDesk(
-            self.feed.session.instrument,
-            self.journal,
-            self.store,
-            self.views,
-            clock_ns=lambda: self.now_ns,
-            sessions=market.sessions,
+        built = compose(
+            self.source, self.views, LayoutStore(tmp / "config"), stores=DeskStores(self.journal, self.store)
         )
-        self.window = MainWindow(self.feed, self.views, LayoutStore(tmp / "config"), desk=self.desk)
+        assert built.desk is not None
+        self.desk = built.desk
+        self.window = built.window
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
         self.window.frames.stop()  # frames are stepped by the test
-        self.market = market
-        self.now_ns: int | None = None
+        self.market = self.source.binding.market
+        self.instrument = self.source.binding.instrument
         self._batches: Iterator[list[bytes]] = iter_recordings([recording], chunk_bytes=4096)
         self.ladder = self.window.views["ladder"]
 
     def play(self, batches: int = 1) -> None:
-        """Feed batches (≈ 30 lines each) to the market and the exchange, then paint a frame."""
+        """Feed batches (≈ 30 lines each) to the source, which shows them to the desk; paint a frame."""
         for _ in range(batches):
-            lines = next(self._batches)
-            self.feed.session.pipeline.feed(lines)
-            self.now_ns = int(lines[-1].split(b" ", 1)[0])
-            self.desk.on_batch(self.market, self.now_ns)
+            self.source.feed(next(self._batches))
         self.frame()
 
     def play_until_book(self) -> None:
@@ -145,7 +139,7 @@ def test_preset_keys_change_the_size_the_next_order_uses(desk: Desk, qtbot) -> N
     desk.key(qtbot, QtCore.Qt.Key.Key_3)
     desk.key(qtbot, QtCore.Qt.Key.Key_Q)
 
-    assert desk.desk.snapshot.orders[0].qty_lots == desk.feed.session.instrument.lots("0.01")
+    assert desk.desk.snapshot.orders[0].qty_lots == desk.instrument.lots("0.01")
 
 
 def test_ladder_click_on_the_bid_column_buys_there_and_a_click_on_the_order_cancels_it(
@@ -185,7 +179,7 @@ def test_a_tripped_risk_limit_blocks_new_orders_visibly_but_flatten_works(desk: 
     notices: list[str] = []
     desk.desk.notice.connect(notices.append)
     desk.key(qtbot, QtCore.Qt.Key.Key_W)
-    assert desk.desk.snapshot.position_lots == desk.feed.session.instrument.lots("0.1")
+    assert desk.desk.snapshot.position_lots == desk.instrument.lots("0.1")
     assert any("LOCKED" in n for n in notices)
 
     qtbot.keyClick(desk.ladder, QtCore.Qt.Key.Key_Escape, QtCore.Qt.KeyboardModifier.ShiftModifier)  # flatten
@@ -201,7 +195,7 @@ def test_a_new_desk_on_the_same_journal_shows_the_same_account(desk: Desk, qtbot
     assert before.position_lots and before.orders
 
     again = TradingDesk(
-        desk.feed.session.instrument,
+        desk.instrument,
         Journal(tmp_path / "journal.sqlite3", checkpoint_interval_s=None),
         SettingsStore(tmp_path / "config"),
         [],
@@ -221,9 +215,21 @@ def test_a_new_desk_on_the_same_journal_shows_the_same_account(desk: Desk, qtbot
     again.close()
 
 
-def test_the_window_keys_are_reserved_and_no_default_trading_key_collides(desk: Desk) -> None:
-    window_keys = {key for text, key in desk.window.key_table() if key and not text.startswith("SIM")}
-    trading_keys = {key for text, key in desk.window.key_table() if text.startswith("SIM")}
+def test_the_window_keys_are_reserved_and_no_default_trading_key_collides(
+    btcusdt_recording: Path, tmp_path: Path, qtbot
+) -> None:
+    replay = ReplayFeed([btcusdt_recording], scan_end=False)  # a Transport: its keys are in the table
+    journal = Journal(tmp_path / "journal.sqlite3", checkpoint_interval_s=None)
+    stores = DeskStores(journal, SettingsStore(tmp_path))
+    built = compose(replay, default_views(), LayoutStore(tmp_path), stores=stores)
+    qtbot.addWidget(built.window)
+    table = built.window.key_table()
+    assert built.window.trading is not None
+    built.window.trading.hotkeys.uninstall()
+    built.close()
+
+    window_keys = {key for text, key in table if key and not text.startswith("SIM")}
+    trading_keys = {key for text, key in table if text.startswith("SIM")}
 
     assert window_keys - {"Ctrl+Q"} <= set(RESERVED_KEYS)
     assert not trading_keys & window_keys

@@ -46,7 +46,7 @@ class LadderView(MarketView):
 
     view_id = "ladder"
     title = "DOM ladder"
-    watches = Changed.BOOK | Changed.TAPE | Changed.ACCOUNT
+    watches = Changed.ALL  # any market bit rebuilds the rows (model.update), ACCOUNT the orders
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)

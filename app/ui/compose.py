@@ -1,0 +1,89 @@
+"""The composition root: one place that puts a source, the views, the desk and the window together.
+
+The app, the benchmarks and the window tests must run the same wiring, or a benchmark measures
+a window the app never builds. The wiring is: the window's frame clock and the trading desk bind
+to the source's market now and again on every new session (restart, backward seek, loop,
+reconnect); the desk sees every batch as it is applied, before any frame is painted (the paper
+exchange fills on the data, not on the frames). Whatever the source is (replay, live,
+synthetic), it is seen through `MarketSource` only (app/feeds/source.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.feeds.source import MarketBinding, MarketSource, Unsubscribe
+from app.storage.journal import Journal
+from app.storage.layouts import LayoutStore
+from app.storage.settings import SettingsStore
+from app.ui.frame_clock import DEFAULT_HZ
+from app.ui.main_window import MainWindow
+from app.ui.trading_desk import TradingDesk
+from widgets.base import MarketView
+
+
+@dataclass(frozen=True)
+class DeskStores:
+    """Where the paper account lives: its journal and the trading settings."""
+
+    journal: Journal
+    settings: SettingsStore
+
+
+@dataclass
+class Workstation:
+    """A source wired to a window (and a desk, when trading): what `compose` built."""
+
+    source: MarketSource
+    window: MainWindow
+    desk: TradingDesk | None
+    _unsubscribe: list[Unsubscribe] = field(default_factory=list)
+
+    def detach(self) -> None:
+        """Stop listening to the source (the window and desk no longer follow it)."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+
+    def close(self) -> None:
+        """Detach and close the desk's journal (after the window has closed)."""
+        self.detach()
+        if self.desk is not None:
+            self.desk.close()
+
+
+def compose(
+    source: MarketSource,
+    views: Sequence[MarketView],
+    layouts: LayoutStore,
+    *,
+    stores: DeskStores | None = None,
+    hz: int = DEFAULT_HZ,
+    on_close: Callable[[], None] | None = None,
+    screenshot: Path | None = None,
+) -> Workstation:
+    """Build the window on `source` with `views`; with `stores`, a SIM trading desk too."""
+    binding = source.binding
+    desk: TradingDesk | None = None
+    if stores is not None:
+        desk = TradingDesk(
+            binding.instrument,
+            stores.journal,
+            stores.settings,
+            views,
+            clock_ns=lambda: source.market_ns,
+            sessions=binding.market.sessions,
+        )
+        desk.bind(binding.market)
+    window = MainWindow(source, views, layouts, hz=hz, on_close=on_close, screenshot=screenshot, desk=desk)
+    unsubscribe = [source.subscribe_sessions(window.on_session)]
+    if desk is not None:
+        trading = desk
+
+        def rebind_desk(new: MarketBinding) -> None:
+            trading.bind(new.market)
+
+        unsubscribe += [source.subscribe_sessions(rebind_desk), source.subscribe_batches(trading.on_batch)]
+    return Workstation(source, window, desk, unsubscribe)
