@@ -9,8 +9,8 @@ paces the recorded local receive timestamps against a clock and pushes the lines
 Pacing. A replay clock maps clock time to market time: `anchor_ns + (now_s - anchor_s) × speed`.
 Every change to the pacing (pause, resume, speed, seek, restart, start or end of `run()`)
 first re-anchors the mapping at the current market time, so the replay clock never jumps. On each
-wake-up every line whose receive time has come is fed as ONE batch (DESIGN.md "data path": one
-batch per event-loop wake-up, the frame clock repaints at its own pace), then the task sleeps until
+wake-up every line whose receive time has come is fed as ONE batch (one batch per event-loop
+wake-up, the frame clock repaints at its own pace: docs/ARCHITECTURE.md), then the task sleeps until
 the next line is due, at most MAX_SLEEP_S so that controls take effect promptly. A wake-up also
 takes the lines due within the next COALESCE_S (1 ms of clock): a recorded burst, whose lines are
 microseconds apart, then goes in one batch instead of its first line alone and the rest a wake-up
@@ -48,7 +48,7 @@ warning. `restart()` or `jump_to()` clear it and try again. Bad input at constru
 file, unknown venue) raises ReplayError at once, as `open_replay` does.
 
 All controls are plain methods for the thread that runs the event loop (the Qt thread under
-qasync); they take effect at the feed's next wake-up. No Qt here (DESIGN.md "Layers").
+qasync); they take effect at the feed's next wake-up. No Qt here (docs/ARCHITECTURE.md, "Layers").
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ class ReplayFeed(SourceBase):
         sleep: Sleep = asyncio.sleep,
         max_batch_lines: int = MAX_BATCH_LINES,
         scan_end: bool = True,
+        summary: bool = False,
     ) -> None:
         if max_batch_lines < 1:
             raise ValueError("max_batch_lines must be at least 1")
@@ -129,6 +130,7 @@ class ReplayFeed(SourceBase):
         self.loop = loop
         self._bar_spec = bar_spec
         self._sessions = sessions
+        self._summary = summary  # the aggregates only `replay --summary` reads: off for a window
         self._clock = clock
         self._sleep = sleep
         self._max_batch_lines = max_batch_lines
@@ -394,7 +396,7 @@ class ReplayFeed(SourceBase):
     # -- helpers -----------------------------------------------------------------------------
 
     def _open(self) -> tuple[ReplaySession, LineCursor]:
-        session, batches = open_replay(self.paths, self._bar_spec, self._sessions)
+        session, batches = open_replay(self.paths, self._bar_spec, self._sessions, summary=self._summary)
         return session, LineCursor(as_generator(batches))
 
     def _new_session(self) -> None:

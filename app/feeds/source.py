@@ -57,7 +57,7 @@ class SourceState(enum.Enum):
     """What the source is doing, as the status bar names it."""
 
     LIVE = "live"
-    STALE = "stale"  # connected, but nothing arrived for too long: not "live" (DESIGN.md)
+    STALE = "stale"  # connected, but nothing arrived for too long: not "live"
     RECONNECTING = "reconnecting"
     RESYNCING = "resyncing"  # the book lost a diff and waits for a new snapshot
     PLAYING = "playing"

@@ -1,11 +1,11 @@
 """The frame clock: one timer that repaints only the views whose market state changed.
 
-DESIGN.md "data path": the feed applies batches whenever data arrives; once per frame (60 Hz by
-default) the clock takes the market's change bits, hands every visible view the bits gathered
-since that view last refreshed, and repaints, synchronously, only the views that say they must.
-A view is only asked when its bits meet its `watches` or the market clock moved (time alone
-rolls windows and bars); otherwise it keeps collecting bits, as a hidden view (a closed dock, a
-tab at the back) does, and catches up with all of them when it is next refreshed.
+docs/ARCHITECTURE.md "From socket to pixel": the feed applies batches whenever data arrives; once
+per frame (60 Hz by default) the clock takes the market's change bits, hands every visible view the
+bits gathered since that view last refreshed, and repaints, synchronously, only the views that say
+they must. A view is only asked when its bits meet its `watches` or the market clock moved (time
+alone rolls windows and bars); otherwise it keeps collecting bits, as a hidden view (a closed dock,
+a tab at the back) does, and catches up with all of them when it is next refreshed.
 
 Because the repaint is synchronous the clock can time it: per view, per frame, and from the
 moment the oldest batch in the frame was fed (the local receive time) to the end of the paint

@@ -1,6 +1,6 @@
 """Layouts in the window: capture and apply, and the Layout menu (save, load, rename, delete, reset).
 
-A layout is the main window's dock state and geometry plus every view's settings (DESIGN.md
+A layout is the main window's dock state and geometry plus every view's settings (docs/ARCHITECTURE.md
 "Persistence"). Applying one never fails as a whole: a state Qt refuses or a setting a view
 rejects is reported in the status bar, and what was valid is applied.
 """

@@ -63,7 +63,7 @@ def run_gui(
     """Run the window on a replay of `paths` until it is closed; returns the exit status.
 
     `started_s` (time.monotonic() when the process started work) lets the log say how long the
-    first painted frame took (DESIGN.md budget: 2 s).
+    first painted frame took (budget: 2 s, docs/ARCHITECTURE.md).
     """
     started_s = time.monotonic() if started_s is None else started_s
     try:

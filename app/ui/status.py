@@ -1,6 +1,6 @@
 """The status bar: source state, feed latency, message rate, frame rate — and notices.
 
-DESIGN.md: "A feed that stops delivering data is shown as stale, not as connected". The bar
+"A feed that stops delivering data is shown as stale, not as connected" (docs/ARCHITECTURE.md). The bar
 reads one `SourceStatus` (app/feeds/source.py) per update, whatever the source: for a replay the
 state is what the player does (playing at a speed, paused, seeking, finished, or the error that
 stopped it) and the feed latency is the recorded one (local receive minus exchange time of the

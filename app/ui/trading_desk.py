@@ -3,7 +3,7 @@
 Every intent (hotkey, ladder click, button) becomes an exchange command here, and every batch of
 market data is shown to the exchange here. Whatever the exchange decides comes back as events,
 which are written to the journal (SQLite, committed) BEFORE the views are given the new account:
-the screen never shows anything a crash could lose (DESIGN.md "Paper exchange").
+the screen never shows anything a crash could lose (docs/PAPER_TRADING.md).
 
 It is not a view and holds no widget: it pushes `PaperSnapshot`s to the views and marks
 `Changed.ACCOUNT` so that the frame clock repaints them in the next frame.

@@ -1,6 +1,6 @@
 """Frame benchmark: the real window at 1920×1080 replaying the real recording at 10×.
 
-DESIGN.md budgets: one full frame (all four views) p99 ≤ 8 ms; receive → pixels p99 ≤ 20 ms at
+Budgets (docs/ARCHITECTURE.md): one full frame (all four views) p99 ≤ 8 ms; receive → pixels p99 ≤ 20 ms at
 60 Hz. Measured by the app's own frame clock (app/ui/frame_clock.py), which repaints views
 synchronously and times each: `view` = that view's refresh + paint, `frame` = all views painted
 in one tick, `receive→pixel` = from the feed handing the oldest batch of the frame to the

@@ -1,6 +1,6 @@
 """Hotkey benchmark: key press → order journaled (SQLite commit) → drawn on the ladder.
 
-DESIGN.md budget: "hotkey → order acknowledged and drawn on the ladder: next frame". The real
+Budget (docs/ARCHITECTURE.md): "hotkey → order acknowledged and drawn on the ladder: next frame". The real
 window (all views, trading desk, journal on disk) replays the real recording at 10× with its
 60 Hz frame clock running; every ~250 ms a real key event (Q, join bid) goes through the app's
 hotkey filter. Measured per press:

@@ -419,7 +419,7 @@ def straight_replay_states(path: Path, targets_ns: list[int]) -> dict[int, dict[
 @pytest.mark.slow
 def test_jump_forward_and_back_gives_the_state_of_a_straight_replay(btcusdt_recording):
     vt = VirtualTime()
-    feed, rec = make_feed([btcusdt_recording], vt)
+    feed, rec = make_feed([btcusdt_recording], vt, summary=True)  # compares buy/sell/high/low too
     start = feed.start_ns
     forward, back, forward_again = start + 200 * SECOND + 123, start + 60 * SECOND, start + 150 * SECOND
     expected = straight_replay_states(btcusdt_recording, [forward, back, forward_again])
