@@ -164,6 +164,11 @@ class VenueAdapter(Protocol):
 
     def subscriptions(self, symbol: str) -> Sequence[Subscription]: ...
 
+    def stream_of(self, frame: bytes) -> str | None:
+        """Which of the subscriptions' `streams` a raw frame belongs to, or None (acks, pongs).
+        Called for every frame a live feed reads, so it reads bytes, not JSON."""
+        ...
+
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         """The REST depth snapshot to bootstrap or repair the book, or None when the socket
         itself delivers snapshots."""

@@ -10,6 +10,7 @@ one diff (a `pu` gap), close a socket after N frames, stall.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from fakes.http import HttpServer
 
@@ -53,11 +55,41 @@ class FakeBinance:
                     self.frames.append((stream, payload))
         self.connections: list[str] = []  # the paths clients opened
         self.http = HttpServer(self._rest)
+        self.done = asyncio.Event()  # every connection has sent all it had
+        self.finished = 0
+        self._sent_diffs: list[bytes] = []  # the depth diffs of the newest /public connection
 
     def _rest(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if path == "/fapi/v1/depth" and params.get("symbol") == "BTCUSDT":
-            return 200, {"Content-Type": "application/json"}, self.snapshot
+            return 200, {"Content-Type": "application/json"}, self._book_now()
         return 400, {}, b'{"code":-1121,"msg":"Invalid symbol."}'
+
+    def _book_now(self) -> bytes:
+        """The exchange's book as of the newest diff sent (the recorded snapshot before it)."""
+        snap = json.loads(self.snapshot)
+        last = snap["lastUpdateId"]
+        bids = {p: q for p, q in snap["bids"]}
+        asks = {p: q for p, q in snap["asks"]}
+        for frame in self._sent_diffs:
+            diff = json.loads(frame)["data"]
+            if diff["u"] <= last:
+                continue
+            for side, levels in ((bids, diff["b"]), (asks, diff["a"])):
+                for price, qty in levels:
+                    if float(qty) == 0:
+                        side.pop(price, None)
+                    else:
+                        side[price] = qty
+            last = diff["u"]
+        return json.dumps(
+            {
+                "lastUpdateId": last,
+                "E": snap["E"],
+                "T": snap["T"],
+                "bids": sorted(bids.items(), key=lambda kv: -float(kv[0]))[:1000],
+                "asks": sorted(asks.items(), key=lambda kv: float(kv[0]))[:1000],
+            }
+        ).encode()
 
     async def start(self) -> tuple[str, str]:
         """Starts both servers; returns (ws base, REST base) to stand in for the real hosts."""
@@ -71,6 +103,10 @@ class FakeBinance:
         await self.http.stop()
 
     async def _serve(self, ws: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await self._play(ws)
+
+    async def _play(self, ws: ServerConnection) -> None:
         target = urlsplit(ws.request.path if ws.request else "/")
         self.connections.append(target.path)
         asked = set(parse_qs(target.query).get("streams", [""])[0].split("/")) - {""}
@@ -79,11 +115,14 @@ class FakeBinance:
         faults = self.faults
         sent = diffs = 0
         pause = 1.0 / self.frames_per_s
+        if path_kinds_public:
+            self._sent_diffs = []
         for stream, frame in self.frames:
             if stream not in served:
                 continue
             if _kind(stream) == "depth":
                 diffs += 1
+                self._sent_diffs.append(frame)  # the exchange's book moves even if a diff is lost
                 if diffs == faults.drop_diff_at:
                     continue
             if faults.stall_after is not None and sent >= faults.stall_after:
@@ -96,4 +135,7 @@ class FakeBinance:
             sent += 1
             if sent % 50 == 0:
                 await asyncio.sleep(pause * 50)
+        self.finished += 1
+        if self.finished >= len(self.connections):
+            self.done.set()
         await ws.wait_closed()

@@ -4,7 +4,8 @@ silence, and reconnect with capped, jittered backoff.
 
 Frames are stamped `<local receive ns> <frame>` the moment they are read — the same line format
 as a recording, so the pipeline cannot tell live from replay. Frames read in one event-loop
-wake-up go to `on_lines` together, as one batch.
+wake-up go to `on_lines` together, as one batch, with the (monotonic) time the oldest of them was
+read: where the receive → pixel latency starts.
 
 Health is data, not a socket flag: a connection is LIVE only while data arrives; a stream that
 sends nothing for `stale_after_s` makes it STALE (counted), and a socket that sends nothing at
@@ -36,6 +37,7 @@ _encode = msgspec.json.Encoder().encode
 
 class ConnectionState(enum.Enum):
     CONNECTING = "connecting"
+    OPEN = "open"  # handshake done, no data yet
     LIVE = "live"
     STALE = "stale"
     RECONNECTING = "reconnecting"
@@ -74,10 +76,11 @@ class Connection:
     def __init__(
         self,
         subscription: Subscription,
-        on_lines: Callable[[list[bytes]], None],
+        on_lines: Callable[[list[bytes], float], None],
         *,
         stream_of: Callable[[bytes], str | None] | None = None,
         on_connected: Callable[[], None] | None = None,
+        on_expiring: Callable[[Connection], None] | None = None,
         timing: ConnectionTiming = DEFAULT_TIMING,
         backoff: Backoff = DEFAULT_BACKOFF,
         rng: random.Random | None = None,
@@ -89,6 +92,7 @@ class Connection:
         self._on_lines = on_lines
         self._stream_of = stream_of
         self._on_connected = on_connected
+        self._on_expiring = on_expiring
         self.timing = timing
         self._backoff = backoff
         self._rng = rng or random.Random()
@@ -100,6 +104,7 @@ class Connection:
         streams = subscription.streams or ("*",)
         self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic())
         self._pending: list[bytes] = []
+        self._pending_since_s = 0.0  # when the oldest pending frame was read (monotonic)
         self._flush_scheduled = False
         self._ws: ClientConnection | None = None
         self._stopping = False
@@ -112,6 +117,13 @@ class Connection:
         self._stopping = True
         ws = self._ws
         if ws is not None:
+            self._closing = asyncio.ensure_future(ws.close())
+
+    def reconnect(self) -> None:
+        """Close the socket now; `run()` connects and subscribes again (a venue resends its book)."""
+        ws = self._ws
+        if ws is not None:
+            self.stats.forced_reconnects += 1
             self._closing = asyncio.ensure_future(ws.close())
 
     def stopping(self) -> bool:
@@ -155,6 +167,7 @@ class Connection:
             self.stats.last_error = f"connect {sub.url}: {type(exc).__name__}: {exc}"[:200]
             return False
         self._ws = ws
+        self.state = ConnectionState.OPEN
         self.stats.connects += 1
         now = self._monotonic()
         self._watchdog.restart(now)
@@ -193,6 +206,8 @@ class Connection:
         self._watchdog.saw(stream, now_s)
         if self.state is not ConnectionState.LIVE and not self._watchdog.check(now_s):
             self.state = ConnectionState.LIVE
+        if not self._pending:
+            self._pending_since_s = now_s
         self._pending.append(b"%d %s" % (self._clock_ns(), raw))
         if not self._flush_scheduled:
             self._flush_scheduled = True
@@ -202,7 +217,7 @@ class Connection:
         self._flush_scheduled = False
         if self._pending:
             lines, self._pending = self._pending, []
-            self._on_lines(lines)
+            self._on_lines(lines, self._pending_since_s)
 
     async def _watch(self, ws: ClientConnection, opened_s: float) -> None:
         """Stale streams, silent sockets and the venue's connection lifetime."""
@@ -214,12 +229,16 @@ class Connection:
             stale = self._watchdog.check(now)
             self.stats.stale_events = self._watchdog.stale_events
             self.stats.stale_streams = stale
-            if stale and self.state is ConnectionState.LIVE:
+            if stale and self.state in (ConnectionState.LIVE, ConnectionState.OPEN):
                 self.state = ConnectionState.STALE
             elif not stale and self.state is ConnectionState.STALE:
                 self.state = ConnectionState.LIVE
             silent = self._watchdog.silent_s(now) > timing.reconnect_after_s
             expiring = lifetime is not None and now - opened_s > lifetime - timing.lifetime_margin_s
+            if expiring and not silent and self._on_expiring is not None:
+                self._on_expiring(self)  # a successor takes over; the owner stops this one
+                lifetime = None
+                continue
             if silent or expiring:
                 self.stats.forced_reconnects += 1
                 self.stats.last_error = (

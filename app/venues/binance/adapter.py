@@ -27,6 +27,7 @@ from app.venues.errors import UnknownInstrument
 _BOOK_STREAMS = ("depth@0ms", "bookTicker")
 _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
 SNAPSHOT_LIMIT = "1000"
+_STREAM_PREFIX = b'{"stream":"'  # combined-stream frames start with their stream name
 LIFETIME_S = 24 * 3600  # Binance closes every connection after 24 h
 
 
@@ -114,6 +115,12 @@ class BinanceAdapter:
             both = book + rest
             return (_socket(f"{ends.ws}/stream", both),)
         return (_socket(f"{ends.ws}/public/stream", book), _socket(f"{ends.ws}/market/stream", rest))
+
+    def stream_of(self, frame: bytes) -> str | None:
+        if not frame.startswith(_STREAM_PREFIX):
+            return None
+        end = frame.find(b'"', len(_STREAM_PREFIX))
+        return frame[len(_STREAM_PREFIX) : end].decode() if end > 0 else None
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest:
         ends = _ENDPOINTS[self.market]

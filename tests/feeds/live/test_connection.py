@@ -82,7 +82,7 @@ def test_frames_are_stamped_on_arrival_and_handed_over_in_batches_after_subscrib
         0.2,
         venue,
         lambda url: Connection(
-            Subscription(url, sub.messages, sub.streams), batches.append, stream_of=stream_of,
+            Subscription(url, sub.messages, sub.streams), lambda b, _: batches.append(b), stream_of=stream_of,
             timing=FAST, clock_ns=lambda: next(stamps),
         ),
     )  # fmt: skip
@@ -110,7 +110,7 @@ def test_a_dropped_connection_is_reconnected_and_resubscribed():
         0.4,
         venue,
         lambda url: Connection(
-            Subscription(url, ({"op": "sub"},), ("a",)), lines.extend, stream_of=stream_of,
+            Subscription(url, ({"op": "sub"},), ("a",)), lambda b, _: lines.extend(b), stream_of=stream_of,
             timing=FAST, backoff=NO_WAIT,
         ),
     )  # fmt: skip
@@ -133,7 +133,7 @@ def test_a_stream_that_sends_nothing_makes_the_socket_stale_though_it_is_connect
     async def main() -> Connection:
         url = await venue.start()
         conn = Connection(
-            Subscription(url, streams=("a", "b")), lambda _: None, stream_of=stream_of, timing=FAST
+            Subscription(url, streams=("a", "b")), lambda *_: None, stream_of=stream_of, timing=FAST
         )
         task = asyncio.ensure_future(conn.run())
         for _ in range(12):
@@ -164,7 +164,7 @@ def test_a_socket_silent_for_too_long_is_closed_and_reconnected():
         venue,
         lambda url: Connection(
             Subscription(url, streams=("a",)),
-            lambda _: None,
+            lambda *_: None,
             stream_of=stream_of,
             timing=FAST,
             backoff=NO_WAIT,
@@ -183,7 +183,7 @@ def test_the_venue_ping_goes_out_on_its_timer():
     run_for(
         0.35,
         venue,
-        lambda url: Connection(Subscription(url, keepalive=keepalive), lambda _: None, timing=FAST),
+        lambda url: Connection(Subscription(url, keepalive=keepalive), lambda *_: None, timing=FAST),
     )
 
     assert 2 <= venue.received.count('{"op":"ping"}') <= 3  # 0.1, 0.2, 0.3 s; a busy machine may lag
@@ -202,7 +202,7 @@ def test_an_idle_only_ping_waits_while_data_flows_and_goes_out_once_it_stops():
 
     async def main() -> None:
         url = await venue.start()
-        conn = Connection(Subscription(url, keepalive=keepalive), lambda _: None, timing=FAST)
+        conn = Connection(Subscription(url, keepalive=keepalive), lambda *_: None, timing=FAST)
         task = asyncio.ensure_future(conn.run())
         for _ in range(9):
             await asyncio.sleep(0.05)
@@ -219,7 +219,7 @@ def test_an_idle_only_ping_waits_while_data_flows_and_goes_out_once_it_stops():
 
 def test_a_refused_connection_is_retried_with_backoff_and_says_why():
     async def main() -> Connection:
-        conn = Connection(Subscription("ws://127.0.0.1:9/ws"), lambda _: None, timing=FAST, backoff=NO_WAIT)
+        conn = Connection(Subscription("ws://127.0.0.1:9/ws"), lambda *_: None, timing=FAST, backoff=NO_WAIT)
         task = asyncio.ensure_future(conn.run())
         await asyncio.sleep(0.3)
         conn.stop()
@@ -244,7 +244,7 @@ def test_a_connection_is_renewed_before_the_venue_lifetime_ends():
         0.7,
         venue,
         lambda url: Connection(
-            Subscription(url, streams=("a",), max_lifetime_s=0.25), lambda _: None, stream_of=stream_of,
+            Subscription(url, streams=("a",), max_lifetime_s=0.25), lambda *_: None, stream_of=stream_of,
             timing=FAST, backoff=NO_WAIT,
         ),
     )  # fmt: skip

@@ -1,0 +1,157 @@
+"""A live feed on a local Binance (tests/fakes/binance.py) replaying the real recording: the same
+market as a replay of the file, the book repaired over REST, silence and gaps shown as such."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+from pathlib import Path
+
+import pytest
+from fakes.binance import FakeBinance, Faults
+
+from app.feeds.live.connection import ConnectionTiming
+from app.feeds.live.feed import LiveFeed
+from app.feeds.live.recorder import Recorder
+from app.feeds.replay import run_replay
+from app.feeds.source import MarketSource, SourceState
+from app.venues.binance import USDM
+
+TIMING = ConnectionTiming(connect_timeout_s=2, stale_after_s=0.5, reconnect_after_s=5, check_every_s=0.05)
+
+
+def live(fake: FakeBinance, *, seconds: float | None = None, move=None, **kwargs) -> tuple[LiveFeed, list]:
+    """Runs a LiveFeed on the fake until it has sent everything (or for `seconds`)."""
+    looks: list = []
+
+    async def main() -> LiveFeed:
+        ws_base, rest_base = await fake.start()
+
+        def rewrite(url: str) -> str:
+            url = url.replace("wss://fstream.binance.com", ws_base).replace(
+                "https://fapi.binance.com", rest_base
+            )
+            return move(url) if move else url
+
+        feed = LiveFeed(USDM, "BTCUSDT", rewrite_url=rewrite, timing=TIMING, **kwargs)
+        task = asyncio.ensure_future(feed.run())
+        if seconds is None:
+            await asyncio.wait_for(fake.done.wait(), 30)
+            await asyncio.sleep(0.3)
+        else:
+            for _ in range(int(seconds / 0.1)):
+                await asyncio.sleep(0.1)
+                looks.append(feed.status())
+        looks.append(feed.status())
+        feed.stop()
+        await asyncio.wait_for(task, 5)
+        await fake.stop()
+        return feed
+
+    return asyncio.run(main()), looks
+
+
+def top(levels: dict[int, int], n: int, best_first_high: bool) -> list[tuple[int, int]]:
+    """The n best levels: a REST snapshot holds 1,000 a side, so only those are the same book."""
+    return sorted(levels.items(), reverse=best_first_high)[:n]
+
+
+def same_book(a, b, depth: int = 500) -> bool:
+    return top(a.bids, depth, True) == top(b.bids, depth, True) and top(a.asks, depth, False) == top(
+        b.asks, depth, False
+    )
+
+
+@pytest.fixture
+def replayed(btcusdt_recording):
+    return run_replay([btcusdt_recording])
+
+
+def test_a_live_feed_is_a_market_source(btcusdt_recording):
+    feed = LiveFeed(USDM, "BTCUSDT")
+
+    assert isinstance(feed, MarketSource)
+    assert feed.title == "BTCUSDT live · binance-usdm"
+    assert feed.binding.instrument.symbol == "BTCUSDT"
+
+
+def test_live_over_the_recording_builds_the_market_a_replay_of_it_builds(btcusdt_recording, replayed):
+    feed, _ = live(FakeBinance(btcusdt_recording, frames_per_s=200_000))
+
+    market, expected = feed.market, replayed.market
+    assert market.tape.total == expected.tape.total
+    assert market.cvd.cvd_lots == expected.cvd.cvd_lots
+    assert same_book(market.book, expected.book)
+    assert feed.pipeline.sync.gaps == 0
+    assert feed.snapshots_fetched == 1
+    assert feed.pipeline.counters.malformed == 0
+
+
+def test_the_batches_reach_subscribers_with_the_market_time(btcusdt_recording):
+    fake = FakeBinance(btcusdt_recording, frames_per_s=200_000)
+    seen: list[int | None] = []
+
+    async def main() -> None:
+        ws_base, rest_base = await fake.start()
+        feed = LiveFeed(
+            USDM,
+            "BTCUSDT",
+            rewrite_url=lambda u: u.replace("wss://fstream.binance.com", ws_base).replace(
+                "https://fapi.binance.com", rest_base
+            ),
+            timing=TIMING,
+        )
+        sessions: list = []
+        feed.subscribe_sessions(sessions.append)
+        feed.subscribe_batches(lambda market, ns: seen.append(ns))
+        task = asyncio.ensure_future(feed.run())
+        await asyncio.wait_for(fake.done.wait(), 30)
+        await asyncio.sleep(0.2)
+        feed.stop()
+        await task
+        await fake.stop()
+        assert sessions == [feed.binding]
+        assert feed.take_fed() and not feed.take_fed()
+
+    asyncio.run(main())
+
+    assert len(seen) > 10
+    assert all(a <= b for a, b in itertools.pairwise(seen))  # market time only moves on
+
+
+def test_a_stream_on_the_wrong_url_path_shows_stale_though_the_socket_is_up(btcusdt_recording):
+    """Binance's 2026 split: trades asked for on /public are acknowledged and never sent."""
+    fake = FakeBinance(btcusdt_recording, frames_per_s=20_000)
+
+    feed, looks = live(fake, seconds=1.5, move=lambda u: u.replace("/market/", "/public/"))
+
+    assert looks[-1].state is SourceState.STALE
+    assert "btcusdt@trade" in (looks[-1].error or "")
+    assert feed.market.tape.total == 0
+    assert feed.market.book.best_bid is not None  # the book looks alive: that is the trap
+
+
+def test_a_lost_diff_is_a_counted_gap_repaired_from_a_fresh_snapshot(btcusdt_recording, replayed):
+    fake = FakeBinance(btcusdt_recording, frames_per_s=200_000, faults=Faults(drop_diff_at=3000))
+
+    feed, _ = live(fake)
+
+    assert feed.pipeline.sync.gaps == 1 and feed.pipeline.sync.resyncs == 1
+    assert feed.snapshots_fetched == 2
+    assert same_book(feed.market.book, replayed.market.book)  # repaired: the same final book
+    assert feed.status().state is SourceState.FINISHED
+
+
+def test_what_a_live_feed_receives_is_recorded_and_replays_to_the_same_market(btcusdt_recording, tmp_path):
+    path = tmp_path / "btcusdt-live.gz"
+    recorder = Recorder(path, USDM.instrument("BTCUSDT"))
+
+    feed, _ = live(FakeBinance(btcusdt_recording, frames_per_s=200_000), recorder=recorder)
+
+    again = run_replay([path])
+    assert again.market.tape.total == feed.market.tape.total
+    assert same_book(again.market.book, feed.market.book, depth=5000)
+    with gzip.open(path) as fh:
+        assert sum(1 for _ in fh) == recorder.lines
+    assert Path(str(path).replace(".gz", ".json")).exists()
