@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open the window on these recordings (default: the bundled BTCUSDT recording, looped)",
     )
+    parser.add_argument(
+        "--live",
+        metavar="VENUE:SYMBOL",
+        help="open the window on a live market, e.g. binance-usdm:BTCUSDT (recorded to the data dir)",
+    )
     _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
     replay = commands.add_parser(
@@ -124,7 +129,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
 
 
-def _run_window(args: argparse.Namespace, files: Sequence[Path]) -> int:
+def _run_window(args: argparse.Namespace, files: Sequence[Path], live: str | None = None) -> int:
     from app.ui.run_app import run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
 
     logging.basicConfig(
@@ -133,6 +138,7 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path]) -> int:
 
     return run_gui(
         files,
+        live=live,
         started_s=STARTED_S,
         speed=args.speed,
         loop=not args.no_loop,
@@ -161,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "replay":
         return _replay_summary(args) if args.summary else _run_window(args, args.files)
+    if args.live:
+        return _run_window(args, [], live=args.live)
     if args.replay:
         return _run_window(args, args.replay)
     with as_file(bundled_recording()) as recording:

@@ -1,6 +1,6 @@
 """Start the workstation: Qt application, qasync loop, source task, window; clean shutdown.
 
-This is where the concrete source is chosen (a replay of recordings today); everything else is
+This is where the concrete source is chosen (a replay of recordings, or a live venue); everything else is
 built and wired by app/ui/compose.py. The startup (docs/ARCHITECTURE.md): `asyncio.Runner` with
 a qasync loop factory, so the global event-loop policy is left alone; the app does not quit when
 the last window closes, the window's closeEvent resolves a future instead, and the source task
@@ -21,15 +21,19 @@ from pathlib import Path
 import qasync
 from PySide6 import QtWidgets
 
+from app.feeds.live.feed import LiveFeed
+from app.feeds.live.recorder import Recorder
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
-from app.storage.journal import Journal, default_journal_path
+from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
 from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.theme import apply_theme
+from app.venues import registry
+from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
 from widgets.base import MarketView
 from widgets.cvd import CvdView
@@ -48,9 +52,27 @@ def default_views() -> list[MarketView]:
     return [LadderView(), FootprintView(), TapeView(), CvdView(), AccountView(), TradesView()]
 
 
+def live_source(spec: str, record: bool = True) -> MarketSource:
+    """`venue:SYMBOL` -> a live feed on it, recording into the user data dir (raises ValueError,
+    or UnknownInstrument, with a one-line message)."""
+    venue, sep, symbol = spec.partition(":")
+    if not sep or not symbol:
+        raise ValueError(f"bad market {spec!r}: use VENUE:SYMBOL, e.g. binance-usdm:BTCUSDT")
+    adapter = registry.adapter(venue)
+    instrument = adapter.instrument(symbol.upper())
+    recorder = None
+    if record:
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        path = data_dir() / "recordings" / f"{venue}_{instrument.symbol}_{stamp}.gz"
+        recorder = Recorder(path, instrument)
+        log.info("recording to %s", path)
+    return LiveFeed(adapter, instrument.symbol, recorder=recorder)
+
+
 def run_gui(
     paths: Sequence[Path],
     *,
+    live: str | None = None,
     speed: float = 1.0,
     loop: bool = True,
     exit_after_s: float | None = None,
@@ -60,15 +82,17 @@ def run_gui(
     views: ViewFactory = default_views,
     started_s: float | None = None,
 ) -> int:
-    """Run the window on a replay of `paths` until it is closed; returns the exit status.
+    """Run the window on a replay of `paths` (or on the live market `live`, `venue:SYMBOL`)
+    until it is closed; returns the exit status.
 
     `started_s` (time.monotonic() when the process started work) lets the log say how long the
     first painted frame took (budget: 2 s, docs/ARCHITECTURE.md).
     """
     started_s = time.monotonic() if started_s is None else started_s
+    feed: MarketSource
     try:
-        feed = ReplayFeed(paths, speed=speed, loop=loop)
-    except ReplayError as exc:
+        feed = live_source(live) if live is not None else ReplayFeed(paths, speed=speed, loop=loop)
+    except (ReplayError, UnknownInstrument, ValueError) as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return 1
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1] or ["scalpdesk"])
@@ -108,8 +132,8 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             exc = task.exception()
             assert exc is not None
             failure.append(exc)
-            log.error("replay feed crashed", exc_info=exc)
-            window.status.show_notice(f"replay feed crashed: {exc}")
+            log.error("market feed crashed", exc_info=exc)
+            window.status.show_notice(f"market feed crashed: {exc}")
 
     task = asyncio.create_task(source.run())
     task.add_done_callback(report)

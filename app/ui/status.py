@@ -41,6 +41,8 @@ def state_text(status: SourceStatus) -> str:
     if state is SourceState.PLAYING:
         speed = f" {speed_label(status.speed)}" if status.speed is not None else ""
         return f"{status.kind} ▶{speed}"
+    if state in (SourceState.STALE, SourceState.RECONNECTING) and status.error:
+        return f"{state.value}: {status.error}"  # which stream is silent, or why the socket fails
     return _STATE_WORDS[state]
 
 

@@ -77,7 +77,8 @@ class Keepalive:
 @dataclass(frozen=True, slots=True)
 class Subscription:
     """One socket a live feed opens, as data: its URL, what to send once connected, the streams
-    it must carry (each one watched separately for silence), how to keep it alive, and how long
+    it must carry (each one watched separately for silence, except the `sparse` ones, such as
+    liquidations, that may rightly send nothing for hours), how to keep it alive, and how long
     the venue lets it live (Binance closes every connection after 24 h)."""
 
     url: str
@@ -85,6 +86,7 @@ class Subscription:
     streams: tuple[str, ...] = ()
     keepalive: Keepalive = Keepalive()
     max_lifetime_s: float | None = None
+    sparse: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import gzip
 import json
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -29,6 +31,17 @@ def _kind(stream: str) -> str:
     return stream.split("@", 2)[1]
 
 
+def _mark(trade: dict[str, object]) -> bytes:
+    """A markPriceUpdate at the trade's price and time (the recording has no mark price)."""
+    t = trade["T"]
+    price = trade["p"]
+    data = {"e": "markPriceUpdate", "E": t, "s": trade["s"], "p": price, "i": price, "P": price,
+            "r": "0.00010000", "T": 1723190400000}  # fmt: skip
+    return json.dumps(
+        {"stream": f"{str(trade['s']).lower()}@markPrice@1s", "data": data}, separators=(",", ":")
+    ).encode()
+
+
 @dataclass
 class Faults:
     drop_diff_at: int | None = None  # the n-th depth diff of each connection is never sent
@@ -36,23 +49,37 @@ class Faults:
     stall_after: int | None = None  # frames per connection before it goes silent (socket stays up)
 
 
+_TIMES = re.compile(rb'"([ET])":(\d{13})')
+
+
 @dataclass
 class FakeBinance:
+    """`shift_to_now` moves the recorded exchange times to the moment each connection opens, as
+    a live market's would be; `mark_every_s` adds the `markPrice@1s` stream the recording lacks."""
+
     recording: Path
     frames_per_s: float = 20_000.0
     faults: Faults = field(default_factory=Faults)
+    shift_to_now: bool = False
+    mark_every_s: float = 1.0
 
     def __post_init__(self) -> None:
         self.frames: list[tuple[str, bytes]] = []  # (stream, frame) in recorded order
         self.snapshot = b""
+        next_mark_ms = 0
         with gzip.open(self.recording, "rb") as fh:
             for line in fh:
                 payload = line.rstrip(b"\n").partition(b" ")[2]
                 if payload.startswith(b'{"lastUpdateId"'):
                     self.snapshot = payload
-                else:
-                    stream = json.loads(payload)["stream"]
-                    self.frames.append((stream, payload))
+                    continue
+                msg = json.loads(payload)
+                stream, data = msg["stream"], msg["data"]
+                self.frames.append((stream, payload))
+                if data["e"] == "trade" and data["T"] >= next_mark_ms:
+                    next_mark_ms = data["T"] + int(self.mark_every_s * 1000)
+                    self.frames.append((f"{data['s'].lower()}@markPrice@1s", _mark(data)))
+        self.first_ms = int(json.loads(self.frames[0][1])["data"]["E"])
         self.connections: list[str] = []  # the paths clients opened
         self.http = HttpServer(self._rest)
         self.done = asyncio.Event()  # every connection has sent all it had
@@ -102,6 +129,12 @@ class FakeBinance:
         await self._ws.wait_closed()
         await self.http.stop()
 
+    @staticmethod
+    def _shifted(frame: bytes, shift_ms: int) -> bytes:
+        if not shift_ms:
+            return frame
+        return _TIMES.sub(lambda m: b'"%s":%d' % (m[1], int(m[2]) + shift_ms), frame)
+
     async def _serve(self, ws: ServerConnection) -> None:
         with contextlib.suppress(ConnectionClosed):
             await self._play(ws)
@@ -115,14 +148,15 @@ class FakeBinance:
         faults = self.faults
         sent = diffs = 0
         pause = 1.0 / self.frames_per_s
+        shift_ms = int(time.time() * 1000) - self.first_ms if self.shift_to_now else 0
         if path_kinds_public:
             self._sent_diffs = []
-        for stream, frame in self.frames:
+        for stream, recorded in self.frames:
             if stream not in served:
                 continue
             if _kind(stream) == "depth":
                 diffs += 1
-                self._sent_diffs.append(frame)  # the exchange's book moves even if a diff is lost
+                self._sent_diffs.append(recorded)  # the exchange's book moves even if a diff is lost
                 if diffs == faults.drop_diff_at:
                     continue
             if faults.stall_after is not None and sent >= faults.stall_after:
@@ -131,7 +165,7 @@ class FakeBinance:
             if faults.close_after is not None and sent >= faults.close_after:
                 await ws.close(1011, "fake: closing as told")
                 return
-            await ws.send(frame.decode())
+            await ws.send(self._shifted(recorded, shift_ms).decode())
             sent += 1
             if sent % 50 == 0:
                 await asyncio.sleep(pause * 50)

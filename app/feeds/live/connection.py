@@ -101,7 +101,8 @@ class Connection:
         self._ssl = ssl_context
         self.state = ConnectionState.CONNECTING
         self.stats = ConnectionStats()
-        streams = subscription.streams or ("*",)
+        watched = tuple(s for s in subscription.streams if s not in subscription.sparse)
+        streams = watched or ("*",)
         self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic())
         self._pending: list[bytes] = []
         self._pending_since_s = 0.0  # when the oldest pending frame was read (monotonic)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -78,9 +79,7 @@ class LiveFeed(SourceBase):
         self.handovers = 0
 
     def _rewritten(self, sub: Subscription) -> Subscription:
-        return Subscription(
-            self._rewrite(sub.url), sub.messages, sub.streams, sub.keepalive, sub.max_lifetime_s
-        )
+        return dataclasses.replace(sub, url=self._rewrite(sub.url))
 
     def _connection(self, sub: Subscription) -> Connection:
         conn: Connection

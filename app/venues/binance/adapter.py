@@ -63,8 +63,12 @@ def _message_symbol(msg: Any) -> str | None:
 
 
 def _socket(base_url: str, streams: tuple[str, ...]) -> Subscription:
-    """A combined-stream socket: the streams are named in the URL, so nothing is sent on it."""
-    return Subscription(f"{base_url}?streams={'/'.join(streams)}", streams=streams, max_lifetime_s=LIFETIME_S)
+    """A combined-stream socket: the streams are named in the URL, so nothing is sent on it.
+    Liquidations come only when they happen: their silence says nothing about the socket."""
+    sparse = tuple(s for s in streams if s.endswith("@forceOrder"))
+    return Subscription(
+        f"{base_url}?streams={'/'.join(streams)}", streams=streams, max_lifetime_s=LIFETIME_S, sparse=sparse
+    )
 
 
 @dataclass(frozen=True, slots=True)
