@@ -1,5 +1,5 @@
-"""A made-up second venue goes through the venue seam into a MarketState, with no change outside
-app/venues: the adapter below is all a new venue writes.
+"""A made-up second venue goes through the venue seam and the source seam into a MarketState,
+with no change outside app/venues: the adapter below is all a new venue writes.
 
 Its wire format is nothing like Binance's: prints come in arrays (as Bybit, OKX and Hyperliquid
 send them) and the book comes as whole images without sequence numbers (as Hyperliquid sends it).
@@ -7,6 +7,7 @@ send them) and the book comes as whole images without sequence numbers (as Hyper
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,8 @@ import pytest
 from app.core.events import DepthDiff, DepthSnapshot, MarketEvent, Side, Trade
 from app.core.instrument import Instrument
 from app.feeds.replay import ReplayError, run_replay, summarize
+from app.feeds.replay_feed import ReplayFeed
+from app.feeds.source import MarketSource, SourceState
 from app.venues.base import (
     BookSync,
     Decoder,
@@ -176,3 +179,20 @@ def test_an_unregistered_venue_is_not_recognised_and_the_replay_says_so(tmp_path
     assert identify({"toy": "book", "sym": "XYZ"}) is None
     with pytest.raises(ReplayError, match="cannot tell venue and symbol"):
         run_replay([path])
+
+
+def test_toy_recording_plays_through_the_source_seam_like_any_replay(tmp_path):
+    path = write_recording(tmp_path / "xyz.gz", TOY_LINES)
+    seen: list[int] = []
+
+    with registered(ToyAdapter()):
+        feed = ReplayFeed([path], speed=100, scan_end=False)
+        source: MarketSource = feed
+        source.subscribe_batches(lambda market, _ns: seen.append(market.tape.total))
+        asyncio.run(source.run())
+
+    assert source.binding.instrument.venue == "toy"
+    assert source.title == "XYZ replay · xyz.gz"
+    assert seen[-1] == 4 and source.binding.market.book.best_ask == 106
+    assert source.status().state is SourceState.FINISHED
+    assert (source.status().messages, source.status().malformed) == (6, 1)
