@@ -9,14 +9,14 @@ from app.venues.errors import UnknownInstrument
 from app.venues.registry import ADAPTERS, adapter, known_symbols, registered, venues
 
 
-def test_binance_usdm_and_coinm_are_built_in():
-    assert venues() == ("binance-usdm", "binance-coinm")
+def test_the_built_in_venues():
+    assert venues() == ("binance-usdm", "binance-coinm", "hyperliquid")
     assert ADAPTERS["binance-usdm"] is binance.USDM
     assert "BTCUSDT" in known_symbols("binance-usdm")
 
 
 def test_unknown_venue_lists_the_known_ones():
-    with pytest.raises(UnknownInstrument, match=r"kraken.*binance-usdm, binance-coinm"):
+    with pytest.raises(UnknownInstrument, match=r"kraken.*binance-usdm, binance-coinm, hyperliquid"):
         adapter("kraken")
     assert known_symbols("kraken") == []
 
