@@ -13,11 +13,16 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues import binance, hyperliquid
+from app.venues import binance, bybit, hyperliquid
 from app.venues.base import StreamId, VenueAdapter
 from app.venues.errors import UnknownInstrument
 
-_BUILT_IN: tuple[VenueAdapter, ...] = (binance.USDM, binance.COINM, hyperliquid.HYPERLIQUID)
+_BUILT_IN: tuple[VenueAdapter, ...] = (
+    binance.USDM,
+    binance.COINM,
+    bybit.BYBIT_LINEAR,
+    hyperliquid.HYPERLIQUID,
+)
 _adapters: dict[str, VenueAdapter] = {a.name: a for a in _BUILT_IN}
 
 ADAPTERS: Mapping[str, VenueAdapter] = MappingProxyType(_adapters)

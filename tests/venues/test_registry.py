@@ -10,13 +10,13 @@ from app.venues.registry import ADAPTERS, adapter, known_symbols, registered, ve
 
 
 def test_the_built_in_venues():
-    assert venues() == ("binance-usdm", "binance-coinm", "hyperliquid")
+    assert venues() == ("binance-usdm", "binance-coinm", "bybit-linear", "hyperliquid")
     assert ADAPTERS["binance-usdm"] is binance.USDM
     assert "BTCUSDT" in known_symbols("binance-usdm")
 
 
 def test_unknown_venue_lists_the_known_ones():
-    with pytest.raises(UnknownInstrument, match=r"kraken.*binance-usdm, binance-coinm, hyperliquid"):
+    with pytest.raises(UnknownInstrument, match=r"kraken.*binance-usdm, .*, hyperliquid"):
         adapter("kraken")
     assert known_symbols("kraken") == []
 
