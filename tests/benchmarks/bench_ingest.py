@@ -80,9 +80,11 @@ def main() -> None:
             book.apply(d.bids, d.asks, d.last_id, d.exchange_ns)
             _ = book.best_bid, book.best_ask
 
-    def pipeline(batches_: list[list[bytes]], check: bool, conflate: bool = True) -> Callable[[], None]:
+    def pipeline(
+        batches_: list[list[bytes]], check: bool, conflate: bool = True, summary: bool = True
+    ) -> Callable[[], None]:
         def run() -> None:
-            s, _ = open_replay([RECORDING])
+            s, _ = open_replay([RECORDING], summary=summary)
             s.pipeline.conflate = conflate
             if not check:
                 s.pipeline.bbo_check = None
@@ -96,6 +98,10 @@ def main() -> None:
         ("msgspec typed decode + convert to events (venue parser)", parse_decode),
         ("book: apply 6,547 diffs + best bid/ask (events prebuilt)", book_only),
         ("full pipeline, 1 MiB batches, tickers conflated", pipeline(batches, False)),
+        (
+            "  the same as a window runs it (no summary-only aggregates)",
+            pipeline(batches, False, summary=False),
+        ),
         ("full pipeline, 1 MiB batches, every ticker decoded", pipeline(batches, False, False)),
         ("full pipeline, 1 MiB batches, every ticker decoded + BBO check", pipeline(batches, True)),
         ("full pipeline, 100-line batches, tickers conflated", pipeline(small, False)),
