@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.core.market import MarketState
 from app.feeds.source import MarketBinding, MarketSource, SourceState, Transport
-from tests.feeds.test_replay_feed import (
+from tests.feeds.replay_clock import (
     BTCUSDT_RECORDING,
     MS,
     SECOND,
