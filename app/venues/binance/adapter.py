@@ -22,7 +22,7 @@ from app.venues.binance.instruments import (
     symbol_from_stream,
 )
 from app.venues.binance.sync import BinanceBookSync
-from app.venues.errors import UnknownInstrument
+from app.venues.wire import metadata_entry, quoted_after
 
 _BOOK_STREAMS = ("depth@0ms", "bookTicker")
 _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
@@ -89,13 +89,7 @@ class BinanceAdapter:
         return sorted(bundled_table(self.market))
 
     def instrument(self, symbol: str, metadata: Mapping[str, Any] | None = None) -> Instrument:
-        entry = metadata if metadata is not None else bundled_table(self.market).get(symbol)
-        if entry is None:
-            known = ", ".join(self.known_symbols())
-            raise UnknownInstrument(
-                f"unknown symbol {symbol!r} on {self.name} (bundled: {known}; "
-                "add a sidecar <recording>.json with its exchangeInfo entry)"
-            )
+        entry = metadata_entry(bundled_table(self.market), symbol, metadata, self.name, "exchangeInfo")
         return instrument_from_exchange_info(entry, self.market)
 
     def identify(self, message: Any) -> StreamId | None:
@@ -121,10 +115,7 @@ class BinanceAdapter:
         return (_socket(f"{ends.ws}/public/stream", book), _socket(f"{ends.ws}/market/stream", rest))
 
     def stream_of(self, frame: bytes) -> str | None:
-        if not frame.startswith(_STREAM_PREFIX):
-            return None
-        end = frame.find(b'"', len(_STREAM_PREFIX))
-        return frame[len(_STREAM_PREFIX) : end].decode() if end > 0 else None
+        return quoted_after(frame, _STREAM_PREFIX)
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest:
         ends = _ENDPOINTS[self.market]

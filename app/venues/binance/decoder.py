@@ -43,11 +43,11 @@ from app.venues.binance.messages import (
     MarkPriceMsg,
     TradeMsg,
     envelope_decoder,
-    generic_decoder,
     payload_decoder,
     snapshot_decoder,
 )
 from app.venues.errors import MalformedMessage
+from app.venues.wire import json_object
 
 MS = 1_000_000
 _BUY = int(Side.BUY)
@@ -160,12 +160,7 @@ class BinanceDecoder:
             return snapshot_decoder.decode(raw)
         except msgspec.MsgspecError:
             pass
-        try:
-            msg = generic_decoder.decode(raw)
-        except msgspec.MsgspecError as exc:
-            raise MalformedMessage(f"not JSON: {exc}") from exc
-        if not isinstance(msg, dict):
-            raise MalformedMessage(f"expected a JSON object, got {type(msg).__name__}")
+        msg = json_object(raw)
         data = msg.get("data", msg)
         kind = data.get("e") if isinstance(data, dict) else None
         if kind in KNOWN_EVENTS or "lastUpdateId" in msg:

@@ -8,7 +8,7 @@ unknown fields (COIN-M's `ps`, new fields Binance adds) are ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -116,6 +116,5 @@ class DepthSnapshotMsg(msgspec.Struct):
 envelope_decoder = msgspec.json.Decoder(Envelope)
 payload_decoder = msgspec.json.Decoder(StreamData)
 snapshot_decoder = msgspec.json.Decoder(DepthSnapshotMsg)
-generic_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 
 KNOWN_EVENTS = frozenset({"trade", "aggTrade", "depthUpdate", "bookTicker", "forceOrder", "markPriceUpdate"})

@@ -15,7 +15,7 @@ from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Sub
 from app.venues.bybit.decoder import KINDS, BybitDecoder
 from app.venues.bybit.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.bybit.sync import BybitBookSync
-from app.venues.errors import UnknownInstrument
+from app.venues.wire import metadata_entry, quoted_after
 
 WS_URL = "wss://stream.bybit.com/v5/public/linear"
 BOOK_DEPTH = 200  # 100 ms pushes; 50 is faster and shallower, 1000 deeper and slower
@@ -37,13 +37,9 @@ class BybitAdapter:
         return sorted(bundled_table())
 
     def instrument(self, symbol: str, metadata: Mapping[str, Any] | None = None) -> Instrument:
-        entry = metadata if metadata is not None else bundled_table().get(symbol)
-        if entry is None:
-            raise UnknownInstrument(
-                f"unknown symbol {symbol!r} on {VENUE} (bundled: {', '.join(self.known_symbols())}; "
-                "add a sidecar <recording>.json with its instruments-info entry)"
-            )
-        return instrument_from_info(entry)
+        return instrument_from_info(
+            metadata_entry(bundled_table(), symbol, metadata, VENUE, "instruments-info")
+        )
 
     def identify(self, message: Any) -> StreamId | None:
         topic = message.get("topic") if isinstance(message, dict) else None
@@ -69,10 +65,7 @@ class BybitAdapter:
         return (Subscription(WS_URL, (message,), tuple(topics), KEEPALIVE, sparse=(liquidations,)),)
 
     def stream_of(self, frame: bytes) -> str | None:
-        if not frame.startswith(_TOPIC):
-            return None
-        end = frame.find(b'"', len(_TOPIC))
-        return frame[len(_TOPIC) : end].decode() if end > 0 else None
+        return quoted_after(frame, _TOPIC)
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends the snapshot on every (re)subscribe

@@ -28,12 +28,12 @@ from app.venues.bybit.messages import (
     BookMsg,
     PriceLevel,
     book_decoder,
-    generic_decoder,
     liquidations_decoder,
     tickers_decoder,
     trades_decoder,
 )
 from app.venues.errors import MalformedMessage
+from app.venues.wire import json_object
 
 _BUY, _SELL = int(Side.BUY), int(Side.SELL)
 _TAKER = {"Buy": _BUY, "Sell": _SELL}
@@ -172,12 +172,7 @@ class BybitDecoder:
 
     def _other(self, raw: bytes | str) -> Sequence[MarketEvent]:
         """Acks and pongs (`{"success":true,"op":"ping",…}`) carry nothing; non-JSON is malformed."""
-        try:
-            msg = generic_decoder.decode(raw)
-        except msgspec.MsgspecError as exc:
-            raise MalformedMessage(f"not JSON: {exc}") from exc
-        if not isinstance(msg, dict):
-            raise MalformedMessage(f"expected a JSON object, got {type(msg).__name__}")
+        msg = json_object(raw)
         topic = msg.get("topic")
         if isinstance(topic, str) and topic.split(".", 1)[0] in KINDS:
             raise MalformedMessage(f"{topic}: fields out of the documented order or shape")

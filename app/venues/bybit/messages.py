@@ -6,7 +6,7 @@ the decoder picks the schema from the first bytes and parses once. Unknown field
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -81,4 +81,3 @@ book_decoder = msgspec.json.Decoder(BookMsg)
 trades_decoder = msgspec.json.Decoder(TradesMsg)
 liquidations_decoder = msgspec.json.Decoder(LiquidationsMsg)
 tickers_decoder = msgspec.json.Decoder(TickersMsg)
-generic_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()

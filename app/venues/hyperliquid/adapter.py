@@ -12,10 +12,10 @@ from typing import Any
 
 from app.core.instrument import Instrument
 from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
-from app.venues.errors import UnknownInstrument
 from app.venues.hyperliquid.decoder import HyperliquidDecoder
 from app.venues.hyperliquid.instruments import VENUE, bundled_table, instrument_from_meta
 from app.venues.hyperliquid.sync import ImageBookSync
+from app.venues.wire import metadata_entry, quoted_after
 
 WS_URL = "wss://api.hyperliquid.xyz/ws"
 KEEPALIVE = Keepalive(message='{"method":"ping"}', every_s=50.0)  # the server closes after 60 s idle
@@ -36,13 +36,7 @@ class HyperliquidAdapter:
         return sorted(bundled_table())
 
     def instrument(self, symbol: str, metadata: Mapping[str, Any] | None = None) -> Instrument:
-        entry = metadata if metadata is not None else bundled_table().get(symbol)
-        if entry is None:
-            raise UnknownInstrument(
-                f"unknown coin {symbol!r} on {VENUE} (bundled: {', '.join(self.known_symbols())}; "
-                "add a sidecar <recording>.json with its meta entry)"
-            )
-        return instrument_from_meta(entry)
+        return instrument_from_meta(metadata_entry(bundled_table(), symbol, metadata, VENUE, "meta universe"))
 
     def identify(self, message: Any) -> StreamId | None:
         if not isinstance(message, dict) or message.get("channel") not in (
@@ -74,10 +68,7 @@ class HyperliquidAdapter:
         return (Subscription(WS_URL, messages, ("trades", "l2Book", "activeAssetCtx"), KEEPALIVE),)
 
     def stream_of(self, frame: bytes) -> str | None:
-        if not frame.startswith(_CHANNEL_PREFIX):
-            return None
-        end = frame.find(b'"', len(_CHANNEL_PREFIX))
-        return frame[len(_CHANNEL_PREFIX) : end].decode() if end > 0 else None
+        return quoted_after(frame, _CHANNEL_PREFIX)
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends whole books

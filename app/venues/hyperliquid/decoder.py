@@ -31,9 +31,9 @@ from app.venues.hyperliquid.messages import (
     L2BookMsg,
     TradesMsg,
     WireLevel,
-    generic_decoder,
     message_decoder,
 )
+from app.venues.wire import json_object
 
 _BUY, _SELL = int(Side.BUY), int(Side.SELL)
 _SIDES = {"B": _BUY, "A": _SELL}
@@ -118,12 +118,7 @@ class HyperliquidDecoder:
 
     def _other(self, raw: bytes | str) -> Sequence[MarketEvent]:
         """Acks, pongs, other channels: nothing. A known channel of the wrong shape: malformed."""
-        try:
-            msg = generic_decoder.decode(raw)
-        except msgspec.MsgspecError as exc:
-            raise MalformedMessage(f"not JSON: {exc}") from exc
-        if not isinstance(msg, dict):
-            raise MalformedMessage(f"expected a JSON object, got {type(msg).__name__}")
+        msg = json_object(raw)
         channel = msg.get("channel")
         if channel in KNOWN_CHANNELS:
             try:

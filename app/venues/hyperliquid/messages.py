@@ -6,7 +6,7 @@ asset context's volumes) are ignored; unknown channels are not an error.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -61,5 +61,4 @@ class ActiveAssetCtxMsg(msgspec.Struct, tag_field="channel", tag="activeAssetCtx
 Message = L2BookMsg | TradesMsg | ActiveAssetCtxMsg
 
 message_decoder = msgspec.json.Decoder(Message)
-generic_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 KNOWN_CHANNELS = frozenset({"l2Book", "trades", "activeAssetCtx"})
