@@ -93,7 +93,7 @@ class IngestPipeline:
             try:
                 stamp, _, payload = line.partition(b" ")
                 events = decode(payload, int(stamp))
-            except (ValueError, MalformedMessage) as exc:  # a bad stamp is a ValueError
+            except (ValueError, MalformedMessage, RecursionError) as exc:  # a bad stamp: ValueError
                 self._malformed(exc)
                 continue
             if not events:

@@ -49,7 +49,7 @@ def _identify_stream(first_batch: list[bytes]) -> StreamId | None:
     for line in first_batch[:1000]:
         try:
             msg = msgspec.json.decode(line.partition(b" ")[2])
-        except msgspec.MsgspecError:
+        except (msgspec.MsgspecError, RecursionError):
             continue
         found = identify(msg)
         if found is not None:

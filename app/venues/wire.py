@@ -19,6 +19,8 @@ def json_object(raw: bytes | str) -> dict[str, Any]:
         msg = _generic.decode(raw)
     except msgspec.MsgspecError as exc:
         raise MalformedMessage(f"not JSON: {exc}") from exc
+    except RecursionError as exc:  # e.g. 10^5 nested brackets: hostile, never a crash
+        raise MalformedMessage("JSON nested too deeply") from exc
     if not isinstance(msg, dict):
         raise MalformedMessage(f"expected a JSON object, got {type(msg).__name__}")
     return msg

@@ -90,3 +90,19 @@ def test_malformed_lines_are_counted_with_the_reason_and_the_feed_goes_on():
     assert "61800.35" in pipeline.counters.last_error
     assert market.tape.total == 1
     assert market.profile.buy_lots == 6
+
+
+def test_pathologically_nested_json_is_counted_malformed_not_a_crash(btcusdt_recording, tmp_path):
+    from app.feeds.replay import run_replay
+
+    head = [line for batch in iter_line_batches(btcusdt_recording) for line in batch][:500]
+    deep = b"1 " + b"[" * 100_000 + b"]" * 100_000
+    deep_in_envelope = b'1 {"stream":"btcusdt@trade","data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    path = tmp_path / "hostile.txt"
+    path.write_bytes(b"\n".join([*head, deep, deep_in_envelope, *head[-5:]]) + b"\n")
+
+    session = run_replay([path])
+
+    assert session.pipeline.counters.malformed == 2
+    assert session.pipeline.counters.messages == 507
+    assert session.pipeline.counters.last_error == "JSON nested too deeply"

@@ -85,6 +85,8 @@ class BinanceDecoder:
             data = self._decode_other(raw)
             if data is None:
                 return _NOTHING
+        except RecursionError as exc:
+            raise MalformedMessage("JSON nested too deeply") from exc
         try:
             kind = type(data)
             if kind is BookTickerMsg:

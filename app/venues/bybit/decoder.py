@@ -85,6 +85,8 @@ class BybitDecoder:
                 return self._tickers(raw, receive_ns)
         except msgspec.MsgspecError as exc:
             raise MalformedMessage(f"{kind}: {exc}") from exc
+        except RecursionError as exc:
+            raise MalformedMessage("JSON nested too deeply") from exc
         except (ValueError, ArithmeticError) as exc:  # OffGridError is a ValueError
             raise MalformedMessage(f"{type(exc).__name__}: {exc}") from exc
         return self._other(raw)

@@ -58,6 +58,8 @@ class HyperliquidDecoder:
             msg = message_decoder.decode(raw)
         except msgspec.MsgspecError:
             return self._other(raw)
+        except RecursionError as exc:
+            raise MalformedMessage("JSON nested too deeply") from exc
         try:
             if type(msg) is TradesMsg:
                 return self._trades(msg, receive_ns)
