@@ -80,11 +80,12 @@ class BinanceDecoder:
         # Events are built with tuple.__new__, which skips the Python-level NamedTuple
         # constructor and halves the cost of an event.
         try:
-            data: Any = envelope_decoder.decode(raw).data
-        except msgspec.MsgspecError:
-            data = self._decode_other(raw)
-            if data is None:
-                return _NOTHING
+            try:
+                data: Any = envelope_decoder.decode(raw).data
+            except msgspec.MsgspecError:
+                data = self._decode_other(raw)
+                if data is None:
+                    return _NOTHING
         except RecursionError as exc:
             raise MalformedMessage("JSON nested too deeply") from exc
         try:
