@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues import binance, bybit, hyperliquid
+from app.venues import binance, bybit, hyperliquid, okx
 from app.venues.base import StreamId, VenueAdapter
 from app.venues.errors import UnknownInstrument
 
@@ -21,6 +21,7 @@ _BUILT_IN: tuple[VenueAdapter, ...] = (
     binance.USDM,
     binance.COINM,
     bybit.BYBIT_LINEAR,
+    okx.OKX_SWAP,
     hyperliquid.HYPERLIQUID,
 )
 _adapters: dict[str, VenueAdapter] = {a.name: a for a in _BUILT_IN}

@@ -10,7 +10,7 @@ from app.venues.registry import ADAPTERS, adapter, known_symbols, registered, ve
 
 
 def test_the_built_in_venues():
-    assert venues() == ("binance-usdm", "binance-coinm", "bybit-linear", "hyperliquid")
+    assert venues() == ("binance-usdm", "binance-coinm", "bybit-linear", "okx-swap", "hyperliquid")
     assert ADAPTERS["binance-usdm"] is binance.USDM
     assert "BTCUSDT" in known_symbols("binance-usdm")
 
