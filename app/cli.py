@@ -7,6 +7,7 @@ and exit non-zero; tracebacks are for bugs only.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import re
 import sys
@@ -23,6 +24,8 @@ from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 from app.resources import bundled_recording
+from app.venues import registry
+from app.venues.errors import UnknownInstrument
 
 STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
 EXIT_INPUT = 1
@@ -60,11 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open the window on these recordings (default: the bundled BTCUSDT recording, looped)",
     )
-    parser.add_argument(
-        "--live",
-        metavar="VENUE:SYMBOL",
-        help="open the window on a live market, e.g. binance-usdm:BTCUSDT (recorded to the data dir)",
-    )
+    _add_live_options(parser, window=True)
     _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
     replay = commands.add_parser(
@@ -92,7 +91,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="UTC time at which CVD and session statistics reset, or 'never' (default 00:00)",
     )
     _add_window_options(replay)
+    rec = commands.add_parser(
+        "record",
+        help="record live markets headless into replayable files",
+        description="Record live feeds (no window) into gzip recordings with sidecars, rotating hourly.",
+    )
+    _add_live_options(rec, window=False)
+    rec.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: the data dir's recordings/)"
+    )
+    rec.add_argument(
+        "--duration",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="stop after SECONDS (default: until Ctrl-C)",
+    )
+    rec.add_argument("-v", "--verbose", action="store_true", help="log feed events")
     return parser
+
+
+def _add_live_options(parser: argparse.ArgumentParser, window: bool) -> None:
+    live = parser.add_argument_group("live market")
+    venues = ", ".join(registry.venues())
+    live.add_argument(
+        "--venue",
+        required=not window,
+        help=f"open a live market on this venue: {venues} (or binance, bybit, okx)",
+    )
+    live.add_argument(
+        "--symbol",
+        nargs=None if window else "+",
+        required=not window,
+        help="the market's symbol, e.g. BTCUSDT, BTC-USDT-SWAP, BTC"
+        + ("" if window else " (several allowed)"),
+    )
+    live.add_argument("--ws-url", metavar="URL", help="use this ws(s)://host[:port] instead of the venue's")
+    live.add_argument(
+        "--rest-url", metavar="URL", help="use this http(s)://host[:port] instead of the venue's"
+    )
+    if window:
+        live.add_argument("--no-record", action="store_true", help="do not record the live feed")
 
 
 def _positive_seconds(text: str) -> float:
@@ -129,16 +167,26 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
 
 
-def _run_window(args: argparse.Namespace, files: Sequence[Path], live: str | None = None) -> int:
-    from app.ui.run_app import run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
+def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = False) -> int:
+    from app.ui.run_app import LiveChoice, run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
 
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="scalpdesk: %(message)s"
     )
 
+    from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
+
+    choice = None
+    if live:
+        try:
+            endpoints = Endpoints(args.ws_url, args.rest_url)
+        except EndpointError as exc:
+            print(f"scalpdesk: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        choice = LiveChoice(args.venue, args.symbol, endpoints, record=not args.no_record)
     return run_gui(
         files,
-        live=live,
+        live=choice,
         started_s=STARTED_S,
         speed=args.speed,
         loop=not args.no_loop,
@@ -162,13 +210,39 @@ def _replay_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record(args: argparse.Namespace) -> int:
+    # The live stack (websockets, httpx) loads only when a live feed is wanted.
+    from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
+    from app.feeds.live.record import record  # noqa: PLC0415
+    from app.storage.journal import data_dir  # noqa: PLC0415
+
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="scalpdesk: %(message)s"
+    )
+    try:
+        endpoints = Endpoints(args.ws_url, args.rest_url)
+        out = args.out or data_dir() / "recordings"
+        results = asyncio.run(record(args.venue, args.symbol, out, args.duration, endpoints))
+    except (EndpointError, UnknownInstrument) as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    for r in results:
+        files = ", ".join(str(p) for p in r.paths)
+        print(f"{r.market}: {r.lines} lines ({r.gaps} gaps, {r.malformed} malformed) -> {files}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "replay":
         return _replay_summary(args) if args.summary else _run_window(args, args.files)
-    if args.live:
-        return _run_window(args, [], live=args.live)
+    if args.command == "record":
+        return _record(args)
+    if args.venue or args.symbol:
+        if not (args.venue and args.symbol):
+            parser.error("a live market needs both --venue and --symbol")
+        return _run_window(args, [], live=True)
     if args.replay:
         return _run_window(args, args.replay)
     with as_file(bundled_recording()) as recording:

@@ -16,13 +16,14 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import qasync
 from PySide6 import QtWidgets
 
-from app.feeds.live.feed import LiveFeed
-from app.feeds.live.recorder import Recorder
+from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
+from app.feeds.live.record import live_feed
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
@@ -32,7 +33,6 @@ from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.theme import apply_theme
-from app.venues import registry
 from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
 from widgets.base import MarketView
@@ -47,32 +47,25 @@ log = logging.getLogger(__name__)
 ViewFactory = Callable[[], Sequence[MarketView]]
 
 
+@dataclass(frozen=True)
+class LiveChoice:
+    """The live market the window opens on, and where its servers are."""
+
+    venue: str
+    symbol: str
+    endpoints: Endpoints = VENUE_ENDPOINTS
+    record: bool = True  # into the data dir's recordings/
+
+
 def default_views() -> list[MarketView]:
     """The four order-flow views and the paper account's two, in their default dock order."""
     return [LadderView(), FootprintView(), TapeView(), CvdView(), AccountView(), TradesView()]
 
 
-def live_source(spec: str, record: bool = True) -> MarketSource:
-    """`venue:SYMBOL` -> a live feed on it, recording into the user data dir (raises ValueError,
-    or UnknownInstrument, with a one-line message)."""
-    venue, sep, symbol = spec.partition(":")
-    if not sep or not symbol:
-        raise ValueError(f"bad market {spec!r}: use VENUE:SYMBOL, e.g. binance-usdm:BTCUSDT")
-    adapter = registry.adapter(venue)
-    instrument = adapter.instrument(symbol.upper())
-    recorder = None
-    if record:
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-        path = data_dir() / "recordings" / f"{venue}_{instrument.symbol}_{stamp}.gz"
-        recorder = Recorder(path, instrument)
-        log.info("recording to %s", path)
-    return LiveFeed(adapter, instrument.symbol, recorder=recorder)
-
-
 def run_gui(
     paths: Sequence[Path],
     *,
-    live: str | None = None,
+    live: LiveChoice | None = None,
     speed: float = 1.0,
     loop: bool = True,
     exit_after_s: float | None = None,
@@ -82,8 +75,8 @@ def run_gui(
     views: ViewFactory = default_views,
     started_s: float | None = None,
 ) -> int:
-    """Run the window on a replay of `paths` (or on the live market `live`, `venue:SYMBOL`)
-    until it is closed; returns the exit status.
+    """Run the window on a replay of `paths` (or on the live market `live`) until it is closed;
+    returns the exit status.
 
     `started_s` (time.monotonic() when the process started work) lets the log say how long the
     first painted frame took (budget: 2 s, docs/ARCHITECTURE.md).
@@ -91,7 +84,11 @@ def run_gui(
     started_s = time.monotonic() if started_s is None else started_s
     feed: MarketSource
     try:
-        feed = live_source(live) if live is not None else ReplayFeed(paths, speed=speed, loop=loop)
+        if live is not None:
+            record_dir = data_dir() / "recordings" if live.record else None
+            feed = live_feed(live.venue, live.symbol, live.endpoints, record_dir)
+        else:
+            feed = ReplayFeed(paths, speed=speed, loop=loop)
     except (ReplayError, UnknownInstrument, ValueError) as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return 1

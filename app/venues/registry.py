@@ -30,13 +30,18 @@ ADAPTERS: Mapping[str, VenueAdapter] = MappingProxyType(_adapters)
 """Venue name -> adapter (read-only view; it follows `registered`)."""
 
 
+ALIASES = {"binance": "binance-usdm", "bybit": "bybit-linear", "okx": "okx-swap"}
+"""Short names a user may type for the perpetual-futures market of a venue."""
+
+
 def venues() -> tuple[str, ...]:
     return tuple(_adapters)
 
 
 def adapter(venue: str) -> VenueAdapter:
+    """The adapter for a venue name (or a short alias such as `bybit`)."""
     try:
-        return _adapters[venue]
+        return _adapters[ALIASES.get(venue.lower(), venue.lower())]
     except KeyError:
         raise UnknownInstrument(f"unknown venue {venue!r} (known: {', '.join(_adapters)})") from None
 

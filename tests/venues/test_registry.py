@@ -37,3 +37,9 @@ def test_a_venue_cannot_be_registered_twice():
     with pytest.raises(ValueError, match="already registered"), registered(binance.USDM):
         pass
     assert ADAPTERS["binance-usdm"] is binance.USDM
+
+
+def test_short_venue_names_mean_the_perpetual_futures_market():
+    assert adapter("bybit").name == "bybit-linear"
+    assert adapter("OKX").name == "okx-swap"
+    assert adapter("binance").name == "binance-usdm"

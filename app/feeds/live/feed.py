@@ -63,7 +63,7 @@ class LiveFeed(SourceBase):
         self._rest = rest
         self._rewrite = rewrite_url
         self._timing = timing
-        self._recorder = recorder
+        self.recorder = recorder
         self._monotonic = monotonic
         self._subscriptions = [self._rewritten(s) for s in adapter.subscriptions(instrument.symbol)]
         self.connections = [self._connection(s) for s in self._subscriptions]
@@ -171,8 +171,8 @@ class LiveFeed(SourceBase):
             for task in pending:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            if self._recorder is not None:
-                self._recorder.close()
+            if self.recorder is not None:
+                self.recorder.close()
             if self._rest is not None:
                 await self._rest.aclose()
 
@@ -213,8 +213,8 @@ class LiveFeed(SourceBase):
             self._market_ns = newest
         if len(self._fed_s) < MAX_FED_STAMPS:  # nobody taking them (no window): stay bounded
             self._fed_s.append(received_s)
-        if self._recorder is not None:
-            self._recorder.write(lines)
+        if self.recorder is not None:
+            self.recorder.write(lines)
         if pipeline.sync.needs_snapshot and not before:
             self._book_lost()
         elif pipeline.sync.needs_snapshot:

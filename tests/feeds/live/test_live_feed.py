@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import itertools
-from pathlib import Path
 
 import pytest
 from fakes.binance import FakeBinance, Faults
@@ -144,14 +143,31 @@ def test_a_lost_diff_is_a_counted_gap_repaired_from_a_fresh_snapshot(btcusdt_rec
 
 
 def test_what_a_live_feed_receives_is_recorded_and_replays_to_the_same_market(btcusdt_recording, tmp_path):
-    path = tmp_path / "btcusdt-live.gz"
-    recorder = Recorder(path, USDM.instrument("BTCUSDT"))
+    recorder = Recorder(tmp_path / "recordings", USDM.instrument("BTCUSDT"))
 
     feed, _ = live(FakeBinance(btcusdt_recording, frames_per_s=200_000), recorder=recorder)
 
+    (path,) = recorder.paths
     again = run_replay([path])
     assert again.market.tape.total == feed.market.tape.total
     assert same_book(again.market.book, feed.market.book, depth=5000)
     with gzip.open(path) as fh:
         assert sum(1 for _ in fh) == recorder.lines
-    assert Path(str(path).replace(".gz", ".json")).exists()
+    assert path.name.startswith("binance-usdm_BTCUSDT_") and path.with_suffix(".json").exists()
+
+
+def test_recordings_rotate_by_size_and_every_file_replays(tmp_path):
+    clock = iter(range(1000))
+    recorder = Recorder(tmp_path, USDM.instrument("BTCUSDT"), max_bytes=300, monotonic=lambda: 0.0,
+                        wall_s=lambda: 1_700_000_000 + next(clock))  # fmt: skip
+    line = (
+        b'1723161255088176367 {"stream":"btcusdt@trade","data":{"e":"trade","E":1,"T":1723161256322,'
+        b'"s":"BTCUSDT","t":%d,"p":"61800.30","q":"0.006","m":false}}'
+    )
+
+    for i in range(6):
+        recorder.write([line % i])
+    recorder.close()
+
+    assert len(recorder.paths) == 3
+    assert sum(run_replay([p]).market.tape.total for p in recorder.paths) == 6

@@ -1,0 +1,82 @@
+"""`scalpdesk record` as a user runs it (a subprocess), pointed at a local Binance with --ws-url
+and --rest-url: the recording replays to the same summary as what the server sent."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.binance import FakeBinance
+
+from app.feeds.replay import run_replay, summarize
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def fake_binance(btcusdt_recording: Path) -> Iterator[tuple[str, str, FakeBinance]]:
+    fake = FakeBinance(btcusdt_recording, frames_per_s=60_000)
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    urls: list[str] = []
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        urls.extend(loop.run_until_complete(fake.start()))
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    yield urls[0], urls[1], fake
+    asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+def test_a_recording_from_the_record_command_replays_to_what_the_server_sent(
+    fake_binance, btcusdt_recording, tmp_path
+):
+    ws, rest, fake = fake_binance
+    command = [sys.executable, "-m", "app", "record", "--venue", "binance", "--symbol", "BTCUSDT",
+               "--ws-url", ws, "--rest-url", rest, "--out", str(tmp_path), "--duration", "8"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("binance-usdm:BTCUSDT: ") and "(0 gaps, 0 malformed)" in done.stdout
+    (path,) = sorted(tmp_path.glob("binance-usdm_BTCUSDT_*.gz"))
+    assert fake.connections == ["/public/stream", "/market/stream"]
+    got, sent = summarize(run_replay([path])), summarize(run_replay([btcusdt_recording]))
+    for key in ("trades", "buy_volume", "sell_volume", "cvd", "high", "low"):
+        assert got[key] == sent[key], key
+    assert (got["book"]["best_bid"], got["book"]["best_ask"]) == (
+        sent["book"]["best_bid"],
+        sent["book"]["best_ask"],
+    )
+
+
+def test_an_unknown_symbol_is_one_line_and_exit_1(tmp_path):
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "record",
+        "--venue",
+        "okx",
+        "--symbol",
+        "NOPE-SWAP",
+        "--out",
+        str(tmp_path),
+    ]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "unknown symbol 'NOPE-SWAP' on okx-swap" in done.stderr
