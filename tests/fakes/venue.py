@@ -1,0 +1,243 @@
+"""Bybit, OKX and Hyperliquid as local servers replaying their real recordings.
+
+Each speaks its venue's protocol as docs/VENUES.md describes it: subscribe requests answered
+with the venue's acks, the venue's own ping answered with its pong, and only the subscribed
+streams delivered, in recorded order, from the start of the recording on every connection (so
+a reconnect gets a fresh book snapshot, as it would from the venue). Faults to inject: close a
+connection after N frames, stall with the socket open, drop one frame (a sequence gap), and
+slip in hostile frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from app.feeds.recording import iter_line_batches
+
+_SEQ = re.compile(rb'"(prevSeqId|seqId)":(-?\d+)')
+HOSTILE = (
+    b"\x00\xff not json",
+    b"[" * 50_000 + b"]" * 50_000,
+    b'{"topic":"orderbook.200.XRPUSDT","type":"delta","ts":1,"data":{"s":"XRPUSDT","b":[["NaN","1"]],"a":[],"u":1e400}}',
+    b'{"arg":{"channel":"books","instId":"UNI-USD-SWAP"},"action":"update","data":[{"asks":[["-1","-5"]],"bids":[],"ts":"x"}]}',
+    b'{"channel":"trades","data":[{"coin":"BTC","side":"B","px":"1e999","sz":"-1","tid":-3,"time":"now"}]}',
+)
+
+
+@dataclass
+class VenueFaults:
+    close_after: int | None = None  # frames on the FIRST connection before the server closes it
+    stall_after: int | None = None  # frames on the first connection before it goes silent
+    drop_frame: int | None = None  # this frame (by index among those sent) is never sent
+    hostile_every: int | None = None  # send one of HOSTILE after every N frames
+
+
+@dataclass
+class FakeVenue:
+    frames: list[tuple[str, bytes]]  # (stream key, frame) in recorded order
+    path: str
+    frames_per_s: float = 2_000.0
+    faults: VenueFaults = field(default_factory=VenueFaults)
+
+    def __post_init__(self) -> None:
+        self.connections = 0
+        self.received: list[str] = []
+        self.done = asyncio.Event()
+
+    # -- what each venue says -----------------------------------------------------------------
+
+    def keys_of(self, request: dict[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    def acks(self, request: dict[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    def pong(self, text: str) -> str | None:
+        raise NotImplementedError
+
+    def on_connection(self, frame: bytes, connection: int) -> bytes:
+        """The frame as this connection sends it (a venue's sequence moves on between them)."""
+        return frame
+
+    # -- the server ---------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        self._server = await serve(self._serve, "127.0.0.1", 0, compression=None, max_size=2**24)
+        return f"ws://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    async def stop(self) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _serve(self, ws: ServerConnection) -> None:
+        self.connections += 1
+        first = self.connections == 1
+        if ws.request is None or ws.request.path.split("?")[0] != self.path:
+            await ws.close(1008, "wrong path")
+            return
+        subscribed: set[str] = set()
+        ready = asyncio.Event()
+        reader = asyncio.ensure_future(self._read(ws, subscribed, ready))
+        with contextlib.suppress(ConnectionClosed):
+            await ready.wait()
+            await self._play(ws, subscribed, first)
+            await ws.wait_closed()
+        reader.cancel()
+
+    async def _read(self, ws: ServerConnection, subscribed: set[str], ready: asyncio.Event) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for message in ws:
+                text = message if isinstance(message, str) else message.decode()
+                self.received.append(text)
+                answer = self.pong(text)
+                if answer is not None:
+                    await ws.send(answer)
+                    continue
+                with contextlib.suppress(ValueError):
+                    request = json.loads(text)
+                    subscribed.update(self.keys_of(request))
+                    for ack in self.acks(request):
+                        await ws.send(ack)
+                    ready.set()
+
+    async def _play(self, ws: ServerConnection, subscribed: set[str], first: bool) -> None:
+        faults = self.faults
+        connection = self.connections
+        sent = 0
+        for key, frame in self.frames:
+            if key not in subscribed:
+                continue
+            if first and faults.close_after is not None and sent >= faults.close_after:
+                await ws.close(1011, "fake: closing as told")
+                return
+            if first and faults.stall_after is not None and sent >= faults.stall_after:
+                await ws.wait_closed()
+                return
+            index = sent
+            sent += 1
+            if index == faults.drop_frame and first:
+                continue
+            await ws.send(self.on_connection(frame, connection).decode())
+            if faults.hostile_every and sent % faults.hostile_every == 0:
+                await ws.send(HOSTILE[(sent // faults.hostile_every) % len(HOSTILE)].decode("latin-1"))
+            await asyncio.sleep(1.0 / self.frames_per_s)
+        self.done.set()
+
+
+def _lines(path: Path) -> Iterable[bytes]:
+    for batch in iter_line_batches(path):
+        for line in batch:
+            yield line.partition(b" ")[2]
+
+
+class FakeBybit(FakeVenue):
+    """`/v5/public/linear`; the recorded `orderbook.500` book is served as the depth asked for."""
+
+    def __init__(self, recording: Path, depth: int = 200, **kwargs: Any) -> None:
+        with zipfile.ZipFile(recording) as archive:
+            raw = archive.read(archive.namelist()[0]).splitlines()
+        renamed = [frame.replace(b"orderbook.500.", b"orderbook.%d." % depth) for frame in raw]
+        super().__init__([(json.loads(f)["topic"], f) for f in renamed], "/v5/public/linear", **kwargs)
+
+    def keys_of(self, request: dict[str, Any]) -> list[str]:
+        return list(request.get("args", [])) if request.get("op") == "subscribe" else []
+
+    def acks(self, request: dict[str, Any]) -> list[str]:
+        if request.get("op") != "subscribe":
+            return []
+        ack = {
+            "success": True,
+            "ret_msg": "",
+            "conn_id": "fake",
+            "req_id": request.get("req_id", ""),
+            "op": "subscribe",
+        }
+        return [json.dumps(ack)]
+
+    def pong(self, text: str) -> str | None:
+        if '"op":"ping"' not in text.replace(" ", ""):
+            return None
+        return json.dumps({"success": True, "ret_msg": "pong", "conn_id": "fake", "req_id": "", "op": "ping"})
+
+
+class FakeOkx(FakeVenue):
+    """`/ws/v5/public`, replaying the 2022 capture (only the data frames the client asks for).
+
+    The capture predates OKX's sequence numbers; the server numbers its books as OKX does today
+    (snapshot `prevSeqId` -1, irregular steps, every update chained to the one before), so a
+    dropped frame is a gap the client can see."""
+
+    def __init__(self, capture: Path, **kwargs: Any) -> None:
+        frames = []
+        seq = {}
+        for recorded in _lines(capture):
+            msg = json.loads(recorded)
+            arg = msg.get("arg", {})
+            if "data" not in msg or "event" in msg:
+                continue
+            frame = recorded
+            key = f"{arg.get('channel')}:{arg.get('instId') or arg.get('instType')}"
+            if arg.get("channel") == "books":
+                prev = -1 if msg["action"] == "snapshot" else seq[key]
+                seq[key] = (prev if prev > 0 else 1000) + 7 + len(frames) % 13  # irregular steps
+                msg["data"][0].update(prevSeqId=prev, seqId=seq[key], checksum=0)
+                frame = json.dumps(msg, separators=(",", ":")).encode()
+            frames.append((key, frame))
+        super().__init__(frames, "/ws/v5/public", **kwargs)
+
+    def keys_of(self, request: dict[str, Any]) -> list[str]:
+        if request.get("op") != "subscribe":
+            return []
+        return [f"{a['channel']}:{a.get('instId') or a.get('instType')}" for a in request.get("args", [])]
+
+    def acks(self, request: dict[str, Any]) -> list[str]:
+        if request.get("op") != "subscribe":
+            return []
+        return [
+            json.dumps({"event": "subscribe", "arg": a, "connId": "fake"}) for a in request.get("args", [])
+        ]
+
+    def pong(self, text: str) -> str | None:
+        return "pong" if text == "ping" else None
+
+    def on_connection(self, frame: bytes, connection: int) -> bytes:
+        """Each connection's book numbers start where the venue's sequence is by then."""
+        offset = (connection - 1) * 10_000_000
+        if not offset or b'"seqId":' not in frame:
+            return frame
+        return _SEQ.sub(lambda m: b'"%s":%d' % (m[1], int(m[2]) + offset if int(m[2]) >= 0 else -1), frame)
+
+
+class FakeHyperliquid(FakeVenue):
+    """`/ws`, replaying the recorded BTC trades and 20-level images."""
+
+    def __init__(self, recording: Path, **kwargs: Any) -> None:
+        frames = []
+        for frame in _lines(recording):
+            msg = json.loads(frame)
+            data = msg["data"][0] if isinstance(msg["data"], list) else msg["data"]
+            frames.append((f"{msg['channel']}:{data['coin']}", frame))
+        super().__init__(frames, "/ws", **kwargs)
+
+    def keys_of(self, request: dict[str, Any]) -> list[str]:
+        sub = request.get("subscription", {})
+        return [f"{sub.get('type')}:{sub.get('coin')}"] if request.get("method") == "subscribe" else []
+
+    def acks(self, request: dict[str, Any]) -> list[str]:
+        if request.get("method") != "subscribe":
+            return []
+        return [json.dumps({"channel": "subscriptionResponse", "data": request})]
+
+    def pong(self, text: str) -> str | None:
+        return '{"channel":"pong"}' if text.replace(" ", "") == '{"method":"ping"}' else None
