@@ -62,23 +62,28 @@ class FakeBinance:
     faults: Faults = field(default_factory=Faults)
     shift_to_now: bool = False
     mark_every_s: float = 1.0
+    realtime: bool = False
+    speed: float = 1.0
 
     def __post_init__(self) -> None:
         self.frames: list[tuple[str, bytes]] = []  # (stream, frame) in recorded order
+        self.times_ns: list[int] = []  # the recorded receive time of each frame
         self.snapshot = b""
         next_mark_ms = 0
         with gzip.open(self.recording, "rb") as fh:
             for line in fh:
-                payload = line.rstrip(b"\n").partition(b" ")[2]
+                stamp, _, payload = line.rstrip(b"\n").partition(b" ")
                 if payload.startswith(b'{"lastUpdateId"'):
                     self.snapshot = payload
                     continue
                 msg = json.loads(payload)
                 stream, data = msg["stream"], msg["data"]
                 self.frames.append((stream, payload))
+                self.times_ns.append(int(stamp))
                 if data["e"] == "trade" and data["T"] >= next_mark_ms:
                     next_mark_ms = data["T"] + int(self.mark_every_s * 1000)
                     self.frames.append((f"{data['s'].lower()}@markPrice@1s", _mark(data)))
+                    self.times_ns.append(int(stamp))
         self.first_ms = int(json.loads(self.frames[0][1])["data"]["E"])
         self.connections: list[str] = []  # the paths clients opened
         self.http = HttpServer(self._rest)
@@ -151,9 +156,14 @@ class FakeBinance:
         shift_ms = int(time.time() * 1000) - self.first_ms if self.shift_to_now else 0
         if path_kinds_public:
             self._sent_diffs = []
-        for stream, recorded in self.frames:
+        started_s, first_ns = time.monotonic(), self.times_ns[0]
+        for (stream, recorded), at_ns in zip(self.frames, self.times_ns, strict=True):
             if stream not in served:
                 continue
+            if self.realtime:
+                due = started_s + (at_ns - first_ns) / 1e9 / self.speed - time.monotonic()
+                if due > 0.002:
+                    await asyncio.sleep(due)
             if _kind(stream) == "depth":
                 diffs += 1
                 self._sent_diffs.append(recorded)  # the exchange's book moves even if a diff is lost
@@ -167,7 +177,7 @@ class FakeBinance:
                 return
             await ws.send(self._shifted(recorded, shift_ms).decode())
             sent += 1
-            if sent % 50 == 0:
+            if not self.realtime and sent % 50 == 0:
                 await asyncio.sleep(pause * 50)
         self.finished += 1
         if self.finished >= len(self.connections):
