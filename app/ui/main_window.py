@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.feeds.source import MarketBinding, MarketSource, Transport
 from app.storage.layouts import LayoutStore
+from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
 from app.ui.status import StatusLine
@@ -90,6 +91,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.layouts.restore_last()
         self._sized = store.last is not None
 
+        self.health = FeedHealth(list(views), desk, self.status.show_notice)
         self._status_timer = QtCore.QTimer(self)
         self._status_timer.setInterval(STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self._update_status)
@@ -105,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _update_status(self) -> None:
         self.status.update()
+        self.health.update(self.source.status())
         if self.transport is not None:
             self.transport.sync()
 

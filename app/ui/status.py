@@ -112,7 +112,10 @@ class StatusLine:
             f"receive→pixel p50 {stats.latency_p50_ms:.1f} ms, p99 {stats.latency_p99_ms:.1f} ms"
         )
         bad = status.malformed
-        self.errors.setVisible(bad > 0)
-        if bad:
-            self.errors.setText(f"{bad} malformed")
+        self.errors.setVisible(bad > 0 or status.gaps > 0)
+        parts = [f"{bad} malformed"] if bad else []
+        if status.gaps:
+            parts.append(f"{status.gaps} gap{'s' if status.gaps != 1 else ''} · {status.resyncs} resynced")
+        if parts:
+            self.errors.setText(" · ".join(parts))
             self.errors.setToolTip(status.last_error)

@@ -126,3 +126,33 @@ def test_a_replay_gets_its_transport_bar_and_rebinds_window_and_desk_on_a_new_se
     assert built.desk.market is feed.binding.market
     built.window.trading.hotkeys.uninstall()
     built.close()
+
+
+def test_a_market_that_is_not_live_greys_the_views_and_holds_new_sim_orders(
+    station: Workstation, hand_source: HandSource, btcusdt_recording: Path
+) -> None:
+    from app.core.events import Side
+    from app.core.paper.commands import PlaceOrder
+    from app.core.paper.orders import OrderKind
+
+    window, desk = station.window, station.desk
+    assert desk is not None
+    lines = batches(btcusdt_recording)
+    while hand_source.binding.market.book.best_bid is None or hand_source.binding.market.tape.total == 0:
+        hand_source.feed(next(lines))
+
+    hand_source.state = SourceState.STALE
+    window._update_status()
+    desk.send(PlaceOrder(Side.BUY, OrderKind.MARKET, 1))
+
+    assert all(v.graphicsEffect() is not None for v in window.views.values())
+    assert "SIM order refused: market data stale" in window.status.notice.text()
+    assert desk.exchange.orders == {} and not desk.exchange.state.pending  # refused, not sent
+
+    hand_source.state = SourceState.LIVE
+    window._update_status()
+    desk.send(PlaceOrder(Side.BUY, OrderKind.MARKET, 1))
+
+    assert all(v.graphicsEffect() is None for v in window.views.values())
+    assert window.status.notice.text() == "⚠ market data live again: SIM orders accepted"  # no refusal
+    assert desk.exchange.state.pending or desk.exchange.orders  # sent: travelling or at the exchange

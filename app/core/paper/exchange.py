@@ -116,6 +116,12 @@ class PaperExchange:
                 group.template = state.templates.get(group.template.name)
         state.changed()
 
+    def hold_market(self, reason: str | None) -> None:
+        """Refuse new orders (with `reason`) while the market feed is not live; None lifts it."""
+        if reason != self.state.market_hold:
+            self.state.market_hold = reason
+            self.state.changed()
+
     # -- the journal ------------------------------------------------------------------------------
 
     def restore(self, events: Iterable[PaperEvent]) -> None:

@@ -14,7 +14,11 @@ from app.core.paper.reducer import PaperState
 
 
 def refusal(state: PaperState, command: Command) -> str | None:
-    """Why the command cannot be sent at all (bad values, risk lock, position limit)."""
+    """Why the command cannot be sent at all (bad values, a market not live, risk lock, position
+    limit). Cancels always go through; new orders and reversals wait for a live market, since
+    they would fill on a book the market no longer has."""
+    if isinstance(command, PlaceOrder | Reverse) and state.market_hold is not None:
+        return state.market_hold
     if isinstance(command, PlaceOrder):
         if command.qty_lots <= 0:
             return "quantity must be positive"

@@ -77,6 +77,8 @@ class PaperState:
         self.last_ticks: int | None = None
         self.now_ns = 0
         self.version = 0
+        # Why new orders are refused now (the market they would fill on is not live), or None.
+        self.market_hold: str | None = None
         self.snapshot_cache: PaperSnapshot | None = None
         self.out: list[PaperEvent] = []
 

@@ -60,3 +60,15 @@ def test_a_breach_locks_and_cancels_only_the_entries_that_add_risk():
     assert [e.order_id for e in state.out if isinstance(e, OrderCancelled)] == [2]
     assert refusal(state, PlaceOrder(BUY, OrderKind.MARKET, 1)).startswith("LOCKED until next session")
     assert refusal(state, PlaceOrder(SELL, OrderKind.MARKET, 1)) is None  # closing stays allowed
+
+
+def test_while_the_market_is_not_live_new_orders_are_refused_and_cancels_go_through():
+    state = make_state()
+    working(state, Order(1, BUY, OrderKind.LIMIT, 1, price_ticks=999))
+    state.market_hold = "market data stale: no data on btcusdt@trade"
+
+    assert refusal(state, PlaceOrder(BUY, OrderKind.MARKET, 1)) == state.market_hold
+    assert refusal(state, Reverse()) == state.market_hold
+    assert refusal(state, CancelOrder(1)) is None
+    state.market_hold = None
+    assert refusal(state, PlaceOrder(BUY, OrderKind.MARKET, 1)) is None
