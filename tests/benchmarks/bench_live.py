@@ -65,7 +65,7 @@ def main() -> None:
     messages, wall, cpu = asyncio.run(run())
     print(f"# live receive + parse — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
-        f"machine: {platform.machine()}, Python {platform.python_version()}; server and client in one process\n"
+        f"machine: {platform.machine()}, Python {platform.python_version()}; server and client: one process\n"
     )
     head = [
         "messages",
