@@ -214,6 +214,7 @@ def _record(args: argparse.Namespace) -> int:
     # The live stack (websockets, httpx) loads only when a live feed is wanted.
     from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
     from app.feeds.live.record import record  # noqa: PLC0415
+    from app.feeds.live.rest import RestError  # noqa: PLC0415
     from app.storage.journal import data_dir  # noqa: PLC0415
 
     logging.basicConfig(
@@ -223,7 +224,7 @@ def _record(args: argparse.Namespace) -> int:
         endpoints = Endpoints(args.ws_url, args.rest_url)
         out = args.out or data_dir() / "recordings"
         results = asyncio.run(record(args.venue, args.symbol, out, args.duration, endpoints))
-    except (EndpointError, UnknownInstrument) as exc:
+    except (EndpointError, UnknownInstrument, RestError) as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return EXIT_INPUT
     for r in results:

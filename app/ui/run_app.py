@@ -23,7 +23,8 @@ import qasync
 from PySide6 import QtWidgets
 
 from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
-from app.feeds.live.record import live_feed
+from app.feeds.live.record import open_live_feed
+from app.feeds.live.rest import RestError
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
@@ -86,10 +87,10 @@ def run_gui(
     try:
         if live is not None:
             record_dir = data_dir() / "recordings" if live.record else None
-            feed = live_feed(live.venue, live.symbol, live.endpoints, record_dir)
+            feed = asyncio.run(open_live_feed(live.venue, live.symbol, live.endpoints, record_dir))
         else:
             feed = ReplayFeed(paths, speed=speed, loop=loop)
-    except (ReplayError, UnknownInstrument, ValueError) as exc:
+    except (ReplayError, UnknownInstrument, RestError, ValueError) as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return 1
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1] or ["scalpdesk"])

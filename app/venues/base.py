@@ -91,10 +91,14 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRequest:
-    """The REST depth snapshot a feed fetches to bootstrap (or repair) the book."""
+    """A REST request a feed makes: the depth snapshot that bootstraps (or repairs) the book,
+    or the venue's instrument list. Most venues take GET with query parameters; Hyperliquid
+    takes a JSON body by POST."""
 
     url: str
     params: Mapping[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    body: Mapping[str, Any] | None = None
 
 
 class Decoder(Protocol):
@@ -174,4 +178,13 @@ class VenueAdapter(Protocol):
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         """The REST depth snapshot to bootstrap or repair the book, or None when the socket
         itself delivers snapshots."""
+        ...
+
+    def instruments_request(self) -> SnapshotRequest:
+        """The venue's list of instruments, for symbols the bundled table does not know."""
+        ...
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        """The venue-native entries of an instruments answer, by symbol (what `instrument`
+        takes as `metadata`); raises MalformedMessage for an answer of the wrong shape."""
         ...

@@ -51,3 +51,13 @@ def metadata_entry(
             f"add a sidecar <recording>.json with its {source} entry)"
         )
     return entry
+
+
+def entries(body: bytes, path: tuple[str, ...], key: str) -> dict[str, Mapping[str, Any]]:
+    """The list at `path` inside a JSON answer, keyed by each entry's `key` field."""
+    node: Any = json_object(body)
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        raise MalformedMessage(f"instrument list without {'.'.join(path)}")
+    return {str(e[key]): e for e in node if isinstance(e, dict) and key in e}

@@ -42,6 +42,23 @@ def _mark(trade: dict[str, object]) -> bytes:
     ).encode()
 
 
+def _symbol(symbol: str, base: str, tick: str, step: str) -> dict[str, object]:
+    filters = [{"filterType": "PRICE_FILTER", "tickSize": tick}, {"filterType": "LOT_SIZE", "stepSize": step}]
+    return {
+        "symbol": symbol,
+        "contractType": "PERPETUAL",
+        "baseAsset": base,
+        "quoteAsset": "USDT",
+        "filters": filters,
+    }
+
+
+EXCHANGE_INFO = {
+    "timezone": "UTC",
+    "symbols": [_symbol("BTCUSDT", "BTC", "0.10", "0.001"), _symbol("DOGEUSDT", "DOGE", "0.000010", "1")],
+}
+
+
 @dataclass
 class Faults:
     drop_diff_at: int | None = None  # the n-th depth diff of each connection is never sent
@@ -94,6 +111,8 @@ class FakeBinance:
     def _rest(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if path == "/fapi/v1/depth" and params.get("symbol") == "BTCUSDT":
             return 200, {"Content-Type": "application/json"}, self._book_now()
+        if path == "/fapi/v1/exchangeInfo":
+            return 200, {"Content-Type": "application/json"}, json.dumps(EXCHANGE_INFO).encode()
         return 400, {}, b'{"code":-1121,"msg":"Invalid symbol."}'
 
     def _book_now(self) -> bytes:

@@ -126,6 +126,15 @@ class ToyAdapter:
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None
 
+    def stream_of(self, frame: bytes) -> str | None:
+        return "book" if b'"book"' in frame[:20] else "prints"
+
+    def instruments_request(self) -> SnapshotRequest:
+        return SnapshotRequest("https://toy.invalid/instruments")
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        return {"XYZ": {}}
+
 
 def write_recording(path: Path, lines: list[str]) -> Path:
     with gzip.open(path, "wt", encoding="utf-8") as fh:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from app.core.instrument import Instrument
 from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
 from app.feeds.live.feed import LiveFeed
 from app.feeds.live.recorder import Recorder
+from app.feeds.live.rest import RestClient, RestError
 from app.venues import registry
+from app.venues.base import VenueAdapter
 from app.venues.errors import UnknownInstrument
 
 log = logging.getLogger(__name__)
@@ -28,18 +33,40 @@ class RecordResult:
     malformed: int
 
 
-def live_feed(
+async def resolve_instrument(
+    adapter: VenueAdapter, symbol: str, endpoints: Endpoints = VENUE_ENDPOINTS
+) -> tuple[Instrument, Mapping[str, Any] | None]:
+    """The instrument for `symbol`: from the bundled table, else from the venue's instrument list
+    (returned too, to go into the recording's sidecar). One-line errors: UnknownInstrument, or
+    RestError when the venue cannot be reached."""
+    for candidate in dict.fromkeys((symbol, symbol.upper())):
+        with contextlib.suppress(UnknownInstrument):
+            return adapter.instrument(candidate), None
+    request = adapter.instruments_request()
+    rest = RestClient(max_attempts=3)
+    try:
+        body = await rest.get(dataclasses.replace(request, url=endpoints.rewrite(request.url)))
+    except RestError as exc:
+        raise RestError(f"cannot look {symbol!r} up on {adapter.name}: {exc}") from exc
+    finally:
+        await rest.aclose()
+    listed = adapter.instruments_from(body)
+    for candidate in (symbol, symbol.upper()):
+        if candidate in listed:
+            return adapter.instrument(candidate, listed[candidate]), listed[candidate]
+    raise UnknownInstrument(f"{symbol!r} is not listed on {adapter.name} ({len(listed)} instruments there)")
+
+
+async def open_live_feed(
     venue: str, symbol: str, endpoints: Endpoints = VENUE_ENDPOINTS, record_dir: Path | None = None
 ) -> LiveFeed:
-    """A live feed on venue/symbol, recording into `record_dir` when given (raises
-    UnknownInstrument with a one-line message for a venue or symbol nobody knows)."""
+    """A live feed on venue/symbol, recording into `record_dir` when given."""
     adapter = registry.adapter(venue)
-    try:
-        instrument = adapter.instrument(symbol)
-    except UnknownInstrument:
-        instrument = adapter.instrument(symbol.upper())  # `btcusdt` means BTCUSDT
-    recorder = Recorder(record_dir, instrument) if record_dir is not None else None
-    return LiveFeed(adapter, instrument.symbol, rewrite_url=endpoints.rewrite, recorder=recorder)
+    instrument, metadata = await resolve_instrument(adapter, symbol, endpoints)
+    recorder = Recorder(record_dir, instrument, metadata) if record_dir is not None else None
+    return LiveFeed(
+        adapter, instrument.symbol, metadata=metadata, rewrite_url=endpoints.rewrite, recorder=recorder
+    )
 
 
 async def record(
@@ -50,7 +77,7 @@ async def record(
     endpoints: Endpoints = VENUE_ENDPOINTS,
 ) -> list[RecordResult]:
     """Record every symbol until `duration_s` passes or the process is interrupted."""
-    feeds = [live_feed(venue, s, endpoints, out) for s in symbols]
+    feeds = [await open_live_feed(venue, s, endpoints, out) for s in symbols]
     tasks = [asyncio.ensure_future(f.run()) for f in feeds]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

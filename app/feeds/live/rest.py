@@ -61,12 +61,17 @@ class RestClient:
         await self._client.aclose()
 
     async def get(self, request: SnapshotRequest) -> bytes:
-        """The response body of a GET, after as many polite retries as it takes."""
+        """The response body, after as many polite retries as it takes."""
         for attempt in range(1, self._max_attempts + 1):
             self.stats.requests += 1
             wait_s: float | None
             try:
-                response = await self._client.get(request.url, params=dict(request.params))
+                if request.method == "POST":
+                    response = await self._client.post(
+                        request.url, params=dict(request.params), json=request.body
+                    )
+                else:
+                    response = await self._client.get(request.url, params=dict(request.params))
             except httpx.TransportError as exc:
                 self.stats.last_error = f"GET {request.url}: {type(exc).__name__}: {exc}"[:200]
                 wait_s = None

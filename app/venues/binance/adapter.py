@@ -22,7 +22,7 @@ from app.venues.binance.instruments import (
     symbol_from_stream,
 )
 from app.venues.binance.sync import BinanceBookSync
-from app.venues.wire import metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, quoted_after
 
 _BOOK_STREAMS = ("depth@0ms", "bookTicker")
 _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
@@ -35,16 +35,14 @@ LIFETIME_S = 24 * 3600  # Binance closes every connection after 24 h
 class _Endpoints:
     ws: str
     rest: str
-    depth_path: str
+    api: str  # "/fapi/v1" (USD-M) or "/dapi/v1" (COIN-M)
     split_paths: bool
 
 
 _ENDPOINTS = {
-    BinanceMarket.USDM: _Endpoints(
-        "wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1/depth", True
-    ),
+    BinanceMarket.USDM: _Endpoints("wss://fstream.binance.com", "https://fapi.binance.com", "/fapi/v1", True),
     BinanceMarket.COINM: _Endpoints(
-        "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1/depth", False
+        "wss://dstream.binance.com", "https://dapi.binance.com", "/dapi/v1", False
     ),
 }
 
@@ -120,8 +118,15 @@ class BinanceAdapter:
     def snapshot_request(self, symbol: str) -> SnapshotRequest:
         ends = _ENDPOINTS[self.market]
         return SnapshotRequest(
-            ends.rest + ends.depth_path, {"symbol": symbol.upper(), "limit": SNAPSHOT_LIMIT}
+            f"{ends.rest}{ends.api}/depth", {"symbol": symbol.upper(), "limit": SNAPSHOT_LIMIT}
         )
+
+    def instruments_request(self) -> SnapshotRequest:
+        ends = _ENDPOINTS[self.market]
+        return SnapshotRequest(f"{ends.rest}{ends.api}/exchangeInfo")
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        return entries(body, ("symbols",), "symbol")
 
 
 USDM = BinanceAdapter(BinanceMarket.USDM)

@@ -15,9 +15,10 @@ from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Sub
 from app.venues.bybit.decoder import KINDS, BybitDecoder
 from app.venues.bybit.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.bybit.sync import BybitBookSync
-from app.venues.wire import metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, quoted_after
 
 WS_URL = "wss://stream.bybit.com/v5/public/linear"
+REST_URL = "https://api.bybit.com"
 BOOK_DEPTH = 200  # 100 ms pushes; 50 is faster and shallower, 1000 deeper and slower
 KEEPALIVE = Keepalive(message='{"op":"ping"}', every_s=20.0)
 _TOPIC = b'{"topic":"'
@@ -69,6 +70,14 @@ class BybitAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends the snapshot on every (re)subscribe
+
+    def instruments_request(self) -> SnapshotRequest:
+        return SnapshotRequest(
+            REST_URL + "/v5/market/instruments-info", {"category": "linear", "limit": "1000"}
+        )
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        return entries(body, ("result", "list"), "symbol")
 
 
 BYBIT_LINEAR = BybitAdapter()

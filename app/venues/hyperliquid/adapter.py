@@ -15,9 +15,10 @@ from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Sub
 from app.venues.hyperliquid.decoder import HyperliquidDecoder
 from app.venues.hyperliquid.instruments import VENUE, bundled_table, instrument_from_meta
 from app.venues.hyperliquid.sync import ImageBookSync
-from app.venues.wire import metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, quoted_after
 
 WS_URL = "wss://api.hyperliquid.xyz/ws"
+INFO_URL = "https://api.hyperliquid.xyz/info"
 KEEPALIVE = Keepalive(message='{"method":"ping"}', every_s=50.0)  # the server closes after 60 s idle
 _CHANNEL_PREFIX = b'{"channel":"'
 
@@ -72,6 +73,12 @@ class HyperliquidAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends whole books
+
+    def instruments_request(self) -> SnapshotRequest:
+        return SnapshotRequest(INFO_URL, method="POST", body={"type": "meta"})
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        return entries(body, ("universe",), "name")
 
 
 HYPERLIQUID = HyperliquidAdapter()

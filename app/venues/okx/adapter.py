@@ -16,10 +16,11 @@ from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Sub
 from app.venues.okx.decoder import OkxDecoder
 from app.venues.okx.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.okx.sync import OkxBookSync
-from app.venues.wire import metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, quoted_after
 
 WS_URL = "wss://ws.okx.com:8443/ws/v5/public"
 REST_BOOKS = "https://www.okx.com/api/v5/market/books"
+REST_INSTRUMENTS = "https://www.okx.com/api/v5/public/instruments"
 KEEPALIVE = Keepalive(message="ping", every_s=20.0, idle_only=True)
 CHANNELS = ("books", "trades", "mark-price", "funding-rate")
 _CHANNEL = b'{"arg":{"channel":"'
@@ -86,6 +87,12 @@ class OkxAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return SnapshotRequest(REST_BOOKS, {"instId": symbol, "sz": "400"})
+
+    def instruments_request(self) -> SnapshotRequest:
+        return SnapshotRequest(REST_INSTRUMENTS, {"instType": "SWAP"})
+
+    def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
+        return entries(body, ("data",), "instId")
 
 
 OKX_SWAP = OkxAdapter()

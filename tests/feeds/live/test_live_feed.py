@@ -11,11 +11,15 @@ import pytest
 from fakes.binance import FakeBinance, Faults
 
 from app.feeds.live.connection import ConnectionTiming
+from app.feeds.live.endpoints import Endpoints
 from app.feeds.live.feed import LiveFeed
+from app.feeds.live.record import resolve_instrument
 from app.feeds.live.recorder import Recorder
+from app.feeds.live.rest import RestError
 from app.feeds.replay import run_replay
 from app.feeds.source import MarketSource, SourceState
 from app.venues.binance import USDM
+from app.venues.errors import UnknownInstrument
 
 TIMING = ConnectionTiming(connect_timeout_s=2, stale_after_s=0.5, reconnect_after_s=5, check_every_s=0.05)
 
@@ -171,3 +175,36 @@ def test_recordings_rotate_by_size_and_every_file_replays(tmp_path):
 
     assert len(recorder.paths) == 3
     assert sum(run_replay([p]).market.tape.total for p in recorder.paths) == 6
+
+
+def test_a_symbol_the_bundled_table_lacks_comes_from_the_venue_instrument_list(btcusdt_recording):
+    fake = FakeBinance(btcusdt_recording)
+
+    async def main():
+        ws_base, rest_base = await fake.start()
+        try:
+            to = Endpoints(ws_base, rest_base)
+            doge = await resolve_instrument(USDM, "dogeusdt", to)
+            with pytest.raises(
+                UnknownInstrument, match=r"'NOPEUSDT' is not listed on binance-usdm \(2 instruments"
+            ):
+                await resolve_instrument(USDM, "NOPEUSDT", to)
+            return doge
+        finally:
+            await fake.stop()
+
+    instrument, metadata = asyncio.run(main())
+
+    assert (instrument.symbol, str(instrument.tick_size), str(instrument.lot_size)) == (
+        "DOGEUSDT",
+        "0.00001",
+        "1",
+    )
+    assert metadata is not None and metadata["symbol"] == "DOGEUSDT"  # kept for the recording's sidecar
+
+
+def test_an_unreachable_venue_is_a_one_line_rest_error():
+    to = Endpoints(rest_url="http://127.0.0.1:9")
+
+    with pytest.raises(RestError, match="ConnectError"):
+        asyncio.run(resolve_instrument(USDM, "DOGEUSDT", to))

@@ -62,21 +62,14 @@ def test_a_recording_from_the_record_command_replays_to_what_the_server_sent(
     )
 
 
-def test_an_unknown_symbol_is_one_line_and_exit_1(tmp_path):
-    command = [
-        sys.executable,
-        "-m",
-        "app",
-        "record",
-        "--venue",
-        "okx",
-        "--symbol",
-        "NOPE-SWAP",
-        "--out",
-        str(tmp_path),
-    ]
+def test_a_symbol_that_cannot_be_looked_up_offline_is_one_line_and_exit_1(tmp_path):
+    offline = ["--rest-url", "http://127.0.0.1:9"]  # nothing listens there: as with no network
+    command = [sys.executable, "-m", "app", "record", "--venue", "okx", "--symbol", "NOPE-SWAP", *offline]
 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
 
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "unknown symbol 'NOPE-SWAP' on okx-swap" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(
+        "scalpdesk: cannot look 'NOPE-SWAP' up on okx-swap: GET http://127.0.0.1:9/"
+    )
