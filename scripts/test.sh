@@ -7,7 +7,7 @@ export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== mypy (app/core, app/venues)"
+echo "== mypy (app/core, app/venues, app/feeds, app/storage)"
 .venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest "$@"

@@ -104,7 +104,7 @@ class IngestPipeline:
                 if kind is BookTicker:
                     ticker = event  # type: ignore[assignment]
                     if check is not None:
-                        check.on_ticker(event[2], event[3:])  # type: ignore[index,arg-type]
+                        check.on_ticker(event[2], event[3:])  # type: ignore[arg-type]
                 elif kind is Trade:
                     add_trade(event)  # type: ignore[arg-type]
                 elif kind is DepthDiff:

@@ -188,3 +188,11 @@ class VenueAdapter(Protocol):
         """The venue-native entries of an instruments answer, by symbol (what `instrument`
         takes as `metadata`); raises MalformedMessage for an answer of the wrong shape."""
         ...
+
+    def time_request(self) -> SnapshotRequest | None:
+        """The venue's clock (to tell network lag from this machine's clock error), or None."""
+        ...
+
+    def server_time_ns(self, body: bytes) -> int:
+        """The venue's time in an answer to `time_request`; raises MalformedMessage."""
+        ...

@@ -61,3 +61,16 @@ def entries(body: bytes, path: tuple[str, ...], key: str) -> dict[str, Mapping[s
     if not isinstance(node, list):
         raise MalformedMessage(f"instrument list without {'.'.join(path)}")
     return {str(e[key]): e for e in node if isinstance(e, dict) and key in e}
+
+
+def number_at(body: bytes, path: tuple[str | int, ...]) -> int:
+    """The integer (or digit string) at `path` inside a JSON answer."""
+    node: Any = json_object(body)
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            raise MalformedMessage(f"time answer without {'.'.join(map(str, path))}") from None
+    if isinstance(node, bool) or not isinstance(node, int | str) or not str(node).isdigit():
+        raise MalformedMessage(f"time answer with {node!r} at {'.'.join(map(str, path))}")
+    return int(node)

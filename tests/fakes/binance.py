@@ -81,6 +81,7 @@ class FakeBinance:
     mark_every_s: float = 1.0
     realtime: bool = False
     speed: float = 1.0
+    clock_ahead_ms: int = 0  # how far the venue's clock is ahead of this machine's
 
     def __post_init__(self) -> None:
         self.frames: list[tuple[str, bytes]] = []  # (stream, frame) in recorded order
@@ -111,6 +112,8 @@ class FakeBinance:
     def _rest(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if path == "/fapi/v1/depth" and params.get("symbol") == "BTCUSDT":
             return 200, {"Content-Type": "application/json"}, self._book_now()
+        if path == "/fapi/v1/time":
+            return 200, {}, json.dumps({"serverTime": int(time.time() * 1000) + self.clock_ahead_ms}).encode()
         if path == "/fapi/v1/exchangeInfo":
             return 200, {"Content-Type": "application/json"}, json.dumps(EXCHANGE_INFO).encode()
         return 400, {}, b'{"code":-1121,"msg":"Invalid symbol."}'

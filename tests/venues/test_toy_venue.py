@@ -135,6 +135,12 @@ class ToyAdapter:
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
         return {"XYZ": {}}
 
+    def time_request(self) -> SnapshotRequest | None:
+        return None
+
+    def server_time_ns(self, body: bytes) -> int:
+        raise MalformedMessage("no clock")
+
 
 def write_recording(path: Path, lines: list[str]) -> Path:
     with gzip.open(path, "wt", encoding="utf-8") as fh:

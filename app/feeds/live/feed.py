@@ -27,11 +27,14 @@ from app.feeds.live.rest import RestClient, RestError
 from app.feeds.pipeline import IngestPipeline
 from app.feeds.source import MarketBinding, SourceBase, SourceState, SourceStatus, print_latency_ns
 from app.venues.base import GapAction, Subscription, VenueAdapter
+from app.venues.errors import MalformedMessage
 
 log = logging.getLogger(__name__)
 
 MAX_FED_STAMPS = 4096
 SNAPSHOT_MIN_INTERVAL_S = 1.0  # never ask the venue for a book more often than this
+CLOCK_SAMPLES = 3
+CLOCK_EVERY_S = 300.0
 
 
 def _same_url(url: str) -> str:
@@ -77,6 +80,7 @@ class LiveFeed(SourceBase):
         self._last_snapshot_s = float("-inf")
         self.snapshots_fetched = 0
         self.handovers = 0
+        self.clock_offset_ns: int | None = None  # this machine's clock minus the venue's
 
     def _rewritten(self, sub: Subscription) -> Subscription:
         return dataclasses.replace(sub, url=self._rewrite(sub.url))
@@ -118,7 +122,7 @@ class LiveFeed(SourceBase):
             state=self._state(),
             kind="live",
             error=self._error or self._connection_error(),
-            latency_ns=print_latency_ns(self.market),
+            latency_ns=self._latency_ns(),
             messages=counters.messages,
             malformed=counters.malformed,
             last_error=counters.last_error,
@@ -126,6 +130,13 @@ class LiveFeed(SourceBase):
             resyncs=sync.resyncs,
             session=self.binding.session,
         )
+
+    def _latency_ns(self) -> int | None:
+        """Exchange -> local receive of the newest print, the machine's clock error taken out."""
+        raw = print_latency_ns(self.market)
+        if raw is None or self.clock_offset_ns is None:
+            return raw
+        return raw - self.clock_offset_ns
 
     def _connection_error(self) -> str | None:
         states = [c.state for c in self.connections]
@@ -157,6 +168,7 @@ class LiveFeed(SourceBase):
         self._announce_session(self.binding)
         self._tasks = [asyncio.ensure_future(c.run()) for c in self.connections]
         repair = asyncio.ensure_future(self._repair_book())
+        clock = asyncio.ensure_future(self._measure_clock())
         try:
             while not self._stopping and not all(t.done() for t in self._tasks):
                 await asyncio.sleep(self._timing.check_every_s)
@@ -165,7 +177,8 @@ class LiveFeed(SourceBase):
             for conn in self._all_connections():
                 conn.stop()
             repair.cancel()
-            pending = [*self._tasks, repair]
+            clock.cancel()
+            pending = [*self._tasks, repair, clock]
             for task in pending:
                 task.cancel()
             for task in pending:
@@ -238,9 +251,8 @@ class LiveFeed(SourceBase):
         request = self.adapter.snapshot_request(self.instrument.symbol)
         if request is None or self.adapter.gap_action is not GapAction.REST_SNAPSHOT:
             return
-        if self._rest is None:
-            self._rest = RestClient()
-        request = type(request)(self._rewrite(request.url), request.params)
+        rest = self._rest_client()
+        request = dataclasses.replace(request, url=self._rewrite(request.url))
         while True:
             await self._snapshot_wanted.wait()
             self._snapshot_wanted.clear()
@@ -252,7 +264,7 @@ class LiveFeed(SourceBase):
             await asyncio.sleep(self._timing.check_every_s / 4)  # let diffs buffer past the snapshot
             self._last_snapshot_s = self._monotonic()
             try:
-                body = await self._rest.get(request)
+                body = await rest.get(request)
             except RestError as exc:
                 log.warning("%s: depth snapshot failed: %s", self.title, exc)
                 self._snapshot_wanted.set()
@@ -261,6 +273,36 @@ class LiveFeed(SourceBase):
             self._feed([b"%d %s" % (time.time_ns(), body)], self._monotonic())
             if self.pipeline.sync.needs_snapshot:
                 self._snapshot_wanted.set()  # too old for the buffered diffs: ask again
+
+    def _rest_client(self) -> RestClient:
+        if self._rest is None:
+            self._rest = RestClient()
+        return self._rest
+
+    async def _measure_clock(self) -> None:
+        """The venue's clock against ours, NTP-style: the best of a few round trips now and
+        then, so the status bar shows network lag, not this machine's clock error."""
+        request = self.adapter.time_request()
+        if request is None:
+            return
+        request = dataclasses.replace(request, url=self._rewrite(request.url))
+        rest = self._rest_client()
+        while True:
+            best: tuple[int, int] | None = None  # (round trip, offset)
+            for _ in range(CLOCK_SAMPLES):
+                try:
+                    sent = time.time_ns()
+                    body = await rest.get(request)
+                    back = time.time_ns()
+                    offset = (sent + back) // 2 - self.adapter.server_time_ns(body)
+                except (RestError, MalformedMessage) as exc:
+                    log.info("%s: venue clock not measured: %s", self.title, exc)
+                    break
+                if best is None or back - sent < best[0]:
+                    best = (back - sent, offset)
+            if best is not None:
+                self.clock_offset_ns = best[1]
+            await asyncio.sleep(CLOCK_EVERY_S)
 
     # -- connection renewal -----------------------------------------------------------------------
 

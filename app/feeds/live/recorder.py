@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from app.core.instrument import Instrument, format_decimal
 from app.feeds.recording import sidecar_path
@@ -45,7 +45,7 @@ class Recorder:
         self._wall_s = wall_s
         self.paths: list[Path] = []
         self.lines = 0
-        self._fh: IO[bytes] | None = None
+        self._fh: gzip.GzipFile | None = None
         self._open()
 
     def _open(self) -> None:

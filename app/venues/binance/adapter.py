@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.instrument import Instrument
+from app.core.units import NS_PER_MS
 from app.venues.base import GapAction, SnapshotRequest, StreamId, Subscription
 from app.venues.binance.decoder import BinanceDecoder
 from app.venues.binance.instruments import (
@@ -22,7 +23,7 @@ from app.venues.binance.instruments import (
     symbol_from_stream,
 )
 from app.venues.binance.sync import BinanceBookSync
-from app.venues.wire import entries, metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, number_at, quoted_after
 
 _BOOK_STREAMS = ("depth@0ms", "bookTicker")
 _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
@@ -127,6 +128,13 @@ class BinanceAdapter:
 
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
         return entries(body, ("symbols",), "symbol")
+
+    def time_request(self) -> SnapshotRequest:
+        ends = _ENDPOINTS[self.market]
+        return SnapshotRequest(f"{ends.rest}{ends.api}/time")
+
+    def server_time_ns(self, body: bytes) -> int:
+        return number_at(body, ("serverTime",)) * NS_PER_MS
 
 
 USDM = BinanceAdapter(BinanceMarket.USDM)

@@ -15,7 +15,7 @@ from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Sub
 from app.venues.bybit.decoder import KINDS, BybitDecoder
 from app.venues.bybit.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.bybit.sync import BybitBookSync
-from app.venues.wire import entries, metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, number_at, quoted_after
 
 WS_URL = "wss://stream.bybit.com/v5/public/linear"
 REST_URL = "https://api.bybit.com"
@@ -78,6 +78,12 @@ class BybitAdapter:
 
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
         return entries(body, ("result", "list"), "symbol")
+
+    def time_request(self) -> SnapshotRequest:
+        return SnapshotRequest(REST_URL + "/v5/market/time")
+
+    def server_time_ns(self, body: bytes) -> int:
+        return number_at(body, ("result", "timeNano"))
 
 
 BYBIT_LINEAR = BybitAdapter()

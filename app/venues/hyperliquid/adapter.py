@@ -12,6 +12,7 @@ from typing import Any
 
 from app.core.instrument import Instrument
 from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
+from app.venues.errors import MalformedMessage
 from app.venues.hyperliquid.decoder import HyperliquidDecoder
 from app.venues.hyperliquid.instruments import VENUE, bundled_table, instrument_from_meta
 from app.venues.hyperliquid.sync import ImageBookSync
@@ -79,6 +80,12 @@ class HyperliquidAdapter:
 
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
         return entries(body, ("universe",), "name")
+
+    def time_request(self) -> SnapshotRequest | None:
+        return None  # no time endpoint: latency stays receive - exchange time, uncorrected
+
+    def server_time_ns(self, body: bytes) -> int:
+        raise MalformedMessage("Hyperliquid has no time endpoint")
 
 
 HYPERLIQUID = HyperliquidAdapter()

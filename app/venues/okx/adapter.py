@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.instrument import Instrument
+from app.core.units import NS_PER_MS
 from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
 from app.venues.okx.decoder import OkxDecoder
 from app.venues.okx.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.okx.sync import OkxBookSync
-from app.venues.wire import entries, metadata_entry, quoted_after
+from app.venues.wire import entries, metadata_entry, number_at, quoted_after
 
 WS_URL = "wss://ws.okx.com:8443/ws/v5/public"
 REST_BOOKS = "https://www.okx.com/api/v5/market/books"
@@ -93,6 +94,12 @@ class OkxAdapter:
 
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:
         return entries(body, ("data",), "instId")
+
+    def time_request(self) -> SnapshotRequest:
+        return SnapshotRequest("https://www.okx.com/api/v5/public/time")
+
+    def server_time_ns(self, body: bytes) -> int:
+        return number_at(body, ("data", 0, "ts")) * NS_PER_MS
 
 
 OKX_SWAP = OkxAdapter()

@@ -17,7 +17,7 @@ from app.feeds.live.record import resolve_instrument
 from app.feeds.live.recorder import Recorder
 from app.feeds.live.rest import RestError
 from app.feeds.replay import run_replay
-from app.feeds.source import MarketSource, SourceState
+from app.feeds.source import MarketSource, SourceState, print_latency_ns
 from app.venues.binance import USDM
 from app.venues.errors import UnknownInstrument
 
@@ -208,3 +208,14 @@ def test_an_unreachable_venue_is_a_one_line_rest_error():
 
     with pytest.raises(RestError, match="ConnectError"):
         asyncio.run(resolve_instrument(USDM, "DOGEUSDT", to))
+
+
+def test_the_venue_clock_is_measured_so_latency_shows_lag_not_the_machine_clock_error(btcusdt_recording):
+    fake = FakeBinance(btcusdt_recording, frames_per_s=200_000, clock_ahead_ms=1500)
+
+    feed, looks = live(fake)
+
+    assert feed.clock_offset_ns is not None
+    assert abs(feed.clock_offset_ns + 1_500_000_000) < 50_000_000  # our clock is 1.5 s behind the venue's
+    raw = print_latency_ns(feed.market)
+    assert looks[-1].latency_ns == raw - feed.clock_offset_ns
