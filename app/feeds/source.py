@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, ParamSpec, Protocol, runtime_checkable
 
 from app.core.instrument import Instrument
@@ -29,6 +30,7 @@ __all__ = [
     "MarketSource",
     "OnBatch",
     "OnSession",
+    "Recordable",
     "SourceBase",
     "SourceState",
     "SourceStatus",
@@ -241,3 +243,17 @@ def print_latency_ns(market: MarketState) -> int | None:
         return None
     last = tape.last(1)
     return int(last.receive_ns[0]) - int(last.exchange_ns[0])
+
+
+@runtime_checkable
+class Recordable(Protocol):
+    """A source that can write what it receives to replayable files (live feeds)."""
+
+    @property
+    def recording(self) -> Path | None:
+        """The file being written now, or None."""
+        ...
+
+    def start_recording(self, directory: Path) -> Path: ...
+
+    def stop_recording(self) -> None: ...

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.feeds.source import MarketBinding, MarketSource, Transport
+from app.feeds.source import MarketBinding, MarketSource, Recordable, Transport
+from app.storage.journal import data_dir
 from app.storage.layouts import LayoutStore
 from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
@@ -186,6 +187,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 replay.addAction(action)
                 self.addAction(action)  # keys work even with the toolbar hidden
 
+        if isinstance(self.source, Recordable):
+            feed_menu = bar.addMenu("F&eed")
+            self.record_action = feed_menu.addAction("Record this feed")
+            self.record_action.setCheckable(True)
+            self.record_action.setChecked(self.source.recording is not None)
+            self.record_action.toggled.connect(self._toggle_recording)
+
         view_menu = bar.addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -209,6 +217,16 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
+
+    def _toggle_recording(self, on: bool) -> None:
+        source = self.source
+        assert isinstance(source, Recordable)
+        if on:
+            path = source.start_recording(data_dir() / "recordings")
+            self.status.show_notice(f"recording to {path}")
+        else:
+            source.stop_recording()
+            self.status.show_notice("recording stopped")
 
     @staticmethod
     def _logged(text: str, slot: Callable[[], object]) -> Callable[[], None]:

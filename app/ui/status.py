@@ -91,8 +91,11 @@ class StatusLine:
             lag_ms = status.latency_ns / NS_PER_MS
             self.latency.setText(f"feed latency {lag_ms:.0f} ms")
             self.latency.setToolTip(
-                "Local receive time minus exchange time of the newest print. Negative means the "
-                "receiving machine's clock was behind the exchange's."
+                "Exchange time of the newest print to its local receive, with this machine's clock "
+                "error measured against the venue's clock and taken out."
+                if status.kind == "live"
+                else "Local receive time minus exchange time of the newest print, as recorded. "
+                "Negative means the receiving machine's clock was behind the exchange's."
             )
         now_s = self._clock()
         if status.session != self._last_session:  # a new session restarts the counters

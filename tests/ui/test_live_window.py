@@ -10,6 +10,7 @@ from fakes.binance import FakeBinance
 
 from app.feeds.live.connection import ConnectionTiming
 from app.feeds.live.feed import LiveFeed
+from app.feeds.replay import run_replay
 from app.storage.journal import Journal
 from app.storage.layouts import LayoutStore
 from app.storage.settings import SettingsStore
@@ -42,6 +43,7 @@ def test_the_window_on_a_live_feed_shows_the_market_and_its_health(
     window.resize(1600, 900)
     window.show()
     seen: list[str] = []
+    recorded: list = []
 
     async def watch() -> None:
         task = asyncio.create_task(feed.run())
@@ -50,6 +52,10 @@ def test_the_window_on_a_live_feed_shows_the_market_and_its_health(
             window.status.update()
             seen.append(window.status.state.text())
         window.grab().save(str(tmp_path / "live.png"))
+        window.record_action.setChecked(True)  # Feed → Record this feed
+        recorded.append(feed.recording)
+        await asyncio.sleep(0.3)
+        window.record_action.setChecked(False)
         feed.stop()
         await task
 
@@ -63,6 +69,9 @@ def test_the_window_on_a_live_feed_shows_the_market_and_its_health(
     assert built.desk is not None and built.desk.market is feed.market
     assert feed.market.tape.total > 0 and feed.pipeline.sync.gaps == 0
     assert (tmp_path / "live.png").stat().st_size > 10_000
+    (path,) = recorded
+    assert path is not None and path.exists() and feed.recording is None
+    assert run_replay([path]).market.tape.total > 0  # what arrived while recording replays
     assert built.window.trading is not None
     built.window.trading.hotkeys.uninstall()
     built.close()

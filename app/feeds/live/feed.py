@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from app.core.market import MarketState
@@ -57,6 +58,7 @@ class LiveFeed(SourceBase):
         super().__init__()
         self.adapter = adapter
         instrument = adapter.instrument(symbol, metadata)
+        self._metadata = metadata
         self.instrument = instrument
         self.market = MarketState(instrument)
         self.pipeline = IngestPipeline(
@@ -197,6 +199,22 @@ class LiveFeed(SourceBase):
     def _all_connections(self) -> list[Connection]:
         extra = [new for _, new, _ in self._handovers.values()]
         return [*self.connections, *extra]
+
+    # -- recording --------------------------------------------------------------------------------
+
+    @property
+    def recording(self) -> Path | None:
+        return self.recorder.path if self.recorder is not None else None
+
+    def start_recording(self, directory: Path) -> Path:
+        if self.recorder is None:
+            self.recorder = Recorder(directory, self.instrument, self._metadata)
+        return self.recorder.path
+
+    def stop_recording(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
 
     # -- data -------------------------------------------------------------------------------------
 
