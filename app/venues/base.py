@@ -87,6 +87,9 @@ class Subscription:
     keepalive: Keepalive = Keepalive()
     max_lifetime_s: float | None = None
     sparse: tuple[str, ...] = ()
+    # Streams that may rightly be quiet longer than the feed's default before they count as
+    # stale (prints on a slow market, a mark price pushed every few seconds), in seconds.
+    quiet_s: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

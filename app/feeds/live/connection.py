@@ -64,6 +64,7 @@ class ConnectionTiming:
     reconnect_after_s: float = 30.0
     check_every_s: float = 1.0
     lifetime_margin_s: float = 60.0  # reconnect this long before the venue's lifetime ends
+    quiet_scale: float = 1.0  # multiplies the venue's per-stream quiet allowances (tests shrink them)
 
 
 DEFAULT_BACKOFF = Backoff()
@@ -103,7 +104,8 @@ class Connection:
         self.stats = ConnectionStats()
         watched = tuple(s for s in subscription.streams if s not in subscription.sparse)
         streams = watched or ("*",)
-        self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic())
+        quiet = {name: s * timing.quiet_scale for name, s in subscription.quiet_s.items()}
+        self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic(), quiet)
         self._pending: list[bytes] = []
         self._pending_since_s = 0.0  # when the oldest pending frame was read (monotonic)
         self._flush_scheduled = False

@@ -4,12 +4,19 @@ is never taken for "live". Pure: the caller passes the time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class StreamWatchdog:
-    def __init__(self, streams: Iterable[str], stale_after_s: float, now_s: float) -> None:
+    def __init__(
+        self,
+        streams: Iterable[str],
+        stale_after_s: float,
+        now_s: float,
+        quiet_s: Mapping[str, float] | None = None,
+    ) -> None:
         self.stale_after_s = stale_after_s
+        self._quiet_s = dict(quiet_s or {})
         self._last_s = dict.fromkeys(streams, now_s)
         self._any_s = now_s
         self.stale_events = 0  # how often a stream went from live to stale
@@ -32,7 +39,8 @@ class StreamWatchdog:
     def check(self, now_s: float) -> frozenset[str]:
         """The streams silent for longer than `stale_after_s`, counting new ones."""
         for name, last in self._last_s.items():
-            if now_s - last > self.stale_after_s and name not in self._stale:
+            allowed = self._quiet_s.get(name, self.stale_after_s)
+            if now_s - last > allowed and name not in self._stale:
                 self._stale.add(name)
                 self.stale_events += 1
         return frozenset(self._stale)

@@ -30,6 +30,7 @@ _MARKET_STREAMS = ("trade", "markPrice@1s", "forceOrder")
 SNAPSHOT_LIMIT = "1000"
 _STREAM_PREFIX = b'{"stream":"'  # combined-stream frames start with their stream name
 LIFETIME_S = 24 * 3600  # Binance closes every connection after 24 h
+TRADES_QUIET_S = 60.0  # a slow market may print nothing for a minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,9 @@ def _socket(base_url: str, streams: tuple[str, ...]) -> Subscription:
     """A combined-stream socket: the streams are named in the URL, so nothing is sent on it.
     Liquidations come only when they happen: their silence says nothing about the socket."""
     sparse = tuple(s for s in streams if s.endswith("@forceOrder"))
-    return Subscription(
-        f"{base_url}?streams={'/'.join(streams)}", streams=streams, max_lifetime_s=LIFETIME_S, sparse=sparse
-    )
+    quiet = {s: TRADES_QUIET_S for s in streams if s.endswith("@trade")}
+    url = f"{base_url}?streams={'/'.join(streams)}"
+    return Subscription(url, streams=streams, max_lifetime_s=LIFETIME_S, sparse=sparse, quiet_s=quiet)
 
 
 @dataclass(frozen=True, slots=True)

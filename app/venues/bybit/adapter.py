@@ -63,7 +63,10 @@ class BybitAdapter:
         liquidations = f"allLiquidation.{symbol}"
         topics = [book, trades, liquidations, ticker]
         message = {"op": "subscribe", "args": topics, "req_id": "scalpdesk"}
-        return (Subscription(WS_URL, (message,), tuple(topics), KEEPALIVE, sparse=(liquidations,)),)
+        quiet = {trades: 60.0, ticker: 30.0}  # prints on a slow market; tickers only on change
+        return (
+            Subscription(WS_URL, (message,), tuple(topics), KEEPALIVE, sparse=(liquidations,), quiet_s=quiet),
+        )
 
     def stream_of(self, frame: bytes) -> str | None:
         return quoted_after(frame, _TOPIC)

@@ -67,7 +67,10 @@ class HyperliquidAdapter:
             {"type": "activeAssetCtx", "coin": symbol},
         )
         messages = tuple({"method": "subscribe", "subscription": s} for s in subs)
-        return (Subscription(WS_URL, messages, ("trades", "l2Book", "activeAssetCtx"), KEEPALIVE),)
+        quiet = {"trades": 60.0, "activeAssetCtx": 30.0}
+        return (
+            Subscription(WS_URL, messages, ("trades", "l2Book", "activeAssetCtx"), KEEPALIVE, quiet_s=quiet),
+        )
 
     def stream_of(self, frame: bytes) -> str | None:
         return quoted_after(frame, _CHANNEL_PREFIX)

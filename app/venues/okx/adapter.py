@@ -68,7 +68,10 @@ class OkxAdapter:
                 ({"op": "subscribe", "args": args},),
                 (*streams, "liquidation-orders:SWAP"),
                 KEEPALIVE,
-                sparse=("liquidation-orders:SWAP",),
+                # funding every 30–90 s, liquidations when they happen: not watched; an unchanged
+                # book sends a heartbeat only every ~60 s, the mark price every 10 s
+                sparse=("liquidation-orders:SWAP", f"funding-rate:{symbol}"),
+                quiet_s={f"books:{symbol}": 75.0, f"trades:{symbol}": 60.0, f"mark-price:{symbol}": 30.0},
             ),
         )
 

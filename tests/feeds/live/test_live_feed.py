@@ -130,7 +130,7 @@ def test_a_stream_on_the_wrong_url_path_shows_stale_though_the_socket_is_up(btcu
     feed, looks = live(fake, seconds=1.5, move=lambda u: u.replace("/market/", "/public/"))
 
     assert looks[-1].state is SourceState.STALE
-    assert "btcusdt@trade" in (looks[-1].error or "")
+    assert "btcusdt@markPrice@1s" in (looks[-1].error or "")  # the /market stream that never pauses
     assert feed.market.tape.total == 0
     assert feed.market.book.best_bid is not None  # the book looks alive: that is the trap
 

@@ -19,7 +19,9 @@ from app.feeds.replay import run_replay
 from app.feeds.source import SourceState
 from app.venues.registry import adapter
 
-TIMING = ConnectionTiming(connect_timeout_s=2, stale_after_s=0.6, reconnect_after_s=20, check_every_s=0.05)
+TIMING = ConnectionTiming(
+    connect_timeout_s=2, stale_after_s=0.6, reconnect_after_s=20, check_every_s=0.05, quiet_scale=0.01
+)
 
 
 @dataclass(frozen=True)

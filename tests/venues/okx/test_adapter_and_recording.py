@@ -20,7 +20,8 @@ def test_one_socket_with_book_trades_mark_funding_and_liquidations_by_type():
     assert sub.url == "wss://ws.okx.com:8443/ws/v5/public"
     assert sub.messages[0]["args"][-1] == {"channel": "liquidation-orders", "instType": "SWAP"}
     assert sub.streams[:2] == ("books:BTC-USDT-SWAP", "trades:BTC-USDT-SWAP")
-    assert sub.sparse == ("liquidation-orders:SWAP",)
+    assert sub.sparse == ("liquidation-orders:SWAP", "funding-rate:BTC-USDT-SWAP")  # not watched
+    assert sub.quiet_s["books:BTC-USDT-SWAP"] == 75.0  # an unchanged book's heartbeat comes every ~60 s
     assert (sub.keepalive.message, sub.keepalive.idle_only) == ("ping", True)
     assert OKX_SWAP.gap_action is GapAction.RESUBSCRIBE
     assert OKX_SWAP.snapshot_request("BTC-USDT-SWAP").params == {"instId": "BTC-USDT-SWAP", "sz": "400"}
