@@ -107,6 +107,9 @@ class FakeBinance:
         self.http = HttpServer(self._rest)
         self.done = asyncio.Event()  # every connection has sent all it had
         self.finished = 0
+        self._market_start_s: float | None = None
+        self._finished_paths: set[str] = set()
+        self._paths_started: set[str] = set()
         self._sent_diffs: list[bytes] = []  # the depth diffs of the newest /public connection
 
     def _rest(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -178,12 +181,22 @@ class FakeBinance:
         shift_ms = int(time.time() * 1000) - self.first_ms if self.shift_to_now else 0
         if path_kinds_public:
             self._sent_diffs = []
-        started_s, first_ns = time.monotonic(), self.times_ns[0]
+        # In realtime mode the market has one clock, started by the first connection: a later
+        # connection joins the market where it is by then, as on the venue.
+        joined_late = target.path in self._paths_started  # a renewal, not the first socket on it
+        self._paths_started.add(target.path)
+        if self._market_start_s is None:
+            self._market_start_s = time.monotonic()
+        started_s, first_ns = self._market_start_s, self.times_ns[0]
+        joined_at_s = time.monotonic() - started_s
         for (stream, recorded), at_ns in zip(self.frames, self.times_ns, strict=True):
             if stream not in served:
                 continue
             if self.realtime:
-                due = started_s + (at_ns - first_ns) / 1e9 / self.speed - time.monotonic()
+                offset_s = (at_ns - first_ns) / 1e9 / self.speed
+                if joined_late and offset_s < joined_at_s:
+                    continue  # joined later: this part of the market is past
+                due = started_s + offset_s - time.monotonic()
                 if due > 0.002:
                     await asyncio.sleep(due)
             if _kind(stream) == "depth":
@@ -202,6 +215,7 @@ class FakeBinance:
             if not self.realtime and sent % 50 == 0:
                 await asyncio.sleep(pause * 50)
         self.finished += 1
-        if self.finished >= len(self.connections):
+        self._finished_paths.add(target.path)
+        if self._finished_paths >= set(self.connections):  # every path played to the end once
             self.done.set()
         await ws.wait_closed()

@@ -4,6 +4,7 @@ market as a replay of the file, the book repaired over REST, silence and gaps sh
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import itertools
 
@@ -37,7 +38,8 @@ def live(fake: FakeBinance, *, seconds: float | None = None, move=None, **kwargs
             )
             return move(url) if move else url
 
-        feed = LiveFeed(USDM, "BTCUSDT", rewrite_url=rewrite, timing=TIMING, **kwargs)
+        kwargs.setdefault("timing", TIMING)
+        feed = LiveFeed(USDM, "BTCUSDT", rewrite_url=rewrite, **kwargs)
         task = asyncio.ensure_future(feed.run())
         if seconds is None:
             await asyncio.wait_for(fake.done.wait(), 30)
@@ -219,3 +221,20 @@ def test_the_venue_clock_is_measured_so_latency_shows_lag_not_the_machine_clock_
     assert abs(feed.clock_offset_ns + 1_500_000_000) < 50_000_000  # our clock is 1.5 s behind the venue's
     raw = print_latency_ns(feed.market)
     assert looks[-1].latency_ns == raw - feed.clock_offset_ns
+
+
+def test_renewing_a_connection_before_the_24_hour_limit_leaves_no_hole_and_no_duplicate(
+    btcusdt_recording, replayed
+):
+    from app.venues.binance.adapter import LIFETIME_S
+
+    fake = FakeBinance(btcusdt_recording, realtime=True, speed=120)
+    renew_after_1_s = dataclasses.replace(TIMING, lifetime_margin_s=LIFETIME_S - 1.0)
+
+    feed, _ = live(fake, timing=renew_after_1_s)
+
+    assert feed.handovers >= 2  # both sockets were renewed, some more than once
+    assert len(fake.connections) >= 4
+    assert feed.pipeline.sync.gaps == 0
+    assert feed.market.tape.total == replayed.market.tape.total  # every print once
+    assert same_book(feed.market.book, replayed.market.book)
