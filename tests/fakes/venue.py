@@ -41,6 +41,8 @@ class VenueFaults:
     stall_after: int | None = None  # frames on the first connection before it goes silent
     drop_frame: int | None = None  # this frame (by index among those sent) is never sent
     hostile_every: int | None = None  # send one of HOSTILE after every N frames
+    duplicate_frame: int | None = None  # this frame is sent twice
+    swap_frame: int | None = None  # this frame and the next go out in the wrong order
 
 
 @dataclass
@@ -115,9 +117,13 @@ class FakeVenue:
         faults = self.faults
         connection = self.connections
         sent = 0
-        for key, frame in self.frames:
-            if key not in subscribed:
-                continue
+        frames = [(k, f) for k, f in self.frames if k in subscribed]
+        if first and faults.swap_frame is not None and faults.swap_frame + 1 < len(frames):
+            i = faults.swap_frame
+            frames[i], frames[i + 1] = frames[i + 1], frames[i]
+        if first and faults.duplicate_frame is not None and faults.duplicate_frame < len(frames):
+            frames.insert(faults.duplicate_frame + 1, frames[faults.duplicate_frame])
+        for _key, frame in frames:
             if first and faults.close_after is not None and sent >= faults.close_after:
                 await ws.close(1011, "fake: closing as told")
                 return

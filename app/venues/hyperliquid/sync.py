@@ -3,7 +3,8 @@
 The one rule is the merge: since 2026 the 20-level image comes only every 2–5 s, the 5-level
 `fast` image every 0.5 s. A fast image replaces the top of the book, and the deeper levels of
 the last full image beyond its worst prices are kept — returned as a diff the pipeline applies
-right after loading the image — so the ladder is fast at the top and still deep.
+right after loading the image — so the ladder is fast at the top and still deep. An image older
+than the one shown (a reordered message) is not applied.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ class ImageBookSync:
         self.gaps = 0  # images cannot gap
         self.resyncs = 0
         self.merged = 0
+        self.stale = 0  # images older than the one shown (out of order): not applied
         self._deep: DepthSnapshot | None = None
+        self._newest_ms = -1
 
     @property
     def needs_snapshot(self) -> bool:
@@ -31,6 +34,10 @@ class ImageBookSync:
         return []  # the venue sends no diffs
 
     def on_snapshot(self, snapshot: DepthSnapshot) -> list[DepthDiff] | None:
+        if snapshot.update_id < self._newest_ms:  # update_id is the image's time (ms)
+            self.stale += 1
+            return None
+        self._newest_ms = snapshot.update_id
         self.applied += 1
         if max(len(snapshot.bids), len(snapshot.asks)) > FAST_LEVELS:
             self._deep = snapshot

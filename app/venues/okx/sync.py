@@ -7,7 +7,8 @@ the feed gets by resubscribing. Snapshots replace the book whatever the state. F
 announced snapshot-less mode (and a REST bootstrap) updates are buffered while waiting; a
 snapshot then drops the buffered ones it already holds, and the first update applied must
 straddle it (`prevSeqId <= snapshot seqId < seqId`). Recordings from before OKX sent sequence
-numbers carry none (`NO_SEQ`): their updates apply in order, unchecked, and are counted.
+numbers carry none (`NO_SEQ`): their updates apply in order, unchecked, and are counted. The
+update just applied, received again, is dropped as a duplicate rather than taken for a gap.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class OkxBookSync:
             return []
         if NO_SEQ in (diff.prev_last_id, last):
             self.unchecked += 1
+        elif diff.last_id == last and diff.prev_last_id != last:
+            self.dropped_before_sync += 1  # the update just applied, sent again: nothing new
+            return []
         elif diff.prev_last_id != last:
             self._lose()
             self._buffer.append(diff)

@@ -126,3 +126,20 @@ def test_the_venue_keepalive_is_answered(venue, shared_data):
     fake = venue.fake(shared_data / venue.recording)
 
     assert fake.pong(sub.keepalive.message or "") is not None
+
+
+@pytest.mark.parametrize("venue", VENUES, ids=lambda v: v.name)
+def test_a_duplicated_message_changes_nothing(venue, shared_data):
+    feed, _, _ = run_live(venue, shared_data, VenueFaults(duplicate_frame=8))
+
+    replay = run_replay([shared_data / venue.recording]).market
+    assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)
+    assert feed.pipeline.sync.gaps == 0
+    assert feed.market.tape.total == replay.tape.total
+
+
+@pytest.mark.parametrize("venue", VENUES, ids=lambda v: v.name)
+def test_two_messages_out_of_order_end_in_the_right_book(venue, shared_data):
+    feed, _, _ = run_live(venue, shared_data, VenueFaults(swap_frame=8))
+
+    assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)

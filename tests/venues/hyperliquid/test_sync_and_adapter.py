@@ -110,3 +110,11 @@ def test_the_real_recording_replays_to_the_figures_counted_from_its_lines(shared
     assert summary["malformed"] == 0 and summary["book"]["gaps"] == 0
     assert Decimal(summary["book"]["best_bid"]) == Decimal(last_book[0][0]["px"])
     assert Decimal(summary["book"]["best_ask"]) == Decimal(last_book[1][0]["px"])
+
+
+def test_an_image_older_than_the_one_shown_is_not_applied():
+    sync = ImageBookSync()
+    sync.on_snapshot(image(2000, [(100, 1)] * 20, [(101, 1)] * 20))
+
+    assert sync.on_snapshot(image(1999, [(99, 1)] * 20, [(102, 1)] * 20)) is None
+    assert sync.stale == 1 and sync.applied == 1

@@ -214,3 +214,13 @@ def test_updates_without_seq_ids_apply_in_order_and_are_counted_unchecked():
 
     assert sync.on_diff(diff(NO_SEQ, NO_SEQ)) == [diff(NO_SEQ, NO_SEQ)]
     assert sync.unchecked == 1 and sync.gaps == 0
+
+
+def test_the_update_just_applied_sent_again_is_a_duplicate_not_a_gap():
+    sync = OkxBookSync()
+    sync.on_snapshot(DepthSnapshot(0, 0, 10, [], []))
+    sync.on_diff(diff(15, 10))
+
+    assert sync.on_diff(diff(15, 10)) == []
+    assert sync.gaps == 0 and sync.dropped_before_sync == 1
+    assert sync.on_diff(diff(21, 15)) == [diff(21, 15)]
