@@ -84,7 +84,14 @@ class TradingSettings:
         )
 
     def presets_lots(self, instrument: Instrument) -> tuple[int, ...]:
-        return tuple(qty_to_lots(q, instrument) for q in self.presets_qty)
+        """The five sizes in the instrument's lots. When every quantity is finer than its lot
+        (0.001 BTC against a contract of 100 USD, or of 1 XRP) all five round to one lot: five
+        equal buttons help nobody, so such an instrument gets 1, 5, 10, 25 and 50 lots instead."""
+        lots = tuple(qty_to_lots(q, instrument) for q in self.presets_qty)
+        return CONTRACT_PRESETS_LOTS if len(lots) > 1 and len(set(lots)) == 1 else lots
+
+
+CONTRACT_PRESETS_LOTS = (1, 5, 10, 25, 50)
 
 
 def parse_qty(text: str) -> Decimal:

@@ -187,3 +187,11 @@ def test_chord_identity_ignores_case_modifier_order_and_aliases() -> None:
     assert chord_id("Ctrl++") == (frozenset({"ctrl"}), "+")
     assert chord_id("A") != chord_id("Shift+A")
     assert chord_id("") is None and chord_id("Q, W") is None and chord_id("Hyper+Q") is None
+
+
+def test_presets_finer_than_a_contract_become_distinct_lot_counts() -> None:
+    btc = Instrument("binance-usdm", "BTCUSDT", Decimal("0.1"), Decimal("0.001"))
+    uni_contracts = Instrument("okx-swap", "UNI-USD-SWAP", Decimal("0.001"), Decimal(1))
+
+    assert TradingSettings().presets_lots(btc) == (1, 5, 10, 50, 100)  # 0.001 … 0.100 BTC
+    assert TradingSettings().presets_lots(uni_contracts) == (1, 5, 10, 25, 50)  # not five buttons of 1
