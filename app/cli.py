@@ -176,17 +176,16 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = Fa
 
     from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
 
-    choice = None
-    if live:
-        try:
-            endpoints = Endpoints(args.ws_url, args.rest_url)
-        except EndpointError as exc:
-            print(f"scalpdesk: {exc}", file=sys.stderr)
-            return EXIT_INPUT
-        choice = LiveChoice(args.venue, args.symbol, endpoints, record=not args.no_record)
+    try:  # `replay FILE` (the subcommand) has no live options
+        endpoints = Endpoints(getattr(args, "ws_url", None), getattr(args, "rest_url", None))
+    except EndpointError as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    choice = LiveChoice(args.venue, args.symbol, endpoints, record=not args.no_record) if live else None
     return run_gui(
         files,
         live=choice,
+        endpoints=endpoints,
         started_s=STARTED_S,
         speed=args.speed,
         loop=not args.no_loop,

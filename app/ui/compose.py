@@ -17,6 +17,7 @@ from pathlib import Path
 from app.feeds.source import MarketBinding, MarketSource, Unsubscribe
 from app.storage.journal import Journal
 from app.storage.layouts import LayoutStore
+from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
@@ -63,6 +64,8 @@ def compose(
     hz: int = DEFAULT_HZ,
     on_close: Callable[[], None] | None = None,
     screenshot: Path | None = None,
+    on_open_market: Callable[[Market], object] | None = None,
+    recent: RecentMarkets | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too."""
     binding = source.binding
@@ -77,7 +80,17 @@ def compose(
             sessions=binding.market.sessions,
         )
         desk.bind(binding.market)
-    window = MainWindow(source, views, layouts, hz=hz, on_close=on_close, screenshot=screenshot, desk=desk)
+    window = MainWindow(
+        source,
+        views,
+        layouts,
+        hz=hz,
+        on_close=on_close,
+        screenshot=screenshot,
+        desk=desk,
+        on_open_market=on_open_market,
+        recent=recent,
+    )
     unsubscribe = [source.subscribe_sessions(window.on_session)]
     if desk is not None:
         trading = desk

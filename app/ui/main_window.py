@@ -18,9 +18,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.feeds.source import MarketBinding, MarketSource, Recordable, Transport
 from app.storage.journal import data_dir
 from app.storage.layouts import LayoutStore
+from app.storage.recent_markets import Market, RecentMarkets
 from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
+from app.ui.market_picker import MarketPicker
 from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
@@ -52,10 +54,14 @@ class MainWindow(QtWidgets.QMainWindow):
         on_close: Callable[[], None] | None = None,
         screenshot: Path | None = None,
         desk: TradingDesk | None = None,
+        on_open_market: Callable[[Market], object] | None = None,
+        recent: RecentMarkets | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.source = source
+        self._on_open_market = on_open_market
+        self._recent = recent
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
@@ -178,6 +184,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        if self._on_open_market is not None:
+            opener = file_menu.addAction("Open live market…", self.pick_market)
+            opener.setShortcut(QtGui.QKeySequence("Ctrl+O"))
+            file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
 
@@ -217,6 +227,24 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
+
+    def pick_market(self) -> MarketPicker:
+        """File → Open live market…: the chosen market replaces this window's source."""
+        recent = self._recent.load() if self._recent is not None else []
+        if self._recent is not None and self._recent.notice:
+            self.status.show_notice(self._recent.notice)
+        picker = MarketPicker(recent, self)
+
+        def chosen() -> None:
+            market = picker.choice()
+            if market is not None and self._on_open_market is not None:
+                log.info("opening %s", market.key)
+                self.status.show_notice(f"opening {market.key}…")
+                self._on_open_market(market)
+
+        picker.accepted.connect(chosen)
+        picker.open()
+        return picker
 
     def _toggle_recording(self, on: bool) -> None:
         source = self.source

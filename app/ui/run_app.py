@@ -30,6 +30,7 @@ from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
 from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
+from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
 from app.ui.frame_clock import DEFAULT_HZ
@@ -67,6 +68,7 @@ def run_gui(
     paths: Sequence[Path],
     *,
     live: LiveChoice | None = None,
+    endpoints: Endpoints = VENUE_ENDPOINTS,
     speed: float = 1.0,
     loop: bool = True,
     exit_after_s: float | None = None,
@@ -98,8 +100,17 @@ def run_gui(
     app.setApplicationName("Scalpdesk")
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
+    opening = Opening(live.endpoints if live else endpoints, live.record if live else True)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s))
+        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s, opening))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How markets picked in the window (File → Open live market…) are opened."""
+
+    endpoints: Endpoints
+    record: bool
 
 
 async def _main(  # noqa: PLR0917 (private; one call site)
@@ -110,7 +121,37 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     hz: int,
     config_dir: Path | None,
     started_s: float,
+    opening: Opening,
 ) -> int:
+    """One window per source; opening another market replaces the window and its source."""
+    recent = RecentMarkets(config_dir)
+    failed = False
+    next_source: MarketSource | None = source
+    while next_source is not None:
+        source, next_source = next_source, None
+        switch_to: list[MarketSource] = []
+        failed |= await _run_window(
+            source, views, exit_after_s, screenshot, hz, config_dir, started_s, opening, recent, switch_to
+        )
+        if switch_to:
+            next_source = switch_to[0]
+            exit_after_s = screenshot = None  # those were for the first window
+    return 1 if failed else 0
+
+
+async def _run_window(  # noqa: PLR0917 (private; one call site)
+    source: MarketSource,
+    views: ViewFactory,
+    exit_after_s: float | None,
+    screenshot: Path | None,
+    hz: int,
+    config_dir: Path | None,
+    started_s: float,
+    opening: Opening,
+    recent: RecentMarkets,
+    switch_to: list[MarketSource],
+) -> bool:
+    """Show the window on `source` until it is closed; True if the source crashed."""
     loop = asyncio.get_running_loop()
     closed: asyncio.Future[None] = loop.create_future()
 
@@ -118,9 +159,30 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         if not closed.done():
             closed.set_result(None)
 
+    async def open_market(market: Market) -> None:
+        record_dir = data_dir() / "recordings" if opening.record else None
+        try:
+            new = await open_live_feed(market.venue, market.symbol, opening.endpoints, record_dir)
+        except (UnknownInstrument, RestError, ValueError) as exc:
+            window.status.show_notice(f"cannot open {market.key}: {exc}")
+            return
+        recent.add(market)
+        switch_to.append(new)
+        window.close()
+
     stores = DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
     layouts = LayoutStore(config_dir)
-    built = compose(source, views(), layouts, stores=stores, hz=hz, on_close=on_close, screenshot=screenshot)
+    built = compose(
+        source,
+        views(),
+        layouts,
+        stores=stores,
+        hz=hz,
+        on_close=on_close,
+        screenshot=screenshot,
+        on_open_market=lambda market: loop.create_task(open_market(market)),
+        recent=recent,
+    )
     window = built.window
     window.show()
     failure: list[BaseException] = []
@@ -148,4 +210,4 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             await task
     window.deleteLater()
     built.close()
-    return 1 if failure else 0
+    return bool(failure)

@@ -156,3 +156,29 @@ def test_a_market_that_is_not_live_greys_the_views_and_holds_new_sim_orders(
     assert all(v.graphicsEffect() is None for v in window.views.values())
     assert window.status.notice.text() == "⚠ market data live again: SIM orders accepted"  # no refusal
     assert desk.exchange.state.pending or desk.exchange.orders  # sent: travelling or at the exchange
+
+
+def test_file_open_live_market_hands_the_chosen_market_to_the_app(
+    hand_source: HandSource, tmp_path: Path, qtbot
+) -> None:
+    from app.storage.recent_markets import Market, RecentMarkets
+
+    chosen: list[Market] = []
+    recent = RecentMarkets(tmp_path)
+    recent.add(Market("okx-swap", "BTC-USDT-SWAP"))
+    built = compose(
+        hand_source, default_views(), LayoutStore(tmp_path), on_open_market=chosen.append, recent=recent
+    )
+    qtbot.addWidget(built.window)
+    menu = [a.text() for a in built.window.menuBar().actions()[0].menu().actions()]
+
+    picker = built.window.pick_market()
+    picker.venue.setCurrentText("bybit-linear")
+    completions = picker.symbol.completer().model().stringList()
+    picker.recent.itemClicked.emit(picker.recent.item(0))  # the recent market fills the fields
+    picker.accept()
+
+    assert "Open live market…" in menu
+    assert "BTCUSDT" in completions and "XRPUSDT" in completions  # the venue's symbols, to complete
+    assert chosen == [Market("okx-swap", "BTC-USDT-SWAP")]
+    built.close()
