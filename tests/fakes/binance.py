@@ -62,8 +62,8 @@ EXCHANGE_INFO = {
 @dataclass
 class Faults:
     drop_diff_at: int | None = None  # the n-th depth diff of each connection is never sent
-    close_after: int | None = None  # frames per connection before the server closes it (1011)
-    stall_after: int | None = None  # frames per connection before it goes silent (socket stays up)
+    close_after: int | None = None  # frames on a path's first socket before the server closes it (1011)
+    stall_after: int | None = None  # frames on a path's first socket before it goes silent (socket up)
 
 
 _TIMES = re.compile(rb'"([ET])":(\d{13})')
@@ -127,8 +127,7 @@ class FakeBinance:
         last = snap["lastUpdateId"]
         bids = {p: q for p, q in snap["bids"]}
         asks = {p: q for p, q in snap["asks"]}
-        for frame in self._sent_diffs:
-            diff = json.loads(frame)["data"]
+        for diff in sorted((json.loads(f)["data"] for f in self._sent_diffs), key=lambda d: d["u"]):
             if diff["u"] <= last:
                 continue
             for side, levels in ((bids, diff["b"]), (asks, diff["a"])):
@@ -179,8 +178,8 @@ class FakeBinance:
         sent = diffs = 0
         pause = 1.0 / self.frames_per_s
         shift_ms = int(time.time() * 1000) - self.first_ms if self.shift_to_now else 0
-        if path_kinds_public:
-            self._sent_diffs = []
+        if path_kinds_public and not self.realtime:
+            self._sent_diffs = []  # each socket replays the market from its start
         # In realtime mode the market has one clock, started by the first connection: a later
         # connection joins the market where it is by then, as on the venue.
         joined_late = target.path in self._paths_started  # a renewal, not the first socket on it
@@ -204,10 +203,10 @@ class FakeBinance:
                 self._sent_diffs.append(recorded)  # the exchange's book moves even if a diff is lost
                 if diffs == faults.drop_diff_at:
                     continue
-            if faults.stall_after is not None and sent >= faults.stall_after:
+            if faults.stall_after is not None and sent >= faults.stall_after and not joined_late:
                 await ws.wait_closed()
                 return
-            if faults.close_after is not None and sent >= faults.close_after:
+            if faults.close_after is not None and sent >= faults.close_after and not joined_late:
                 await ws.close(1011, "fake: closing as told")
                 return
             await ws.send(self._shifted(recorded, shift_ms).decode())

@@ -7,6 +7,8 @@ import asyncio
 import dataclasses
 import gzip
 import itertools
+import json
+from decimal import Decimal
 
 import pytest
 from fakes.binance import FakeBinance, Faults
@@ -238,3 +240,26 @@ def test_renewing_a_connection_before_the_24_hour_limit_leaves_no_hole_and_no_du
     assert feed.pipeline.sync.gaps == 0
     assert feed.market.tape.total == replayed.market.tape.total  # every print once
     assert same_book(feed.market.book, replayed.market.book)
+
+
+def test_a_dropped_binance_socket_reconnects_and_the_book_is_rebuilt_from_a_fresh_snapshot(
+    btcusdt_recording, replayed
+):
+    fake = FakeBinance(btcusdt_recording, realtime=True, speed=120, faults=Faults(close_after=4000))
+
+    feed, _ = live(fake)
+
+    assert len(fake.connections) >= 3  # a path's first socket was closed after 4,000 frames: reconnected
+    assert feed.snapshots_fetched >= 2 and feed.pipeline.sync.resyncs >= 1
+    server = json.loads(fake._book_now())  # what the venue's book is at the end
+    inst = feed.instrument
+    served = {inst.ticks(Decimal(p)): inst.lots(Decimal(q)) for p, q in server["bids"]}
+    assert top(feed.market.book.bids, 500, True) == top(served, 500, True)
+
+
+def test_a_binance_socket_that_stalls_open_shows_stale(btcusdt_recording):
+    fake = FakeBinance(btcusdt_recording, frames_per_s=20_000, faults=Faults(stall_after=500))
+
+    _, looks = live(fake, seconds=1.5)
+
+    assert looks[-1].state is SourceState.STALE
