@@ -1,5 +1,6 @@
-"""The live markets the user opened, newest first, for the market picker (`markets.json` in the
-config dir). A damaged file is kept aside and the list starts empty, with a notice."""
+"""The live markets the user opened, newest first, and the ones pinned as favourites (first,
+and never pushed out), for the market picker (`markets.json` in the config dir). A damaged
+file is kept aside and the list starts empty, with a notice."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ KEEP = 12
 class Market:
     venue: str
     symbol: str
+    pinned: bool = False
 
     @property
     def key(self) -> str:
@@ -37,7 +39,12 @@ class RecentMarkets:
             rows = doc["recent"] if isinstance(doc, dict) else None
             if not isinstance(rows, list):
                 raise ValueError("no 'recent' list")
-            return [Market(str(r["venue"]), str(r["symbol"])) for r in rows if isinstance(r, dict)][:KEEP]
+            markets = [
+                Market(str(r["venue"]), str(r["symbol"]), r.get("pinned") is True)
+                for r in rows
+                if isinstance(r, dict)
+            ]
+            return _ordered(markets)
         except FileNotFoundError:
             return []
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -47,11 +54,32 @@ class RecentMarkets:
             return []
 
     def add(self, market: Market) -> list[Market]:
-        """Put `market` first (once) and save; returns the new list."""
-        markets = [market, *(m for m in self.load() if m != market)][:KEEP]
+        """Put `market` first among the recent ones (once; a favourite stays one) and save."""
+        known = self.load()
+        pinned = any(m.pinned and m.key == market.key for m in known)
+        fresh = Market(market.venue, market.symbol, pinned)
+        return self._save([fresh, *(m for m in known if m.key != market.key)])
+
+    def pin(self, market: Market, pinned: bool) -> list[Market]:
+        """Make `market` a favourite (kept first, never pushed out), or an ordinary recent one."""
+        known = self.load()
+        rows = [Market(m.venue, m.symbol, pinned) if m.key == market.key else m for m in known]
+        if not any(m.key == market.key for m in known):
+            rows.insert(0, Market(market.venue, market.symbol, pinned))
+        return self._save(rows)
+
+    def _save(self, rows: list[Market]) -> list[Market]:
+        markets = _ordered(rows)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        rows = [{"venue": m.venue, "symbol": m.symbol} for m in markets]
-        tmp.write_text(json.dumps({"version": 1, "recent": rows}, indent=1) + "\n", "utf-8")
+        doc = [{"venue": m.venue, "symbol": m.symbol, "pinned": m.pinned} for m in markets]
+        tmp.write_text(json.dumps({"version": 1, "recent": doc}, indent=1) + "\n", "utf-8")
         os.replace(tmp, self.path)
         return markets
+
+
+def _ordered(markets: list[Market]) -> list[Market]:
+    """Favourites first (all of them), then the most recent others up to KEEP in all."""
+    pinned = [m for m in markets if m.pinned]
+    others = [m for m in markets if not m.pinned]
+    return pinned + others[: max(0, KEEP - len(pinned))]

@@ -21,6 +21,7 @@ from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
+from app.ui.market_picker import ListSymbols
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -66,6 +67,7 @@ def compose(
     screenshot: Path | None = None,
     on_open_market: Callable[[Market], object] | None = None,
     recent: RecentMarkets | None = None,
+    list_symbols: ListSymbols | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too."""
     binding = source.binding
@@ -90,6 +92,7 @@ def compose(
         desk=desk,
         on_open_market=on_open_market,
         recent=recent,
+        list_symbols=list_symbols,
     )
     unsubscribe = [source.subscribe_sessions(window.on_session)]
     if desk is not None:

@@ -22,7 +22,7 @@ from app.storage.recent_markets import Market, RecentMarkets
 from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
-from app.ui.market_picker import MarketPicker
+from app.ui.market_picker import ListSymbols, MarketPicker
 from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
@@ -56,12 +56,14 @@ class MainWindow(QtWidgets.QMainWindow):
         desk: TradingDesk | None = None,
         on_open_market: Callable[[Market], object] | None = None,
         recent: RecentMarkets | None = None,
+        list_symbols: ListSymbols | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.source = source
         self._on_open_market = on_open_market
         self._recent = recent
+        self._list_symbols = list_symbols
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
@@ -233,7 +235,8 @@ class MainWindow(QtWidgets.QMainWindow):
         recent = self._recent.load() if self._recent is not None else []
         if self._recent is not None and self._recent.notice:
             self.status.show_notice(self._recent.notice)
-        picker = MarketPicker(recent, self)
+        pin = self._recent.pin if self._recent is not None else None
+        picker = MarketPicker(recent, self, list_symbols=self._list_symbols, pin=pin)
 
         def chosen() -> None:
             market = picker.choice()

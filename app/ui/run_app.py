@@ -23,7 +23,7 @@ import qasync
 from PySide6 import QtWidgets
 
 from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
-from app.feeds.live.record import open_live_feed
+from app.feeds.live.record import open_live_feed, venue_symbols
 from app.feeds.live.rest import RestError
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
@@ -182,6 +182,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         screenshot=screenshot,
         on_open_market=lambda market: loop.create_task(open_market(market)),
         recent=recent,
+        list_symbols=lambda venue: venue_symbols(venue, opening.endpoints),
     )
     window = built.window
     window.show()

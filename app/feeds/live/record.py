@@ -57,6 +57,24 @@ async def resolve_instrument(
     raise UnknownInstrument(f"{symbol!r} is not listed on {adapter.name} ({len(listed)} instruments there)")
 
 
+_LISTED: dict[tuple[str, Endpoints], list[str]] = {}
+
+
+async def venue_symbols(venue: str, endpoints: Endpoints = VENUE_ENDPOINTS) -> list[str]:
+    """Every symbol the venue lists (fetched once per run, then remembered)."""
+    key = (venue, endpoints)
+    if key not in _LISTED:
+        adapter = registry.adapter(venue)
+        request = adapter.instruments_request()
+        rest = RestClient(max_attempts=2)
+        try:
+            body = await rest.get(dataclasses.replace(request, url=endpoints.rewrite(request.url)))
+        finally:
+            await rest.aclose()
+        _LISTED[key] = sorted(adapter.instruments_from(body))
+    return _LISTED[key]
+
+
 async def open_live_feed(
     venue: str, symbol: str, endpoints: Endpoints = VENUE_ENDPOINTS, record_dir: Path | None = None
 ) -> LiveFeed:
