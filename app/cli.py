@@ -175,9 +175,13 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = Fa
     )
 
     from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
+    from app.storage.recent_markets import RecentMarkets  # noqa: PLC0415
 
+    saved_ws, saved_rest = RecentMarkets().servers()  # the settings; the command line wins
     try:  # `replay FILE` (the subcommand) has no live options
-        endpoints = Endpoints(getattr(args, "ws_url", None), getattr(args, "rest_url", None))
+        endpoints = Endpoints(
+            getattr(args, "ws_url", None) or saved_ws, getattr(args, "rest_url", None) or saved_rest
+        )
     except EndpointError as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -32,6 +32,19 @@ class RecentMarkets:
         self.path = (directory if directory is not None else config_dir()) / FILE_NAME
         self.notice: str | None = None
 
+    def servers(self) -> tuple[str | None, str | None]:
+        """`"servers": {"ws_url": …, "rest_url": …}` in the file: the settings form of --ws-url and
+        --rest-url (a proxy, a testnet, a local server). (None, None) when not set or unreadable."""
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None, None
+        servers = doc.get("servers") if isinstance(doc, dict) else None
+        if not isinstance(servers, dict):
+            return None, None
+        ws, rest = servers.get("ws_url"), servers.get("rest_url")
+        return (ws if isinstance(ws, str) and ws else None, rest if isinstance(rest, str) and rest else None)
+
     def load(self) -> list[Market]:
         self.notice = None
         try:
@@ -72,8 +85,12 @@ class RecentMarkets:
         markets = _ordered(rows)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        doc = [{"venue": m.venue, "symbol": m.symbol, "pinned": m.pinned} for m in markets]
-        tmp.write_text(json.dumps({"version": 1, "recent": doc}, indent=1) + "\n", "utf-8")
+        listed = [{"venue": m.venue, "symbol": m.symbol, "pinned": m.pinned} for m in markets]
+        doc: dict[str, object] = {"version": 1, "recent": listed}
+        ws, rest = self.servers()
+        if ws or rest:
+            doc["servers"] = {"ws_url": ws, "rest_url": rest}  # kept as the user wrote them
+        tmp.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
         os.replace(tmp, self.path)
         return markets
 

@@ -31,3 +31,15 @@ def test_a_damaged_file_is_kept_aside_and_the_list_starts_empty_with_a_notice(tm
     assert store.load() == []
     assert store.notice is not None and "damaged" in store.notice
     assert (tmp_path / "markets.json.corrupt-1").exists()
+
+
+def test_servers_in_the_file_are_read_and_kept_when_the_list_changes(tmp_path):
+    (tmp_path / "markets.json").write_text(
+        '{"version": 1, "recent": [], "servers": {"ws_url": "ws://127.0.0.1:9001", "rest_url": ""}}', "utf-8"
+    )
+    store = RecentMarkets(tmp_path)
+
+    store.add(Market("bybit-linear", "BTCUSDT"))
+
+    assert store.servers() == ("ws://127.0.0.1:9001", None)
+    assert store.load() == [Market("bybit-linear", "BTCUSDT")]
