@@ -64,6 +64,7 @@ class Faults:
     drop_diff_at: int | None = None  # the n-th depth diff of each connection is never sent
     close_after: int | None = None  # frames on a path's first socket before the server closes it (1011)
     stall_after: int | None = None  # frames on a path's first socket before it goes silent (socket up)
+    rest_busy: int = 0  # the first N REST requests are answered 429 with a Retry-After
 
 
 _TIMES = re.compile(rb'"([ET])":(\d{13})')
@@ -108,11 +109,15 @@ class FakeBinance:
         self.done = asyncio.Event()  # every connection has sent all it had
         self.finished = 0
         self._market_start_s: float | None = None
+        self.rest_refused = 0
         self._finished_paths: set[str] = set()
         self._paths_started: set[str] = set()
         self._sent_diffs: list[bytes] = []  # the depth diffs of the newest /public connection
 
     def _rest(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        if self.faults.rest_busy > self.rest_refused:
+            self.rest_refused += 1
+            return 429, {"Retry-After": "0.2"}, b'{"code":-1003,"msg":"Too many requests"}'
         if path == "/fapi/v1/depth" and params.get("symbol") == "BTCUSDT":
             return 200, {"Content-Type": "application/json"}, self._book_now()
         if path == "/fapi/v1/time":

@@ -43,6 +43,7 @@ class VenueFaults:
     hostile_every: int | None = None  # send one of HOSTILE after every N frames
     duplicate_frame: int | None = None  # this frame is sent twice
     swap_frame: int | None = None  # this frame and the next go out in the wrong order
+    restart_at: int | None = None  # Bybit: the service restarts here: a u=1 snapshot, then u counts on
 
 
 @dataclass
@@ -141,6 +142,24 @@ class FakeVenue:
         self.done.set()
 
 
+def _replay_book(frames: list[tuple[str, bytes]]) -> tuple[dict[str, str], dict[str, str]]:
+    """The Bybit book after these frames (snapshot resets, size 0 deletes), as price -> size."""
+    bids: dict[str, str] = {}
+    asks: dict[str, str] = {}
+    for _, frame in frames:
+        msg = json.loads(frame)
+        if msg["type"] == "snapshot":
+            bids.clear()
+            asks.clear()
+        for side, rows in ((bids, msg["data"]["b"]), (asks, msg["data"]["a"])):
+            for price, size in rows:
+                if float(size) == 0:
+                    side.pop(price, None)
+                else:
+                    side[price] = size
+    return bids, asks
+
+
 def _lines(path: Path) -> Iterable[bytes]:
     for batch in iter_line_batches(path):
         for line in batch:
@@ -148,7 +167,33 @@ def _lines(path: Path) -> Iterable[bytes]:
 
 
 class FakeBybit(FakeVenue):
-    """`/v5/public/linear`; the recorded `orderbook.500` book is served as the depth asked for."""
+    """`/v5/public/linear`; the recorded `orderbook.500` book is served as the depth asked for.
+    `restart_at` plays Bybit's service restart: the book goes out again as a snapshot with
+    `u = 1`, and the deltas after it are numbered on from there."""
+
+    def on_connection(self, frame: bytes, connection: int) -> bytes:
+        return frame
+
+    async def _play(self, ws: ServerConnection, subscribed: set[str], first: bool) -> None:
+        at = self.faults.restart_at
+        if at is None:
+            return await super()._play(ws, subscribed, first)
+        frames = self.frames
+        original = list(frames)
+        book = _replay_book(original[: at + 1])
+        restart = json.loads(original[0][1])
+        restart["data"].update(b=sorted(book[0].items(), key=lambda kv: -float(kv[0])),
+                               a=sorted(book[1].items(), key=lambda kv: float(kv[0])), u=1)  # fmt: skip
+        renumbered = [(original[0][0], json.dumps(restart, separators=(",", ":")).encode())]
+        for offset, (key, frame) in enumerate(original[at + 1 :], start=2):
+            msg = json.loads(frame)
+            msg["data"]["u"] = offset
+            renumbered.append((key, json.dumps(msg, separators=(",", ":")).encode()))
+        self.frames = original[: at + 1] + renumbered
+        try:
+            await super()._play(ws, subscribed, first)
+        finally:
+            self.frames = original
 
     def __init__(self, recording: Path, depth: int = 200, **kwargs: Any) -> None:
         with zipfile.ZipFile(recording) as archive:

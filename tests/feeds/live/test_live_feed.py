@@ -263,3 +263,15 @@ def test_a_binance_socket_that_stalls_open_shows_stale(btcusdt_recording):
     _, looks = live(fake, seconds=1.5)
 
     assert looks[-1].state is SourceState.STALE
+
+
+def test_a_rate_limited_snapshot_waits_as_the_venue_says_and_the_book_still_syncs(
+    btcusdt_recording, replayed
+):
+    fake = FakeBinance(btcusdt_recording, frames_per_s=200_000, faults=Faults(rest_busy=2))
+
+    feed, _ = live(fake)
+
+    assert fake.rest_refused == 2
+    assert feed.snapshots_fetched == 1 and feed.pipeline.sync.gaps == 0
+    assert same_book(feed.market.book, replayed.market.book)

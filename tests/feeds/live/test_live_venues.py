@@ -143,3 +143,13 @@ def test_two_messages_out_of_order_end_in_the_right_book(venue, shared_data):
     feed, _, _ = run_live(venue, shared_data, VenueFaults(swap_frame=8))
 
     assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)
+
+
+def test_a_bybit_service_restart_u_1_replaces_the_book_and_the_chain_goes_on(shared_data):
+    venue = VENUES[0]
+
+    feed, fake, _ = run_live(venue, shared_data, VenueFaults(restart_at=20))
+
+    assert feed.pipeline.sync.gaps == 0 and feed.pipeline.sync.snapshots == 2
+    assert fake.connections == 1  # no resubscribe needed: the restart snapshot is the repair
+    assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)
