@@ -102,4 +102,13 @@ class MarkPrice(NamedTuple):
     next_funding_ns: int
 
 
-MarketEvent = Trade | DepthSnapshot | DepthDiff | BookTicker | Liquidation | MarkPrice
+class OpenInterest(NamedTuple):
+    """Open interest as the venue reports it: in the instrument's quantity unit (base asset, or
+    contracts for contract-sized markets), exact."""
+
+    exchange_ns: int
+    receive_ns: int
+    open_interest: Decimal
+
+
+MarketEvent = Trade | DepthSnapshot | DepthDiff | BookTicker | Liquidation | MarkPrice | OpenInterest

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.core.book import OrderBook
 from app.core.delta import CumulativeDelta
-from app.core.events import BookTicker, DepthDiff, DepthSnapshot, Liquidation, MarkPrice
+from app.core.events import BookTicker, DepthDiff, DepthSnapshot, Liquidation, MarkPrice, OpenInterest
 from app.core.footprint import BarSpec, FootprintSeries
 from app.core.instrument import Instrument
 from app.core.profile import VolumeProfile
@@ -58,6 +58,7 @@ class MarketState:
         self.cvd = CumulativeDelta(self.sessions)
         self.ticker: BookTicker | None = None
         self.mark: MarkPrice | None = None
+        self.open_interest: OpenInterest | None = None
         self.liquidations: list[Liquidation] = []
         self._max_liquidations = max_liquidations
         self.summary = SummaryAggregates() if summary else None
@@ -92,6 +93,10 @@ class MarketState:
 
     def apply_mark(self, mark: MarkPrice) -> None:
         self.mark = mark
+        self.changed |= Changed.CONTEXT
+
+    def apply_open_interest(self, oi: OpenInterest) -> None:
+        self.open_interest = oi
         self.changed |= Changed.CONTEXT
 
     def apply_liquidation(self, liquidation: Liquidation) -> None:

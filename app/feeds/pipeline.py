@@ -18,6 +18,7 @@ from app.core.events import (
     Liquidation,
     MarketEvent,
     MarkPrice,
+    OpenInterest,
     Trade,
 )
 from app.core.market import MarketState
@@ -147,6 +148,8 @@ class IngestPipeline:
             if ready is not None:
                 self.market.load_snapshot(snapshot)
                 self._apply_diffs(ready)
+        elif kind is OpenInterest:
+            self.market.apply_open_interest(event)  # type: ignore[arg-type]
         elif kind is MarkPrice:
             self.market.apply_mark(event)  # type: ignore[arg-type]
         elif kind is Liquidation:

@@ -104,6 +104,15 @@ class SnapshotRequest:
     body: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A REST request a live feed repeats, its answer fed to the decoder like any message (Binance
+    has no open-interest stream, only `GET /fapi/v1/openInterest`)."""
+
+    request: SnapshotRequest
+    every_s: float
+
+
 class Decoder(Protocol):
     """Raw messages of one venue -> core events of one instrument. Pure and synchronous.
 
@@ -185,6 +194,10 @@ class VenueAdapter(Protocol):
 
     def instruments_request(self) -> SnapshotRequest:
         """The venue's list of instruments, for symbols the bundled table does not know."""
+        ...
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        """REST requests to repeat for data the sockets do not carry."""
         ...
 
     def instruments_from(self, body: bytes) -> dict[str, Mapping[str, Any]]:

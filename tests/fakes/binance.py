@@ -120,6 +120,9 @@ class FakeBinance:
             return 429, {"Retry-After": "0.2"}, b'{"code":-1003,"msg":"Too many requests"}'
         if path == "/fapi/v1/depth" and params.get("symbol") == "BTCUSDT":
             return 200, {"Content-Type": "application/json"}, self._book_now()
+        if path == "/fapi/v1/openInterest" and params.get("symbol") == "BTCUSDT":
+            body = {"openInterest": "10659.509", "symbol": "BTCUSDT", "time": int(time.time() * 1000)}
+            return 200, {}, json.dumps(body).encode()
         if path == "/fapi/v1/time":
             return 200, {}, json.dumps({"serverTime": int(time.time() * 1000) + self.clock_ahead_ms}).encode()
         if path == "/fapi/v1/exchangeInfo":

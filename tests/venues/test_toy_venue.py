@@ -26,6 +26,7 @@ from app.venues.base import (
     BookSync,
     Decoder,
     GapAction,
+    Poll,
     SnapshotRequest,
     StreamId,
     Subscription,
@@ -128,6 +129,9 @@ class ToyAdapter:
 
     def stream_of(self, frame: bytes) -> str | None:
         return "book" if b'"book"' in frame[:20] else "prints"
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        return ()
 
     def instruments_request(self) -> SnapshotRequest:
         return SnapshotRequest("https://toy.invalid/instruments")

@@ -27,7 +27,7 @@ from app.feeds.live.recorder import Recorder
 from app.feeds.live.rest import RestClient, RestError
 from app.feeds.pipeline import IngestPipeline
 from app.feeds.source import MarketBinding, SourceBase, SourceState, SourceStatus, print_latency_ns
-from app.venues.base import GapAction, Subscription, VenueAdapter
+from app.venues.base import GapAction, Poll, Subscription, VenueAdapter
 from app.venues.errors import MalformedMessage
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ class LiveFeed(SourceBase):
         self._subscriptions = [self._rewritten(s) for s in adapter.subscriptions(instrument.symbol)]
         self.connections = [self._connection(s) for s in self._subscriptions]
         self._handovers: dict[int, tuple[Connection, Connection, Handover]] = {}
+        self._retired: set[Connection] = set()
         self._market_ns: int | None = None
         self._fed_s: list[float] = []
         self._error: str | None = None
@@ -171,6 +172,7 @@ class LiveFeed(SourceBase):
         self._tasks = [asyncio.ensure_future(c.run()) for c in self.connections]
         repair = asyncio.ensure_future(self._repair_book())
         clock = asyncio.ensure_future(self._measure_clock())
+        polls = [asyncio.ensure_future(self._poll(p)) for p in self.adapter.polls(self.instrument.symbol)]
         try:
             while not self._stopping and not all(t.done() for t in self._tasks):
                 await asyncio.sleep(self._timing.check_every_s)
@@ -180,7 +182,9 @@ class LiveFeed(SourceBase):
                 conn.stop()
             repair.cancel()
             clock.cancel()
-            pending = [*self._tasks, repair, clock]
+            for poll in polls:
+                poll.cancel()
+            pending = [*self._tasks, repair, clock, *polls]
             for task in pending:
                 task.cancel()
             for task in pending:
@@ -219,6 +223,8 @@ class LiveFeed(SourceBase):
     # -- data -------------------------------------------------------------------------------------
 
     def _on_lines(self, conn: Connection, lines: list[bytes], received_s: float) -> None:
+        if conn in self._retired:
+            return  # a renewed connection's last frames: its successor carries them
         for old, new, hand in self._handovers.values():
             if conn is old or conn is new:
                 lines = self._through_handover(conn is new, hand, lines)
@@ -297,6 +303,20 @@ class LiveFeed(SourceBase):
             self._rest = RestClient()
         return self._rest
 
+    async def _poll(self, poll: Poll) -> None:
+        """Data no socket carries (Binance's open interest): asked for now and then, and fed
+        through the pipeline like any message, so a recording holds it too."""
+        request = dataclasses.replace(poll.request, url=self._rewrite(poll.request.url))
+        rest = self._rest_client()
+        while True:
+            try:
+                body = await rest.get(request)
+            except RestError as exc:
+                log.info("%s: %s not fetched: %s", self.title, request.url, exc)
+            else:
+                self._feed([b"%d %s" % (time.time_ns(), body)], self._monotonic())
+            await asyncio.sleep(poll.every_s)
+
     async def _measure_clock(self) -> None:
         """The venue's clock against ours, NTP-style: the best of a few round trips now and
         then, so the status bar shows network lag, not this machine's clock error."""
@@ -343,6 +363,7 @@ class LiveFeed(SourceBase):
             if hand.done:
                 if hand.unmatched:
                     log.warning("%s: handover without overlap on %s", self.title, ", ".join(hand.unmatched))
+                self._retired.add(old)
                 old.stop()
                 self.connections[index] = new
                 del self._handovers[index]

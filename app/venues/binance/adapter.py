@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core.instrument import Instrument
 from app.core.units import NS_PER_MS
-from app.venues.base import GapAction, SnapshotRequest, StreamId, Subscription
+from app.venues.base import GapAction, Poll, SnapshotRequest, StreamId, Subscription
 from app.venues.binance.decoder import BinanceDecoder
 from app.venues.binance.instruments import (
     BinanceMarket,
@@ -31,6 +31,7 @@ SNAPSHOT_LIMIT = "1000"
 _STREAM_PREFIX = b'{"stream":"'  # combined-stream frames start with their stream name
 LIFETIME_S = 24 * 3600  # Binance closes every connection after 24 h
 TRADES_QUIET_S = 60.0  # a slow market may print nothing for a minute
+OPEN_INTEREST_EVERY_S = 15.0  # REST weight 1: well inside the limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,11 @@ class BinanceAdapter:
         return SnapshotRequest(
             f"{ends.rest}{ends.api}/depth", {"symbol": symbol.upper(), "limit": SNAPSHOT_LIMIT}
         )
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        ends = _ENDPOINTS[self.market]
+        request = SnapshotRequest(f"{ends.rest}{ends.api}/openInterest", {"symbol": symbol.upper()})
+        return (Poll(request, OPEN_INTEREST_EVERY_S),)
 
     def instruments_request(self) -> SnapshotRequest:
         ends = _ENDPOINTS[self.market]

@@ -29,6 +29,7 @@ from app.core.events import (
     Liquidation,
     MarketEvent,
     MarkPrice,
+    OpenInterest,
     Side,
     Trade,
 )
@@ -41,8 +42,10 @@ from app.venues.binance.messages import (
     DepthUpdateMsg,
     ForceOrderMsg,
     MarkPriceMsg,
+    OpenInterestMsg,
     TradeMsg,
     envelope_decoder,
+    open_interest_decoder,
     payload_decoder,
     snapshot_decoder,
 )
@@ -149,6 +152,10 @@ class BinanceDecoder:
                 return self._force_order(data, receive_ns)
             if kind is MarkPriceMsg:
                 return self._mark_price(data, receive_ns)
+            if kind is OpenInterestMsg:
+                if data.symbol != self._symbol:
+                    return _NOTHING
+                return (OpenInterest(data.time * MS, receive_ns, Decimal(data.openInterest)),)
         except (ValueError, ArithmeticError) as exc:  # OffGridError is a ValueError
             raise MalformedMessage(f"{type(exc).__name__}: {exc}") from exc
         return _NOTHING
@@ -161,6 +168,10 @@ class BinanceDecoder:
             pass
         try:
             return snapshot_decoder.decode(raw)
+        except msgspec.MsgspecError:
+            pass
+        try:
+            return open_interest_decoder.decode(raw)
         except msgspec.MsgspecError:
             pass
         msg = json_object(raw)

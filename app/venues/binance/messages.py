@@ -113,7 +113,16 @@ class DepthSnapshotMsg(msgspec.Struct):
     symbol: str | None = None
 
 
+class OpenInterestMsg(msgspec.Struct):
+    """REST `GET /fapi/v1/openInterest` (no stream carries it)."""
+
+    openInterest: str  # noqa: N815 - Binance's field name
+    symbol: str
+    time: Ms
+
+
 envelope_decoder = msgspec.json.Decoder(Envelope)
+open_interest_decoder = msgspec.json.Decoder(OpenInterestMsg)
 payload_decoder = msgspec.json.Decoder(StreamData)
 snapshot_decoder = msgspec.json.Decoder(DepthSnapshotMsg)
 

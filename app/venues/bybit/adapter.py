@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
+from app.venues.base import GapAction, Keepalive, Poll, SnapshotRequest, StreamId, Subscription
 from app.venues.bybit.decoder import KINDS, BybitDecoder
 from app.venues.bybit.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.bybit.sync import BybitBookSync
@@ -73,6 +73,9 @@ class BybitAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends the snapshot on every (re)subscribe
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        return ()  # open interest comes on the socket
 
     def instruments_request(self) -> SnapshotRequest:
         return SnapshotRequest(

@@ -21,7 +21,17 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from app.core.events import DepthDiff, DepthSnapshot, Level, Liquidation, MarketEvent, MarkPrice, Side, Trade
+from app.core.events import (
+    DepthDiff,
+    DepthSnapshot,
+    Level,
+    Liquidation,
+    MarketEvent,
+    MarkPrice,
+    OpenInterest,
+    Side,
+    Trade,
+)
 from app.core.instrument import Instrument
 from app.core.units import NS_PER_MS
 from app.venues.bybit.messages import (
@@ -156,10 +166,17 @@ class BybitDecoder:
             value = getattr(data, key)
             if value is not None:
                 known[key] = value
+        events: list[MarketEvent] = []
+        if data.openInterest is not None:
+            try:
+                events.append(OpenInterest(msg.ts * NS_PER_MS, receive_ns, Decimal(data.openInterest)))
+            except InvalidOperation as exc:
+                raise MalformedMessage(f"tickers openInterest: {exc}") from exc
         if "markPrice" not in known:
-            return _NOTHING
+            return events
         try:
             return (
+                *events,
                 MarkPrice(
                     msg.ts * NS_PER_MS,
                     receive_ns,

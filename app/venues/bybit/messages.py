@@ -68,6 +68,7 @@ class TickerData(msgspec.Struct):
     indexPrice: str | None = None  # noqa: N815
     fundingRate: str | None = None  # noqa: N815
     nextFundingTime: str | None = None  # noqa: N815
+    openInterest: str | None = None  # noqa: N815 - base coin, both sides
 
 
 class TickersMsg(msgspec.Struct):

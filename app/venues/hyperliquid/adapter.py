@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
+from app.venues.base import GapAction, Keepalive, Poll, SnapshotRequest, StreamId, Subscription
 from app.venues.errors import MalformedMessage
 from app.venues.hyperliquid.decoder import HyperliquidDecoder
 from app.venues.hyperliquid.instruments import VENUE, bundled_table, instrument_from_meta
@@ -77,6 +77,9 @@ class HyperliquidAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return None  # the socket sends whole books
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        return ()  # open interest comes on the socket
 
     def instruments_request(self) -> SnapshotRequest:
         return SnapshotRequest(INFO_URL, method="POST", body={"type": "meta"})

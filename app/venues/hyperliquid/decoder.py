@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.events import DepthSnapshot, Level, MarketEvent, MarkPrice, Side, Trade
+from app.core.events import DepthSnapshot, Level, MarketEvent, MarkPrice, OpenInterest, Side, Trade
 from app.core.instrument import Instrument
 from app.core.units import NS_PER_HOUR, NS_PER_MS
 from app.venues.errors import MalformedMessage
@@ -78,7 +78,13 @@ class HyperliquidDecoder:
                     return _NOTHING
                 ctx = msg.data.ctx
                 next_hour = (receive_ns // NS_PER_HOUR + 1) * NS_PER_HOUR
+                oi = (
+                    ()
+                    if ctx.openInterest is None
+                    else (OpenInterest(receive_ns, receive_ns, Decimal(ctx.openInterest)),)
+                )
                 return (
+                    *oi,
                     MarkPrice(
                         receive_ns,
                         receive_ns,

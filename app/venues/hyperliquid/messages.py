@@ -47,6 +47,7 @@ class AssetCtx(msgspec.Struct):
     markPx: str  # noqa: N815 - Hyperliquid's field names
     oraclePx: str  # noqa: N815
     funding: str = "0"
+    openInterest: str | None = None  # noqa: N815 - in coins
 
 
 class AssetCtxData(msgspec.Struct):

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.instrument import Instrument
 from app.core.units import NS_PER_MS
-from app.venues.base import GapAction, Keepalive, SnapshotRequest, StreamId, Subscription
+from app.venues.base import GapAction, Keepalive, Poll, SnapshotRequest, StreamId, Subscription
 from app.venues.okx.decoder import OkxDecoder
 from app.venues.okx.instruments import VENUE, bundled_table, instrument_from_info
 from app.venues.okx.sync import OkxBookSync
@@ -23,7 +23,7 @@ WS_URL = "wss://ws.okx.com:8443/ws/v5/public"
 REST_BOOKS = "https://www.okx.com/api/v5/market/books"
 REST_INSTRUMENTS = "https://www.okx.com/api/v5/public/instruments"
 KEEPALIVE = Keepalive(message="ping", every_s=20.0, idle_only=True)
-CHANNELS = ("books", "trades", "mark-price", "funding-rate")
+CHANNELS = ("books", "trades", "mark-price", "funding-rate", "open-interest")
 _CHANNEL = b'{"arg":{"channel":"'
 _INST = b'"instId":"'
 _TYPE = b'"instType":"'
@@ -71,7 +71,12 @@ class OkxAdapter:
                 # funding every 30–90 s, liquidations when they happen: not watched; an unchanged
                 # book sends a heartbeat only every ~60 s, the mark price every 10 s
                 sparse=("liquidation-orders:SWAP", f"funding-rate:{symbol}"),
-                quiet_s={f"books:{symbol}": 75.0, f"trades:{symbol}": 60.0, f"mark-price:{symbol}": 30.0},
+                quiet_s={
+                    f"books:{symbol}": 75.0,
+                    f"trades:{symbol}": 60.0,
+                    f"mark-price:{symbol}": 30.0,
+                    f"open-interest:{symbol}": 30.0,
+                },
             ),
         )
 
@@ -91,6 +96,9 @@ class OkxAdapter:
 
     def snapshot_request(self, symbol: str) -> SnapshotRequest | None:
         return SnapshotRequest(REST_BOOKS, {"instId": symbol, "sz": "400"})
+
+    def polls(self, symbol: str) -> Sequence[Poll]:
+        return ()  # everything comes on the socket
 
     def instruments_request(self) -> SnapshotRequest:
         return SnapshotRequest(REST_INSTRUMENTS, {"instType": "SWAP"})

@@ -21,7 +21,17 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 import msgspec
 
-from app.core.events import DepthDiff, DepthSnapshot, Level, Liquidation, MarketEvent, MarkPrice, Side, Trade
+from app.core.events import (
+    DepthDiff,
+    DepthSnapshot,
+    Level,
+    Liquidation,
+    MarketEvent,
+    MarkPrice,
+    OpenInterest,
+    Side,
+    Trade,
+)
 from app.core.instrument import Instrument, OffGridError
 from app.core.units import NS_PER_MS
 from app.venues.errors import MalformedMessage
@@ -32,6 +42,7 @@ from app.venues.okx.messages import (
     funding_decoder,
     liquidations_decoder,
     mark_decoder,
+    open_interest_decoder,
     rest_books_decoder,
     trades_decoder,
 )
@@ -67,6 +78,9 @@ class OkxDecoder:
                 return self._mark_price(frame, receive_ns)
             if channel == "funding-rate":
                 return self._funding_rate(frame, receive_ns)
+            if channel == "open-interest":
+                rows = [r for r in open_interest_decoder.decode(frame).data if r.instId == self._inst]
+                return [OpenInterest(int(r.ts) * NS_PER_MS, receive_ns, Decimal(r.oi)) for r in rows]
             return self._other(frame, receive_ns)
         except msgspec.MsgspecError as exc:
             raise MalformedMessage(f"{channel}: {exc}") from exc

@@ -91,6 +91,17 @@ class FundingMsg(msgspec.Struct):
     data: list[FundingRow]
 
 
+class OpenInterestRow(msgspec.Struct):
+    instId: str  # noqa: N815
+    oi: str  # contracts
+    ts: str
+
+
+class OpenInterestMsg(msgspec.Struct):
+    arg: Arg
+    data: list[OpenInterestRow]
+
+
 class RestBooks(msgspec.Struct):
     """`GET /api/v5/market/books`: the book for the snapshot-less bootstrap."""
 
@@ -105,3 +116,4 @@ liquidations_decoder = msgspec.json.Decoder(LiquidationsMsg)
 mark_decoder = msgspec.json.Decoder(MarkMsg)
 funding_decoder = msgspec.json.Decoder(FundingMsg)
 rest_books_decoder = msgspec.json.Decoder(RestBooks)
+open_interest_decoder = msgspec.json.Decoder(OpenInterestMsg)

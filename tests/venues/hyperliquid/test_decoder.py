@@ -63,8 +63,9 @@ def test_the_asset_context_gives_mark_oracle_and_funding_due_at_the_next_hour():
     msg = {"channel": "activeAssetCtx", "data": {"coin": "BTC", "ctx": ctx}}
     receive_ns = 1737918843_000_000_000
 
-    (event,) = HyperliquidDecoder(BTC).decode(enc(msg), receive_ns)
+    open_interest, event = HyperliquidDecoder(BTC).decode(enc(msg), receive_ns)
 
+    assert open_interest.open_interest == Decimal(1)  # in coins
     assert isinstance(event, MarkPrice)
     assert (event.mark_price, event.index_price, event.funding_rate) == (
         Decimal("105050.5"),
