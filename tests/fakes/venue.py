@@ -32,6 +32,7 @@ HOSTILE = (
     b'{"topic":"orderbook.200.XRPUSDT","type":"delta","ts":1,"data":{"s":"XRPUSDT","b":[["NaN","1"]],"a":[],"u":1e400}}',
     b'{"arg":{"channel":"books","instId":"UNI-USD-SWAP"},"action":"update","data":[{"asks":[["-1","-5"]],"bids":[],"ts":"x"}]}',
     b'{"channel":"trades","data":[{"coin":"BTC","side":"B","px":"1e999","sz":"-1","tid":-3,"time":"now"}]}',
+    b'{"topic":"' + b"x" * 10_000_000 + b'"}',  # a 10 MB frame
 )
 
 
@@ -44,6 +45,7 @@ class VenueFaults:
     duplicate_frame: int | None = None  # this frame is sent twice
     swap_frame: int | None = None  # this frame and the next go out in the wrong order
     restart_at: int | None = None  # Bybit: the service restarts here: a u=1 snapshot, then u counts on
+    seq_reset_at: int | None = None  # OKX: after maintenance the books' seqId drops here (chain kept)
 
 
 @dataclass
@@ -242,6 +244,8 @@ class FakeOkx(FakeVenue):
             if arg.get("channel") == "books":
                 prev = -1 if msg["action"] == "snapshot" else seq[key]
                 seq[key] = (prev if prev > 0 else 1000) + 7 + len(frames) % 13  # irregular steps
+                if len(frames) == kwargs.get("faults", VenueFaults()).seq_reset_at:
+                    seq[key] = 3  # maintenance: seqId < prevSeqId, and the chain goes on from it
                 msg["data"][0].update(prevSeqId=prev, seqId=seq[key], checksum=0)
                 frame = json.dumps(msg, separators=(",", ":")).encode()
             frames.append((key, frame))

@@ -153,3 +153,12 @@ def test_a_bybit_service_restart_u_1_replaces_the_book_and_the_chain_goes_on(sha
     assert feed.pipeline.sync.gaps == 0 and feed.pipeline.sync.snapshots == 2
     assert fake.connections == 1  # no resubscribe needed: the restart snapshot is the repair
     assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)
+
+
+def test_an_okx_sequence_reset_after_maintenance_is_followed_not_taken_for_a_gap(shared_data):
+    venue = VENUES[1]
+
+    feed, fake, _ = run_live(venue, shared_data, VenueFaults(seq_reset_at=32))  # a UNI-USD-SWAP update
+
+    assert feed.pipeline.sync.gaps == 0 and fake.connections == 1
+    assert (dict(feed.market.book.bids), dict(feed.market.book.asks)) == replayed_book(venue, shared_data)
