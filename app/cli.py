@@ -26,6 +26,7 @@ from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 from app.resources import bundled_recording
 from app.venues import registry
 from app.venues.errors import UnknownInstrument
+from app.versions import version_line
 
 STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
 EXIT_INPUT = 1
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scalpdesk",
         description="Order-flow scalping workstation for crypto perpetual futures.",
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="print the versions of Scalpdesk and its stack"
     )
     parser.add_argument(
         "--replay",
@@ -239,6 +243,9 @@ def _record(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "version", False):
+        print(version_line())
+        return 0
     if args.command == "replay":
         return _replay_summary(args) if args.summary else _run_window(args, args.files)
     if args.command == "record":

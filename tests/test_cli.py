@@ -312,3 +312,13 @@ def test_bad_window_options_are_usage_errors(option):
 
     assert result.returncode == 2
     assert "usage" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_version_prints_one_line_with_the_stack(capsys):
+    from app.cli import main
+
+    assert main(["--version"]) == 0
+
+    out = capsys.readouterr().out
+    assert out.startswith("scalpdesk 0.1.0 (Python 3.") and out.count("\n") == 1
+    assert "PySide6-Essentials 6.11" in out and "numpy" in out

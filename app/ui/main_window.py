@@ -27,6 +27,7 @@ from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
 from app.ui.transport import TransportBar
+from app.versions import versions
 from widgets.base import MarketView
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,7 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
+        help_menu.addAction("About Scalpdesk…", self.show_about)
 
     def pick_market(self) -> MarketPicker:
         """File → Open live market…: the chosen market replaces this window's source."""
@@ -274,6 +276,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.trading is not None:
             rows += self.trading.key_rows()
         return rows
+
+    def about_text(self) -> str:
+        """Versions of the build and the stack, and where the bundled data comes from."""
+        rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in versions().items())
+        provenance = (
+            "The bundled recording is real Binance USD-M BTCUSDT traffic of 2024-08-08 "
+            "(hftbacktest's example data, MIT); see resources/README.md."
+        )
+        return (
+            f"<b>Scalpdesk</b> — order-flow scalping workstation<br><table>{rows}</table><p>{provenance}</p>"
+        )
+
+    def show_about(self) -> None:
+        QtWidgets.QMessageBox.about(self, "About Scalpdesk", self.about_text())
 
     def _show_keys(self) -> None:
         rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in self.key_table())

@@ -182,3 +182,12 @@ def test_file_open_live_market_hands_the_chosen_market_to_the_app(
     assert "BTCUSDT" in completions and "XRPUSDT" in completions  # the venue's symbols, to complete
     assert chosen == [Market("okx-swap", "BTC-USDT-SWAP")]
     built.close()
+
+
+def test_help_about_names_the_versions_and_the_data_provenance(station: Workstation) -> None:
+    text = station.window.about_text()
+    help_menu = [a.text() for a in station.window.menuBar().actions()[-1].menu().actions()]
+
+    assert "About Scalpdesk…" in help_menu
+    assert "Scalpdesk" in text and "Python" in text and "PySide6-Essentials" in text and "pyqtgraph" in text
+    assert "2024-08-08" in text
