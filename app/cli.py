@@ -28,6 +28,12 @@ from app.venues import registry
 from app.venues.errors import UnknownInstrument
 from app.versions import version_line
 
+_LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
 STARTED_S = time.monotonic()  # for the "first frame after" log line (budget: 2 s)
 EXIT_INPUT = 1
 
@@ -167,16 +173,21 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument(
         "--screenshot", type=Path, metavar="PATH.png", help="write the window as PNG just before exit"
     )
-    window.add_argument("-v", "--verbose", action="store_true", help="log commands and feed events")
+    window.add_argument("-v", "--verbose", action="store_true", help="log commands and feed events to stderr")
+    window.add_argument(
+        "--log-level",
+        choices=sorted(_LOG_LEVELS),
+        default="info",
+        help="what goes into the log file in the data dir's logs/ (default info)",
+    )
     window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
 
 
 def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = False) -> int:
+    from app.storage.logs import start_logging  # noqa: PLC0415
     from app.ui.run_app import LiveChoice, run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
 
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="scalpdesk: %(message)s"
-    )
+    log_path = start_logging(_LOG_LEVELS[args.log_level], logging.INFO if args.verbose else logging.WARNING)
 
     from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
     from app.storage.recent_markets import RecentMarkets  # noqa: PLC0415
@@ -192,6 +203,7 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = Fa
     choice = LiveChoice(args.venue, args.symbol, endpoints, record=not args.no_record) if live else None
     return run_gui(
         files,
+        log_path=log_path,
         live=choice,
         endpoints=endpoints,
         started_s=STARTED_S,
@@ -223,10 +235,9 @@ def _record(args: argparse.Namespace) -> int:
     from app.feeds.live.record import record  # noqa: PLC0415
     from app.feeds.live.rest import RestError  # noqa: PLC0415
     from app.storage.journal import data_dir  # noqa: PLC0415
+    from app.storage.logs import start_logging  # noqa: PLC0415
 
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="scalpdesk: %(message)s"
-    )
+    start_logging(logging.INFO, logging.INFO if args.verbose else logging.WARNING)
     try:
         endpoints = Endpoints(args.ws_url, args.rest_url)
         out = args.out or data_dir() / "recordings"

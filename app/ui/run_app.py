@@ -33,6 +33,7 @@ from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
+from app.ui.crash_reports import CrashReporter
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.theme import apply_theme
 from app.venues.errors import UnknownInstrument
@@ -77,6 +78,7 @@ def run_gui(
     config_dir: Path | None = None,
     views: ViewFactory = default_views,
     started_s: float | None = None,
+    log_path: Path | None = None,
 ) -> int:
     """Run the window on a replay of `paths` (or on the live market `live`) until it is closed;
     returns the exit status.
@@ -102,6 +104,8 @@ def run_gui(
     apply_theme(app)
     opening = Opening(live.endpoints if live else endpoints, live.record if live else True)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        if log_path is not None:  # the app proper: tests keep pytest-qt's own hooks
+            CrashReporter(log_path.parent.parent / "crash-reports", log_path).install(runner.get_loop())
         return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s, opening))
 
 
