@@ -230,6 +230,7 @@ class MainWindow(QtWidgets.QMainWindow):
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keys…", self._show_keys)
+        help_menu.addAction("Notices…", self.show_notices)
         help_menu.addAction("About Scalpdesk…", self.show_about)
 
     def pick_market(self) -> MarketPicker:
@@ -287,6 +288,15 @@ class MainWindow(QtWidgets.QMainWindow):
         return (
             f"<b>Scalpdesk</b> — order-flow scalping workstation<br><table>{rows}</table><p>{provenance}</p>"
         )
+
+    def notices_text(self) -> str:
+        rows = self.status.notices
+        if not rows:
+            return "No notices this session."
+        return "\n".join(f"{when}  {text}" for when, text in reversed(rows))
+
+    def show_notices(self) -> None:
+        QtWidgets.QMessageBox.information(self, "Notices", self.notices_text())
 
     def show_about(self) -> None:
         QtWidgets.QMessageBox.about(self, "About Scalpdesk", self.about_text())

@@ -21,6 +21,8 @@ from app.feeds.source import MarketSource, SourceState, SourceStatus
 from app.ui.frame_clock import FrameClock
 from app.ui.transport import speed_label
 
+MAX_NOTICES = 200
+
 _STATE_WORDS = {
     SourceState.LIVE: "live",
     SourceState.STALE: "stale: no data",
@@ -60,6 +62,7 @@ class StatusLine:
         self.source = source
         self.frames = frames
         self._clock = clock
+        self.notices: list[tuple[str, str]] = []  # (local time, text), oldest first
         self.notice = self._label("notice", "")
         self.notice.setVisible(False)
         self.state = self._label("feed_state", "")
@@ -78,9 +81,14 @@ class StatusLine:
         return label
 
     def show_notice(self, text: str) -> None:
-        """A problem the user must see (damaged layouts file, bad settings) until dismissed."""
+        """A problem the user must see (damaged layouts file, bad settings) until dismissed.
+        Every notice is kept (Help → Notices… lists them): three at start must not leave only
+        the last one to be seen."""
+        self.notices.append((time.strftime("%H:%M:%S"), text))
+        del self.notices[:-MAX_NOTICES]
         self.notice.setText(f"⚠ {text}")
-        self.notice.setToolTip(text)
+        more = f" ({len(self.notices)} notices: Help → Notices…)" if len(self.notices) > 1 else ""
+        self.notice.setToolTip(text + more)
         self.notice.setVisible(True)
         self.bar.showMessage(text, 15_000)
 

@@ -191,3 +191,18 @@ def test_help_about_names_the_versions_and_the_data_provenance(station: Workstat
     assert "About Scalpdesk…" in help_menu
     assert "Scalpdesk" in text and "Python" in text and "PySide6-Essentials" in text and "pyqtgraph" in text
     assert "2024-08-08" in text
+
+
+def test_every_notice_is_kept_and_listed_newest_first(station: Workstation) -> None:
+    window = station.window
+    for text in ("layouts.json is damaged", "settings fell back", "feed stale"):
+        window.status.show_notice(text)
+
+    listed = window.notices_text().splitlines()
+
+    assert [line.split("  ", 1)[1] for line in listed[:3]] == [
+        "feed stale",
+        "settings fell back",
+        "layouts.json is damaged",
+    ]
+    assert "Help → Notices" in window.status.notice.toolTip()
