@@ -28,6 +28,17 @@ from app.venues import registry
 from app.venues.errors import UnknownInstrument
 from app.versions import version_line
 
+EXAMPLES = """examples:
+  scalpdesk                                     the window on the bundled BTCUSDT recording, looped
+  scalpdesk --replay day1.gz day2.gz --speed 10 your recordings, as one session, at 10x
+  scalpdesk --venue bybit --symbol BTCUSDT      the window on a live market (recorded to the data dir)
+  scalpdesk replay FILE --summary               one JSON summary of a recording, headless
+  scalpdesk record --venue okx --symbol BTC-USDT-SWAP --duration 3600
+                                                record a live market for an hour, no window
+  scalpdesk --venue binance --symbol BTCUSDT --ws-url ws://127.0.0.1:9001 --rest-url http://127.0.0.1:9002
+                                                the same, on a local or test server
+"""
+
 _LOG_LEVELS = {
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -62,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scalpdesk",
         description="Order-flow scalping workstation for crypto perpetual futures.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
     )
     parser.add_argument(
         "--version", action="store_true", help="print the versions of Scalpdesk and its stack"

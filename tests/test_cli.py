@@ -322,3 +322,14 @@ def test_version_prints_one_line_with_the_stack(capsys):
     out = capsys.readouterr().out
     assert out.startswith("scalpdesk 0.1.0 (Python 3.") and out.count("\n") == 1
     assert "PySide6-Essentials 6.11" in out and "numpy" in out
+
+
+def test_help_shows_examples_of_every_way_to_run_it(capsys):
+    from app.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+
+    out = capsys.readouterr().out
+    examples = ("scalpdesk --replay", "--venue bybit", "FILE --summary", "scalpdesk record", "--ws-url")
+    assert all(example in out for example in examples)
