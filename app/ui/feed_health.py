@@ -37,10 +37,13 @@ class FeedHealth:
 
     def update(self, status: SourceStatus) -> None:
         reason = hold_reason(status)
-        if (reason is None) == (self.reason is None):
-            self.reason = reason
+        if reason == self.reason:
             return
-        self.reason = reason
+        was_live, self.reason = self.reason is None, reason
+        if self._desk is not None:
+            self._desk.exchange.hold_market(reason)  # the refusal names the reason of the moment
+        if was_live == (reason is None):
+            return  # stale -> reconnecting: still greyed, nothing new to announce
         for view in self._views:
             if reason is None:
                 view.setGraphicsEffect(None)  # type: ignore[arg-type]
@@ -48,6 +51,4 @@ class FeedHealth:
                 effect = QtWidgets.QGraphicsOpacityEffect(view)
                 effect.setOpacity(GREYED_OPACITY)
                 view.setGraphicsEffect(effect)
-        if self._desk is not None:
-            self._desk.exchange.hold_market(reason)
         self._notice(reason or "market data live again: SIM orders accepted")

@@ -80,7 +80,6 @@ class Connection:
         on_lines: Callable[[list[bytes], float], None],
         *,
         stream_of: Callable[[bytes], str | None] | None = None,
-        on_connected: Callable[[], None] | None = None,
         on_expiring: Callable[[Connection], None] | None = None,
         timing: ConnectionTiming = DEFAULT_TIMING,
         backoff: Backoff = DEFAULT_BACKOFF,
@@ -91,8 +90,6 @@ class Connection:
     ) -> None:
         self.subscription = subscription
         self._on_lines = on_lines
-        self._stream_of = stream_of
-        self._on_connected = on_connected
         self._on_expiring = on_expiring
         self.timing = timing
         self._backoff = backoff
@@ -103,7 +100,9 @@ class Connection:
         self.state = ConnectionState.CONNECTING
         self.stats = ConnectionStats()
         watched = tuple(s for s in subscription.streams if s not in subscription.sparse)
-        streams = watched or ("*",)
+        # Without named streams (or a way to tell them apart) the socket is one stream, "*".
+        self._stream_of = stream_of if watched else None
+        streams = watched if self._stream_of is not None else ("*",)
         quiet = {name: s * timing.quiet_scale for name, s in subscription.quiet_s.items()}
         self._watchdog = StreamWatchdog(streams, timing.stale_after_s, monotonic(), quiet)
         self._pending: list[bytes] = []
@@ -182,8 +181,6 @@ class Connection:
         try:
             for message in sub.messages:
                 await ws.send(_encode(message).decode())
-            if self._on_connected is not None:
-                self._on_connected()
             async for frame in ws:
                 raw = frame if isinstance(frame, bytes) else frame.encode()
                 now = self._monotonic()

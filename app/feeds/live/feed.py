@@ -70,8 +70,8 @@ class LiveFeed(SourceBase):
         self._timing = timing
         self.recorder = recorder
         self._monotonic = monotonic
-        self._subscriptions = [self._rewritten(s) for s in adapter.subscriptions(instrument.symbol)]
-        self.connections = [self._connection(s) for s in self._subscriptions]
+        subscriptions = adapter.subscriptions(instrument.symbol)
+        self.connections = [self._connection(self._rewritten(s)) for s in subscriptions]
         self._handovers: dict[int, tuple[Connection, Connection, Handover]] = {}
         self._retired: set[Connection] = set()
         self._market_ns: int | None = None
@@ -266,9 +266,9 @@ class LiveFeed(SourceBase):
         if action is GapAction.REST_SNAPSHOT:
             self._snapshot_wanted.set()
         elif action is GapAction.RESUBSCRIBE:
-            for conn in self.connections:
-                conn.reconnect()  # the venue sends a fresh snapshot on subscribe
-                break
+            # Resubscribe-venues (Bybit, OKX) carry the book on their one socket; a new
+            # subscription brings a fresh snapshot.
+            self.connections[0].reconnect()
 
     async def _repair_book(self) -> None:
         """Fetch REST snapshots while the sync needs one (Binance-style venues)."""

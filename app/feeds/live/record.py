@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import logging
 import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from app.venues import registry
 from app.venues.base import VenueAdapter
 from app.venues.errors import UnknownInstrument
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class RecordResult:
@@ -33,46 +30,49 @@ class RecordResult:
     malformed: int
 
 
+_LISTED: dict[tuple[str, Endpoints], dict[str, Mapping[str, Any]]] = {}
+
+
+async def listed_instruments(
+    adapter: VenueAdapter, endpoints: Endpoints = VENUE_ENDPOINTS, attempts: int = 3
+) -> dict[str, Mapping[str, Any]]:
+    """The venue's own instrument entries by symbol, fetched once per run and then remembered
+    (the picker's completion and the lookup of unbundled symbols share them)."""
+    key = (adapter.name, endpoints)
+    if key not in _LISTED:
+        request = adapter.instruments_request()
+        rest = RestClient(max_attempts=attempts)
+        try:
+            body = await rest.get(dataclasses.replace(request, url=endpoints.rewrite(request.url)))
+        finally:
+            await rest.aclose()
+        _LISTED[key] = adapter.instruments_from(body)
+    return _LISTED[key]
+
+
+async def venue_symbols(venue: str, endpoints: Endpoints = VENUE_ENDPOINTS) -> list[str]:
+    """Every symbol the venue lists, for the market picker."""
+    return sorted(await listed_instruments(registry.adapter(venue), endpoints, attempts=2))
+
+
 async def resolve_instrument(
     adapter: VenueAdapter, symbol: str, endpoints: Endpoints = VENUE_ENDPOINTS
 ) -> tuple[Instrument, Mapping[str, Any] | None]:
     """The instrument for `symbol`: from the bundled table, else from the venue's instrument list
     (returned too, to go into the recording's sidecar). One-line errors: UnknownInstrument, or
     RestError when the venue cannot be reached."""
-    for candidate in dict.fromkeys((symbol, symbol.upper())):
+    candidates = tuple(dict.fromkeys((symbol, symbol.upper())))  # `btcusdt` means BTCUSDT
+    for candidate in candidates:
         with contextlib.suppress(UnknownInstrument):
             return adapter.instrument(candidate), None
-    request = adapter.instruments_request()
-    rest = RestClient(max_attempts=3)
     try:
-        body = await rest.get(dataclasses.replace(request, url=endpoints.rewrite(request.url)))
+        listed = await listed_instruments(adapter, endpoints)
     except RestError as exc:
         raise RestError(f"cannot look {symbol!r} up on {adapter.name}: {exc}") from exc
-    finally:
-        await rest.aclose()
-    listed = adapter.instruments_from(body)
-    for candidate in (symbol, symbol.upper()):
+    for candidate in candidates:
         if candidate in listed:
             return adapter.instrument(candidate, listed[candidate]), listed[candidate]
     raise UnknownInstrument(f"{symbol!r} is not listed on {adapter.name} ({len(listed)} instruments there)")
-
-
-_LISTED: dict[tuple[str, Endpoints], list[str]] = {}
-
-
-async def venue_symbols(venue: str, endpoints: Endpoints = VENUE_ENDPOINTS) -> list[str]:
-    """Every symbol the venue lists (fetched once per run, then remembered)."""
-    key = (venue, endpoints)
-    if key not in _LISTED:
-        adapter = registry.adapter(venue)
-        request = adapter.instruments_request()
-        rest = RestClient(max_attempts=2)
-        try:
-            body = await rest.get(dataclasses.replace(request, url=endpoints.rewrite(request.url)))
-        finally:
-            await rest.aclose()
-        _LISTED[key] = sorted(adapter.instruments_from(body))
-    return _LISTED[key]
 
 
 async def open_live_feed(
