@@ -8,6 +8,9 @@ from pathlib import Path
 
 from fakes.binance import FakeBinance
 
+from app.core.events import Side
+from app.core.paper.commands import PlaceOrder
+from app.core.paper.orders import OrderKind
 from app.feeds.live.connection import ConnectionTiming
 from app.feeds.live.feed import LiveFeed
 from app.feeds.replay import run_replay
@@ -47,10 +50,12 @@ def test_the_window_on_a_live_feed_shows_the_market_and_its_health(
 
     async def watch() -> None:
         task = asyncio.create_task(feed.run())
-        for _ in range(25):
+        for i in range(25):
             await asyncio.sleep(0.1)
-            window.status.update()
+            window._update_status()
             seen.append(window.status.state.text())
+            if i == 15:  # the market is live by now: a SIM market buy fills on the live book
+                built.desk.send(PlaceOrder(Side.BUY, OrderKind.MARKET, 1))
         window.grab().save(str(tmp_path / "live.png"))
         window.record_action.setChecked(True)  # Feed → Record this feed
         recorded.append(feed.recording)
@@ -67,6 +72,7 @@ def test_the_window_on_a_live_feed_shows_the_market_and_its_health(
     assert window.frames.frames > 0
     assert window.views["ladder"].rows()  # type: ignore[attr-defined]
     assert built.desk is not None and built.desk.market is feed.market
+    assert built.desk.exchange.ledger.position_lots == 1  # the paper broker filled on live data
     assert feed.market.tape.total > 0 and feed.pipeline.sync.gaps == 0
     assert (tmp_path / "live.png").stat().st_size > 10_000
     (path,) = recorded
