@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pyqtgraph as pg
-
 from app.core.instrument import Instrument
+from widgets.base.painted_axis import PaintedAxis
 
 _MIN_LABEL_GAP_PX = 22
 _GROUP_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 100_000)
 
 
-class PriceAxis(pg.AxisItem):  # type: ignore[misc]
+class PriceAxis(PaintedAxis):
     """Right axis in ticks; a price reads as in every other view (the instrument's price text).
 
     With `group_ticks` set (the footprint), a label sits at the centre of a price group's row and
@@ -32,7 +31,6 @@ class PriceAxis(pg.AxisItem):  # type: ignore[misc]
         """Label for another instrument or grouping (drops the drawn labels)."""
         if (instrument, group_ticks) != (self.instrument, self.group_ticks):
             self.instrument, self.group_ticks = instrument, group_ticks
-            self.picture = None
             self.update()
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N803

@@ -1,11 +1,12 @@
 """Drawing items of the CVD chart around the data: grid, divergence marks, pane headers, axes.
 
 Marks and headers are drawn in device pixels (fixed-size triangles and text whatever the zoom),
-all in one paint, never one item per mark. The data items are in widgets/cvd_plot_items.py.
+all in one paint, never one item per mark. The data items are in widgets/cvd/plot_items.py.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.instrument import Instrument
 from widgets.base import palette
 from widgets.base.fmt import compact_qty
+from widgets.base.painted_axis import PaintedAxis
 from widgets.cvd.plot_items import ViewCoveringItem
 from widgets.cvd.plot_items import cosmetic_pen as _pen
 
@@ -212,7 +214,7 @@ class MarksItem(_DeviceItem):
         self._header_tr = QtGui.QTransform(tr)
 
 
-class CvdAxis(pg.AxisItem):  # type: ignore[misc]
+class CvdAxis(PaintedAxis):
     """Right axis in lots, labelled in base units (compact: 1.2K, -37.4)."""
 
     def __init__(self, instrument: Instrument | None = None, **kwargs: Any) -> None:
@@ -224,6 +226,24 @@ class CvdAxis(pg.AxisItem):  # type: ignore[misc]
         if inst is None:
             return [f"{v:g}" for v in values]
         return [compact_qty(inst, round(v)) for v in values]
+
+
+class TimeAxis(PaintedAxis):
+    """Bottom axis in UTC seconds, labelled at the grid's round time steps (GridItem's lines)."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N803
+        if size <= 0 or maxVal <= minVal:
+            return []
+        step = time_grid_step_s(maxVal - minVal, size)
+        first = int(np.ceil(minVal / step))
+        return [(step, [k * step for k in range(first, int(maxVal // step) + 1)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        fmt = "%H:%M:%S" if spacing < 60 else "%H:%M" if spacing < 86400 else "%d %b"
+        return [time.strftime(fmt, time.gmtime(v)) for v in values]
 
 
 def style_axis(axis: pg.AxisItem, width: int | None = None) -> None:

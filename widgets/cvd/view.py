@@ -28,7 +28,7 @@ from widgets.base.fmt import compact_qty
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
-from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, style_axis
+from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
 from widgets.cvd.range import fit_y_range, follow_x_range
 from widgets.cvd.settings import CVD_SETTINGS, CvdSettings
@@ -109,7 +109,7 @@ class CvdView(MarketView):
     def _make_plot(self, row: int, axis: pg.AxisItem, show_time: bool) -> pg.PlotItem:
         axes: dict[str, pg.AxisItem] = {"right": axis}
         if show_time:
-            axes["bottom"] = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+            axes["bottom"] = TimeAxis()
         plot = self._glw.addPlot(row=row, col=0, axisItems=axes)
         plot.hideAxis("left")
         plot.showAxis("right")

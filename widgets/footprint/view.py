@@ -22,6 +22,7 @@ from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
+from widgets.base.painted_axis import PaintedAxis
 from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
@@ -39,7 +40,7 @@ ROW_PX = 16.0  # default zoom: a cell tall enough to read
 VOLUME_SIZES_BASE = (1, 5, 10, 25, 50, 100, 250, 500)  # bar sizes in base units, shown by instrument
 
 
-class BarAxis(pg.AxisItem):  # type: ignore[misc]
+class BarAxis(PaintedAxis):
     """Bar start times under the bar centres, never between bars."""
 
     def __init__(self, view: FootprintView) -> None:
@@ -94,10 +95,6 @@ class FootprintView(MarketView):
             # the chart's repaint region touches the axes (their ticks reach into the plot, and
             # the region is rounded out to pixels): without a cache both axes re-render each frame
             axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            axis.setStyle(tickLength=4)  # ticks toward the labels: inward ones cut the stats row's text
-            axis.enableAutoSIPrefix(
-                False
-            )  # prices and times: no "(x1e3)" label to re-lay out per range change
         self.vb: pg.ViewBox = pi.getViewBox()
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)
