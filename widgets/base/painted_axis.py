@@ -39,6 +39,9 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         self.enableAutoSIPrefix(False)
         self._texts: BoundedCache[str, tuple[QtGui.QStaticText, float, float]] = BoundedCache(_TEXTS)
         self._text_font: QtGui.QFont | None = None
+        self._pens: tuple[QtGui.QPen, QtGui.QPen] | None = None
+        self._labels_key: tuple[float, float, float] | None = None
+        self._labels: list[tuple[float, str]] = []
 
     # -- pyqtgraph hooks -------------------------------------------------------------------------
 
@@ -52,6 +55,15 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         super().setStyle(**kwds)
         self._texts.clear()
         self._text_font = None
+        self._labels_key = None
+
+    def setPen(self, *args: Any, **kwargs: Any) -> None:
+        super().setPen(*args, **kwargs)
+        self._pens = None
+
+    def setTextPen(self, *args: Any, **kwargs: Any) -> None:
+        super().setTextPen(*args, **kwargs)
+        self._pens = None
 
     def paint(self, p: QtGui.QPainter, *_: Any) -> None:
         view = self.linkedView()
@@ -64,14 +76,21 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         length = bounds.height() if vertical else bounds.width()
         if hi == lo or length <= 0:
             return
-        labels = self.labels(min(lo, hi), max(lo, hi), length, vertical)
+        key = (lo, hi, length)
+        if key != self._labels_key:  # the same range paints the same labels (a repaint under a move)
+            self._labels = self.labels(min(lo, hi), max(lo, hi), length, vertical)
+            self._labels_key = key
+        labels = self._labels
+        if self._pens is None:
+            self._pens = (self.pen(), self.textPen())
+        line_pen, text_pen = self._pens
         if vertical:  # y up: the range's first value sits at the bottom of the view
             scale, origin = -bounds.height() / (hi - lo), bounds.bottom()
         else:
             scale, origin = bounds.width() / (hi - lo), bounds.left()
         font = self._font()
         p.setFont(font)
-        p.setPen(self.pen())
+        p.setPen(line_pen)
         edge = {
             "right": rect.left(),
             "left": rect.right(),
@@ -97,7 +116,7 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
             if text:
                 st, w, h = self._static(text, font)
                 placed.append((pos, st, w, h))
-        p.setPen(self.textPen())
+        p.setPen(text_pen)
         widest = 0.0
         for pos, st, w, h in placed:
             widest = max(widest, w)
@@ -130,6 +149,14 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         values = [v for v in values if lo <= v <= hi]
         return list(zip(values, self.tickStrings(values, 1.0, spacing), strict=True))
 
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N803
+        """Round values (1, 2 or 5 × 10^k) at least a label's height apart: one level, cheap.
+
+        pyqtgraph's own search (several levels, numpy `isclose` per level) cost more than the
+        whole rest of the axis paint; the grid items read the same values.
+        """
+        return nice_ticks(minVal, maxVal, size, _MIN_GAP_PX[self.orientation in ("left", "right")] + 4)
+
     def _font(self) -> QtGui.QFont:
         if self._text_font is None:
             style_font = self.style.get("tickFont")
@@ -152,3 +179,25 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         if need > self.width() or need < self.width() - 12:
             self.setMaximumWidth(need)
             self.setMinimumWidth(need)
+
+
+def nice_ticks(lo: float, hi: float, length_px: float, min_gap_px: float) -> list[tuple[float, list[float]]]:
+    """The values k·step in [lo, hi] for the smallest step of 1, 2 or 5 × 10^n that leaves
+    `min_gap_px` between neighbours; pyqtgraph's `tickValues` shape (one level)."""
+    if length_px <= 0 or not hi > lo:
+        return []
+    raw = (hi - lo) * min_gap_px / length_px
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
+    first = math.ceil(lo / step)
+    last = math.floor(hi / step)
+    return [(step, [k * step for k in range(first, last + 1)])]
+
+
+def unlink_hidden_axes(plot: pg.PlotItem) -> None:
+    """A PlotItem keeps its hidden axes linked: each range move re-lays them out (pyqtgraph's
+    SI-prefix label, an HTML text item) for nothing. Unlinked, they stay out of every frame."""
+    for name in ("left", "right", "top", "bottom"):
+        axis = plot.getAxis(name)
+        if not axis.isVisible():
+            axis.unlinkFromView()

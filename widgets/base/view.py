@@ -76,6 +76,12 @@ class MarketView(QtWidgets.QWidget):
         for view in self.findChildren(QtWidgets.QGraphicsView):
             scene = view.scene()
             if scene is not None:
+                prepare = getattr(scene, "prepareForPaint", None)
+                if prepare is not None:
+                    # pyqtgraph moves a ViewBox's transform inside the paint: items then mark
+                    # themselves dirty again and the chart paints twice (measured: a range move
+                    # painted once in the frame and once after it). Moved first, they paint once.
+                    prepare()
                 post(scene, QtCore.QEvent.Type.MetaCall)
         post(self.window(), QtCore.QEvent.Type.UpdateRequest)
 

@@ -26,6 +26,7 @@ from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
 from widgets.base.menus import add_choice_menu, add_setting
+from widgets.base.painted_axis import unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
@@ -122,6 +123,7 @@ class CvdView(MarketView):
         style_axis(axis, AXIS_WIDTH_PX)
         if show_time:
             style_axis(plot.getAxis("bottom"))
+        unlink_hidden_axes(plot)
         return plot
 
     # -- MarketView contract ---------------------------------------------------------------------

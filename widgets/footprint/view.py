@@ -22,7 +22,7 @@ from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
-from widgets.base.painted_axis import PaintedAxis
+from widgets.base.painted_axis import PaintedAxis, unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
@@ -95,6 +95,7 @@ class FootprintView(MarketView):
             # the chart's repaint region touches the axes (their ticks reach into the plot, and
             # the region is rounded out to pixels): without a cache both axes re-render each frame
             axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        unlink_hidden_axes(pi)
         self.vb: pg.ViewBox = pi.getViewBox()
         self.vb.disableAutoRange()
         self.vb.setMenuEnabled(False)
