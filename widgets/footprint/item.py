@@ -49,6 +49,36 @@ class _Geo:
         return self.sy * v + self.dy
 
 
+_TILE_PX = 256  # closed bars are cached in bands this tall, anchored to the price
+_MAX_TILES = 48
+
+
+class _Layer:
+    """The closed bars as pixels, in bands of `_TILE_PX` rows anchored to the price, for one
+    `key` (x range, zoom, size, bars in view, settings).
+
+    Band i holds the rows that were device rows i·T .. (i+1)·T when the price-0 row sat at
+    `dy`; once the chart has moved by whole pixels, the bands are the same pixels drawn that
+    much lower or higher. A move (the chart following the price) then blits two or three bands
+    and draws only bands it has never shown, and a price that swings back finds its bands drawn.
+    """
+
+    __slots__ = ("dy", "key", "stats", "tiles")
+
+    def __init__(self, key: tuple[Any, ...], dy: float) -> None:
+        self.key = key
+        self.dy = dy
+        self.tiles: BoundedCache[int, QtGui.QPixmap] = BoundedCache(_MAX_TILES)
+        self.stats: QtGui.QPixmap | None = None  # the closed bars' statistics (fixed at the bottom)
+
+
+def _px(v: float) -> int:
+    """The whole pixel for `v`, halves rounded up on purpose: device positions carry float noise
+    (price 0 sits ~10⁷ px away), and `round` would send a text placed on exactly half a pixel
+    up or down by that noise, so a cached band and a redraw would differ by a pixel."""
+    return math.floor(v + 0.5 + 1e-6)
+
+
 def _argb(color: QtGui.QColor) -> tuple[int, int, int, int]:
     return color.alpha(), color.red(), color.green(), color.blue()
 
@@ -61,8 +91,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self.model = model
         self._images: BoundedCache[tuple[int, str], QtGui.QImage] = BoundedCache(4 * model.series.max_bars)
         self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
-        # closed bars: (x range / size / settings key, device y of price 0, pixmap)
-        self._layer: tuple[tuple[Any, ...], float, QtGui.QPixmap] | None = None
+        self._layer: _Layer | None = None
         self.font = QtGui.QFont()
         self.font.setPixelSize(11)
         self.bold = QtGui.QFont(self.font)
@@ -134,46 +163,34 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         key = (
             view.left(),
             view.width(),
-            view.height(),
+            geo.sy,
             area.getRect(),
             first,
             last_closed,
             m.settings,
             id(m),
         )
+        cells_h = cells_clip.height()
         layer = self._layer
-        shift = geo.dy - layer[1] if layer is not None and layer[0] == key else float(cells_clip.height())
-        d = round(shift)
-        if layer is None or abs(shift - d) > 1e-3 or abs(d) >= cells_clip.height() // 2:
-            size = QtCore.QSize(max(1, area.width()), max(1, area.height()))
-            pix = layer[2] if layer is not None and layer[2].size() == size else QtGui.QPixmap(size)
-            pix.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
-            lp = QtGui.QPainter(pix)
-            lp.translate(-area.left(), -area.top())
-            lp.setClipRect(cells_clip)
-            self._paint_closed(lp, geo, view, area, range(first, last_closed + 1))
-            lp.setClipping(False)
-            self._paint_stats(lp, geo, area, first, last_closed, labels=True)
-            lp.end()
-        else:
-            # the chart followed the price up or down by whole pixels: move the closed bars'
-            # pixels and draw only the strip that came into view (a few rows, not the screen)
-            pix = layer[2]
-            if d:
-                h = cells_clip.height()
-                pix.scroll(0, d, QtCore.QRect(0, 0, pix.width(), h))
-                strip = QtCore.QRect(area.left(), area.top() + (0 if d > 0 else h + d), area.width(), abs(d))
-                lp = QtGui.QPainter(pix)
-                lp.translate(-area.left(), -area.top())
-                lp.fillRect(strip, palette.BACKGROUND)
-                lp.setClipRect(strip)
-                v_top = (strip.bottom() + 1 - geo.dy) / geo.sy  # y up: the strip's bottom is its low price
-                v_bottom = (strip.top() - geo.dy) / geo.sy
-                strip_view = QtCore.QRectF(view.left(), v_top, view.width(), v_bottom - v_top)
-                self._paint_closed(lp, geo, strip_view, area, range(first, last_closed + 1))
-                lp.end()
-        self._layer = (key, geo.dy, pix)
-        p.drawPixmap(area.topLeft(), pix)
+        d = round(geo.dy - layer.dy) if layer is not None and layer.key == key else 0
+        if layer is None or layer.key != key or abs(geo.dy - layer.dy - d) > 1e-3:
+            layer = self._layer = _Layer(key, geo.dy)
+            d = 0
+        p.setClipRect(cells_clip)
+        top = area.top() - d  # the chart's top row, in the layer's rows
+        for i in range(math.floor(top / _TILE_PX), math.floor((top + cells_h - 1) / _TILE_PX) + 1):
+            tile = layer.tiles.get(i)
+            if tile is None:
+                tile = layer.tiles.put(
+                    i,
+                    self._render_tile(i, layer.dy, geo, view=view, area=area, first=first, last=last_closed),
+                )
+            p.drawPixmap(QtCore.QPoint(area.left(), i * _TILE_PX + d), tile)
+        p.setClipping(False)
+        if self.stats_height_px:
+            if layer.stats is None:
+                layer.stats = self._render_stats(geo, area, first, last_closed)
+            p.drawPixmap(QtCore.QPoint(area.left(), area.bottom() + 1 - self.stats_height_px), layer.stats)
         p.setClipRect(cells_clip)
         self._paint_zones(p, geo, view, area, final=False)
         if open_index is not None and first <= open_index <= last:
@@ -181,6 +198,37 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             p.setClipping(False)
             self._paint_stats(p, geo, area, open_index, open_index, labels=False)
         p.restore()
+
+    def _render_tile(
+        self, i: int, dy: float, geo: _Geo, *, view: QtCore.QRectF, area: QtCore.QRect, first: int, last: int
+    ) -> QtGui.QPixmap:
+        """Band i of the closed bars first..last, drawn as they were when price 0 sat at `dy`."""
+        w = max(1, area.width())
+        tile = QtGui.QPixmap(w, _TILE_PX)
+        tile.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
+        top = i * _TILE_PX
+        then = _Geo(geo.sx, geo.dx, geo.sy, dy)
+        lp = QtGui.QPainter(tile)
+        lp.translate(-area.left(), -top)
+        lp.setClipRect(QtCore.QRect(area.left(), top, w, _TILE_PX))
+        # y up: the band's bottom row is its low price; a row beyond each edge is drawn too, for
+        # the text and outlines that spill over a cell's edge into the band
+        spill = 2 * self.model.settings.group_ticks
+        low = (top + _TILE_PX - dy) / geo.sy - spill
+        high = (top - dy) / geo.sy + spill
+        band = QtCore.QRectF(view.left(), low, view.width(), high - low)
+        self._paint_closed(lp, then, band, area, range(first, last + 1))
+        lp.end()
+        return tile
+
+    def _render_stats(self, geo: _Geo, area: QtCore.QRect, first: int, last: int) -> QtGui.QPixmap:
+        stats = QtGui.QPixmap(max(1, area.width()), self.stats_height_px)
+        stats.fill(palette.PANEL)
+        sp = QtGui.QPainter(stats)
+        sp.translate(-area.left(), -(area.bottom() + 1 - self.stats_height_px))
+        self._paint_stats(sp, geo, area, first, last, labels=True)
+        sp.end()
+        return stats
 
     def _paint_closed(
         self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, bars: range
@@ -226,7 +274,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             x = x0
         else:
             x = (x0 + x1 - w) / 2
-        p.drawStaticText(QtCore.QPointF(round(x), round(y + (h - th) / 2)), st)
+        p.drawStaticText(QtCore.QPointF(_px(x), _px(y + (h - th) / 2)), st)
 
     # -- bars ----------------------------------------------------------------------------------
 

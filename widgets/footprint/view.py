@@ -337,6 +337,9 @@ class FootprintView(MarketView):
             h = self.vb.height() if laid_out else 600.0
             span = max(4.0, h / ROW_PX) * g
             y1 = price + g / 2 + (span - stats_px / ROW_PX * g) / 2
+            # row edges on whole pixels: none falls on half a pixel, where rounding could go
+            # either way between a redraw and the cached bands (widgets/footprint/item.py)
+            y1 = round(y1 * h / span) * span / h
             y0 = y1 - span
         else:
             y0, y1 = r.top(), r.bottom()

@@ -321,7 +321,8 @@ def test_paint_time_with_hundreds_of_bars(qtbot, replayed_market):
 
 def test_following_the_price_moves_the_closed_bars_pixels_exactly(qtbot, replayed_market):
     """The chart follows the price by whole pixels and moves the cached closed bars instead of
-    drawing them again: the result must be the very picture a full redraw gives."""
+    drawing them again, even by more than half its height (the layer is a view taller above and
+    below): the result must be the very picture a full redraw gives."""
     v = FootprintView()
     qtbot.addWidget(v)
     v.resize(700, 520)
@@ -331,17 +332,20 @@ def test_following_the_price_moves_the_closed_bars_pixels_exactly(qtbot, replaye
     v.follow_latest(reset_zoom=True)
     v.grab()  # builds the closed-bar layer
     before = v.item._layer
+    drawn = set(before.tiles)
     px_per_tick = v.vb.height() / v.vb.viewRect().height()
-    for rows_px in (48, -80, 7):
+    for rows_px in (48, -80, 7, 300, -290):
         v.vb.translateBy(y=rows_px / px_per_tick)
         moved = _pixels(v.grab().toImage())
-        assert v.item._layer[2] is before[2]  # the same pixmap, moved
+        assert v.item._layer is before  # the same bands of pixels, moved
+        assert drawn <= set(before.tiles)  # the bands already drawn were not drawn again
         v.item.invalidate()
         full = _pixels(v.grab().toImage())
         # equal up to where a cell edge that falls on exactly half a pixel rounds (one pixel row)
         assert (moved != full).any(axis=1).sum() <= 2, rows_px
         assert (moved != full).mean() < 0.001, rows_px
         before = v.item._layer
+        drawn = set(before.tiles)
     v.vb.translateBy(y=0.5 / px_per_tick)  # not whole pixels: drawn again, exactly as from scratch
     shifted = _pixels(v.grab().toImage())
     v.item.invalidate()
