@@ -194,6 +194,13 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         help="what goes into the log file in the data dir's logs/ (default info)",
     )
     window.add_argument("--fps", type=int, default=60, choices=(30, 60, 120), help="frame rate (default 60)")
+    window.add_argument(
+        "--stats-out",
+        type=Path,
+        metavar="FILE.json",
+        help="at exit, write frames, frame and receive-to-pixel times, messages, feed health and peak "
+        "memory as JSON",
+    )
 
 
 def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = False) -> int:
@@ -225,6 +232,7 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = Fa
         exit_after_s=args.exit_after,
         screenshot=args.screenshot,
         hz=args.fps,
+        stats_out=args.stats_out,
     )
 
 

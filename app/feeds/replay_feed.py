@@ -185,6 +185,7 @@ class ReplayFeed(SourceBase):
             gaps=sync.gaps,
             resyncs=sync.resyncs,
             session=self.sessions_started,
+            health=(("ignored", counters.ignored), ("conflated", counters.conflated)),
         )
 
     def _state(self) -> SourceState:

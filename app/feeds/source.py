@@ -84,6 +84,7 @@ class SourceStatus:
     gaps: int = 0
     resyncs: int = 0
     session: int = 1  # a new session restarts the counters, so rates restart with it
+    health: tuple[tuple[str, int], ...] = ()  # the source's own counters, named (the stats report)
 
 
 OnBatch = Callable[[MarketState, int | None], object]

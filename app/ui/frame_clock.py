@@ -24,6 +24,7 @@ from typing import Protocol
 from PySide6 import QtCore
 
 from app.core.market import Changed, MarketState
+from app.ui.frame_stats import Histogram
 from widgets.base import MarketView
 
 DEFAULT_HZ = 60
@@ -81,7 +82,12 @@ class FrameClock(QtCore.QObject):
         self.latency_ms: deque[float] = deque(maxlen=SAMPLES)
         self.view_ms: dict[str, deque[float]] = {v.view_id: deque(maxlen=SAMPLES) for v in self.views}
         self._painted_at: deque[float] = deque(maxlen=512)
+        # the whole run, for the exit report (app/ui/run_report.py)
+        self.frame_hist = Histogram()
+        self.latency_hist = Histogram()
+        self.view_hist: dict[str, Histogram] = {v.view_id: Histogram() for v in self.views}
         self.frames = 0
+        self.first_frame_s: float | None = None
         self.on_first_frame: Callable[[], object] | None = None
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
@@ -130,17 +136,26 @@ class FrameClock(QtCore.QObject):
             if view.refresh(bits, now_ns or 0):
                 view.paint_now()
                 painted = True
-                self.view_ms[view.view_id].append((time.perf_counter() - t0) * 1000)
+                view_ms = (time.perf_counter() - t0) * 1000
+                self.view_ms[view.view_id].append(view_ms)
+                self.view_hist[view.view_id].add(view_ms)
         if not painted:
             return
         end = time.perf_counter()
         self.frames += 1
-        if self.frames == 1 and self.on_first_frame is not None:
-            self.on_first_frame()
-        self.frame_ms.append((end - start) * 1000)
         now_s = self._clock()
+        if self.frames == 1:
+            self.first_frame_s = now_s
+            if self.on_first_frame is not None:
+                self.on_first_frame()
+        frame_ms = (end - start) * 1000
+        self.frame_ms.append(frame_ms)
+        self.frame_hist.add(frame_ms)
         self._painted_at.append(now_s)
-        self.latency_ms.extend((now_s - fed_s) * 1000 for fed_s in fed)
+        for fed_s in fed:
+            latency_ms = (now_s - fed_s) * 1000
+            self.latency_ms.append(latency_ms)
+            self.latency_hist.add(latency_ms)
 
     def stats(self) -> FrameStats:
         now_s = self._clock()

@@ -35,6 +35,7 @@ from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
 from app.ui.crash_reports import CrashReporter
 from app.ui.frame_clock import DEFAULT_HZ
+from app.ui.run_report import run_report, write_run_report
 from app.ui.theme import apply_theme
 from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
@@ -79,12 +80,14 @@ def run_gui(
     views: ViewFactory = default_views,
     started_s: float | None = None,
     log_path: Path | None = None,
+    stats_out: Path | None = None,
 ) -> int:
     """Run the window on a replay of `paths` (or on the live market `live`) until it is closed;
     returns the exit status.
 
     `started_s` (time.monotonic() when the process started work) lets the log say how long the
-    first painted frame took (budget: 2 s, docs/ARCHITECTURE.md).
+    first painted frame took (budget: 1 s, docs/ARCHITECTURE.md). `stats_out`: where the run
+    report (app/ui/run_report.py) is written when the window closes.
     """
     started_s = time.monotonic() if started_s is None else started_s
     feed: MarketSource
@@ -106,7 +109,9 @@ def run_gui(
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         if log_path is not None:  # the app proper: tests keep pytest-qt's own hooks
             CrashReporter(log_path.parent.parent / "crash-reports", log_path).install(runner.get_loop())
-        return runner.run(_main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s, opening))
+        return runner.run(
+            _main(feed, views, exit_after_s, screenshot, hz, config_dir, started_s, opening, stats_out)
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     config_dir: Path | None,
     started_s: float,
     opening: Opening,
+    stats_out: Path | None,
 ) -> int:
     """One window per source; opening another market replaces the window and its source."""
     recent = RecentMarkets(config_dir)
@@ -135,7 +141,17 @@ async def _main(  # noqa: PLR0917 (private; one call site)
         source, next_source = next_source, None
         switch_to: list[MarketSource] = []
         failed |= await _run_window(
-            source, views, exit_after_s, screenshot, hz, config_dir, started_s, opening, recent, switch_to
+            source,
+            views,
+            exit_after_s,
+            screenshot,
+            hz,
+            config_dir,
+            started_s,
+            opening,
+            recent,
+            switch_to,
+            stats_out,
         )
         if switch_to:
             next_source = switch_to[0]
@@ -154,6 +170,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     opening: Opening,
     recent: RecentMarkets,
     switch_to: list[MarketSource],
+    stats_out: Path | None,
 ) -> bool:
     """Show the window on `source` until it is closed; True if the source crashed."""
     loop = asyncio.get_running_loop()
@@ -213,6 +230,14 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    if stats_out is not None:
+        try:
+            write_run_report(stats_out, run_report(window.frames, source, started_s=started_s, hz=hz))
+        except OSError as exc:
+            print(f"scalpdesk: cannot write the stats report {stats_out}: {exc}", file=sys.stderr)
+            failure.append(exc)
+        else:
+            log.info("run report written to %s", stats_out)
     window.deleteLater()
     built.close()
     return bool(failure)

@@ -19,6 +19,7 @@ from PySide6 import QtWidgets
 from app.core.units import NS_PER_MS
 from app.feeds.source import MarketSource, SourceState, SourceStatus
 from app.ui.frame_clock import FrameClock
+from app.ui.run_report import peak_rss_mb
 from app.ui.transport import speed_label
 
 MAX_NOTICES = 200
@@ -117,10 +118,15 @@ class StatusLine:
             self._last_count = status.messages
             self._last_s = now_s
         stats = self.frames.stats()
-        self.fps.setText(f"{stats.fps:.0f} fps · frame p99 {stats.frame_p99_ms:.1f} ms")
+        self.fps.setText(
+            f"{stats.fps:.0f} fps · frame p99 {stats.frame_p99_ms:.1f} ms"
+            f" · receive→pixel p99 {stats.latency_p99_ms:.0f} ms"
+        )
         self.fps.setToolTip(
-            f"frame p50 {stats.frame_p50_ms:.2f} ms, p99 {stats.frame_p99_ms:.2f} ms; "
-            f"receive→pixel p50 {stats.latency_p50_ms:.1f} ms, p99 {stats.latency_p99_ms:.1f} ms"
+            f"Last 240 frames: frame p50 {stats.frame_p50_ms:.2f} ms, p99 {stats.frame_p99_ms:.2f} ms; "
+            f"receive→pixel p50 {stats.latency_p50_ms:.1f} ms, p99 {stats.latency_p99_ms:.1f} ms. "
+            f"{status.messages:,} messages, {self.source.binding.market.tape.total:,} prints this session; "
+            f"peak memory {peak_rss_mb():.0f} MB. The whole run's figures: --stats-out FILE.json."
         )
         bad = status.malformed
         self.errors.setVisible(bad > 0 or status.gaps > 0)

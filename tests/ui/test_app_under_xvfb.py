@@ -8,6 +8,7 @@ Xvfb and xdotool come from scripts/bootstrap.sh; without them this test fails, i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,6 +77,7 @@ def wait_for_window(display: str, app: subprocess.Popen[str], timeout_s: float =
 @pytest.mark.slow
 def test_the_app_runs_under_x_takes_keys_and_exits_cleanly_with_a_screenshot(xserver, tmp_path):
     shot = tmp_path / "shot.png"
+    stats = tmp_path / "stats.json"
     env = {
         **os.environ,
         "DISPLAY": xserver,
@@ -83,7 +85,20 @@ def test_the_app_runs_under_x_takes_keys_and_exits_cleanly_with_a_screenshot(xse
         "SCALPDESK_CONFIG_DIR": str(tmp_path / "config"),
     }
     app = subprocess.Popen(
-        [sys.executable, "-m", "app", "--speed", "10", "--exit-after", "10", "--screenshot", str(shot), "-v"],
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--speed",
+            "10",
+            "--exit-after",
+            "10",
+            "--screenshot",
+            str(shot),
+            "--stats-out",
+            str(stats),
+            "-v",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -114,3 +129,19 @@ def test_the_app_runs_under_x_takes_keys_and_exits_cleanly_with_a_screenshot(xse
     colours = {image.pixel(x, y) for x in range(0, image.width(), 13) for y in range(0, image.height(), 11)}
     assert len(colours) > 50, "the screenshot is nearly blank"
     (tmp_path / "config" / "layouts.json").read_text()  # the layout was remembered at exit
+
+    report = json.loads(stats.read_text())  # --stats-out: the run's figures, written at exit
+    assert report["source"] == {
+        "kind": "replay",
+        "title": "BTCUSDT replay · btcusdt_20240808.gz",
+        "state": "playing",
+        "speed": 50.0,
+    }
+    assert report["frames_painted"] > 100 and 20 < report["fps"] <= 61
+    assert report["frame_ms"]["samples"] == report["frames_painted"]
+    assert 0 < report["frame_ms"]["p50_ms"] <= report["frame_ms"]["p99_ms"] <= report["frame_ms"]["max_ms"]
+    assert report["views_ms"]["ladder"]["samples"] > 0 and report["views_ms"]["footprint"]["samples"] > 0
+    assert report["receive_to_pixel_ms"]["samples"] > report["frames_painted"] / 2
+    assert report["messages"] > 1000 and report["prints"] > 100 and report["malformed"] == 0
+    assert 0 < report["start_to_first_frame_s"] < 10
+    assert report["peak_rss_mb"] > 50

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,21 @@ def test_a_running_replay_reaches_the_views_through_the_frame_clock(make_window,
     assert all(v.refreshes for v in probe_views)
     window.transport.sync()
     assert window.transport.clock.text().count(":") == 2
+
+
+def test_the_status_bar_shows_frame_time_and_receive_to_pixel_while_running(make_window, qloop, probe_views):
+    window = make_window(probe_views)
+
+    async def play() -> None:
+        task = asyncio.create_task(window.source.run())
+        await asyncio.sleep(0.6)
+        window.status.update()
+        task.cancel()
+
+    qloop.run_until_complete(play())
+
+    label = window.status.fps
+    assert re.fullmatch(r"\d+ fps · frame p99 \d+\.\d ms · receive→pixel p99 \d+ ms", label.text())
+    assert "peak memory" in label.toolTip() and "messages" in label.toolTip()
+    assert window.frames.frame_hist.count == window.frames.frames > 5  # the whole run, for --stats-out
+    assert window.frames.latency_hist.count > 0

@@ -132,6 +132,22 @@ class LiveFeed(SourceBase):
             gaps=sync.gaps,
             resyncs=sync.resyncs,
             session=self.binding.session,
+            health=self._health(),
+        )
+
+    def _health(self) -> tuple[tuple[str, int], ...]:
+        stats = [c.stats for c in self.connections]
+        counters = self.pipeline.counters
+        return (
+            ("connects", sum(s.connects for s in stats)),
+            ("connection_failures", sum(s.failures for s in stats)),
+            ("stale_events", sum(s.stale_events for s in stats)),
+            ("forced_reconnects", sum(s.forced_reconnects for s in stats)),
+            ("frames_received", sum(s.frames for s in stats)),
+            ("snapshots_fetched", self.snapshots_fetched),
+            ("handovers", self.handovers),
+            ("ignored", counters.ignored),
+            ("conflated", counters.conflated),
         )
 
     def _latency_ns(self) -> int | None:
