@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import re
 import zipfile
@@ -54,6 +55,8 @@ class FakeVenue:
     path: str
     frames_per_s: float = 2_000.0
     faults: VenueFaults = field(default_factory=VenueFaults)
+    repeat: int = 1  # play the recording this many times per connection (each pass opens with its snapshot)
+    pace_every: int = 1  # frames sent between pauses: asyncio sleeps a millisecond or two at best
 
     def __post_init__(self) -> None:
         self.connections = 0
@@ -126,7 +129,9 @@ class FakeVenue:
             frames[i], frames[i + 1] = frames[i + 1], frames[i]
         if first and faults.duplicate_frame is not None and faults.duplicate_frame < len(frames):
             frames.insert(faults.duplicate_frame + 1, frames[faults.duplicate_frame])
-        for _key, frame in frames:
+        passes = itertools.chain.from_iterable(itertools.repeat(frames, max(1, self.repeat)))
+        chunk = max(1, self.pace_every)
+        for _key, frame in passes:
             if first and faults.close_after is not None and sent >= faults.close_after:
                 await ws.close(1011, "fake: closing as told")
                 return
@@ -140,7 +145,8 @@ class FakeVenue:
             await ws.send(self.on_connection(frame, connection).decode())
             if faults.hostile_every and sent % faults.hostile_every == 0:
                 await ws.send(HOSTILE[(sent // faults.hostile_every) % len(HOSTILE)].decode("latin-1"))
-            await asyncio.sleep(1.0 / self.frames_per_s)
+            if sent % chunk == 0:
+                await asyncio.sleep(chunk / self.frames_per_s)
         self.done.set()
 
 

@@ -1,0 +1,217 @@
+"""Live burst: the window on four live venues at once, fed faster than a liquidation burst.
+
+Four local exchange servers (tests/fakes) in this process: Binance USD-M replaying the bundled
+BTCUSDT recording on its own clock at `--speed` (its busiest minutes; exchange times moved to
+now, so its feed latency is the real send → receive delay), and Bybit, OKX and Hyperliquid each
+looping their real recordings at `--rate` frames a second. Four LiveFeeds run on the app's one
+event loop; the window (1920×1080, 60 Hz) shows the Binance one, the other three ingest as a
+multi-venue window would. Reported like `--stats-out` (app/ui/run_report.py): frames, frame and
+view times, receive → pixel, messages per second per feed and combined, the receive → applied
+lag of every feed (does one fall behind?), stale and reconnect counts,
+malformed messages, CPU and peak memory.
+
+Budget (issue 11): ≥ 5,000 messages/s combined for 30 s, no frame over 16.7 ms at p99,
+receive → pixel p99 ≤ 50 ms, nothing dropped or marked stale.
+Run: `.venv/bin/python tests/benchmarks/bench_live_burst.py [--seconds 30]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import qasync  # noqa: E402
+from fakes.binance import FakeBinance  # noqa: E402
+from fakes.venue import FakeBybit, FakeHyperliquid, FakeOkx, FakeVenue  # noqa: E402
+from PySide6 import QtWidgets  # noqa: E402
+
+from app.feeds.live.connection import ConnectionTiming  # noqa: E402
+from app.feeds.live.endpoints import Endpoints  # noqa: E402
+from app.feeds.live.feed import LiveFeed  # noqa: E402
+from app.feeds.source import SourceState  # noqa: E402
+from app.storage.journal import Journal  # noqa: E402
+from app.storage.layouts import LayoutStore  # noqa: E402
+from app.storage.settings import SettingsStore  # noqa: E402
+from app.ui.compose import DeskStores, compose  # noqa: E402
+from app.ui.frame_stats import Histogram  # noqa: E402
+from app.ui.run_app import default_views  # noqa: E402
+from app.ui.run_report import peak_rss_mb  # noqa: E402
+from app.ui.theme import apply_theme  # noqa: E402
+from app.venues.registry import adapter  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+NOT_LIVE = {SourceState.STALE, SourceState.RECONNECTING, SourceState.RESYNCING, SourceState.FAILED}
+TIMING = ConnectionTiming()  # the production allowances: a burst must not trip them
+
+
+def _others(rate: float) -> list[tuple[str, str, FakeVenue]]:
+    """Bybit, OKX and Hyperliquid looping their recordings (each pass opens with a snapshot)."""
+    pace = {"frames_per_s": rate, "repeat": 10**6, "pace_every": 5}
+    return [
+        ("bybit-linear", "XRPUSDT", FakeBybit(SHARED / "bybit/xrpusdt-ob500.data.zip", **pace)),
+        ("okx-swap", "UNI-USD-SWAP", FakeOkx(SHARED / "okx/OKX.ws.1.0", **pace)),
+        ("hyperliquid", "BTC", FakeHyperliquid(SHARED / "hyperliquid/btcusd_20250126.gz", **pace)),
+    ]
+
+
+async def measure(args: argparse.Namespace, app: QtWidgets.QApplication, config: Path) -> dict[str, object]:
+    binance = FakeBinance(
+        ROOT / "resources" / "btcusdt_20240808.gz", realtime=True, speed=args.speed, shift_to_now=True
+    )
+    ws, rest = await binance.start()
+    feeds = [
+        (
+            "binance-usdm",
+            LiveFeed(
+                adapter("binance-usdm"), "BTCUSDT", rewrite_url=Endpoints(ws, rest).rewrite, timing=TIMING
+            ),
+        )
+    ]
+    servers: list[FakeVenue] = []
+    for venue, symbol, fake in _others(args.rate):
+        base = await fake.start()
+        servers.append(fake)
+        feeds.append(
+            (
+                venue,
+                LiveFeed(adapter(venue), symbol, rewrite_url=Endpoints(ws_url=base).rewrite, timing=TIMING),
+            )
+        )
+    shown = feeds[0][1]
+    stores = DeskStores(Journal(config / "journal.sqlite3"), SettingsStore(config))
+    built = compose(shown, default_views(), LayoutStore(config), stores=stores, hz=args.hz)
+    window = built.window
+    window.resize(1920, 1080)
+    window.show()
+    lag = {name: Histogram() for name, _ in feeds}
+
+    def timed(name: str, feed: LiveFeed) -> None:
+        """Wrap the feed's pipeline: how old the batch's newest line is once it is applied."""
+        ingest = feed.pipeline.feed
+
+        def feed_and_time(lines: list[bytes]) -> None:
+            ingest(lines)
+            if lines:
+                lag[name].add((time.time_ns() - int(lines[-1].partition(b" ")[0])) / 1e6)
+
+        feed.pipeline.feed = feed_and_time  # type: ignore[method-assign]
+
+    for name, feed in feeds:
+        timed(name, feed)
+    tasks = [asyncio.ensure_future(feed.run()) for _, feed in feeds]
+    await asyncio.sleep(args.warmup)
+    frames = window.frames
+    frames.frame_hist, frames.latency_hist = Histogram(), Histogram()
+    frames.view_hist = {k: Histogram() for k in frames.view_hist}
+    frames.frames = 0
+    for h in lag.values():
+        h.__init__()
+    start = {name: feed.status().messages for name, feed in feeds}
+    not_live = {name: 0 for name, _ in feeds}
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    while time.perf_counter() - wall0 < args.seconds:
+        await asyncio.sleep(0.1)
+        for name, feed in feeds:
+            status = feed.status()
+            not_live[name] += status.state in NOT_LIVE
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    result = {
+        "wall": wall,
+        "cpu": cpu,
+        "frames": frames.frames,
+        "frame": frames.frame_hist.summary(),
+        "views": {k: h.summary() for k, h in frames.view_hist.items()},
+        "latency": frames.latency_hist.summary(),
+        "feeds": {
+            name: {
+                "messages": feed.status().messages - start[name],
+                "malformed": feed.status().malformed,
+                "gaps": feed.status().gaps,
+                "health": dict(feed.status().health),
+                "not_live_looks": not_live[name],
+                "lag": lag[name].summary(),
+            }
+            for name, feed in feeds
+        },
+        "rss": peak_rss_mb(),
+    }
+    for _, feed in feeds:
+        feed.stop()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for fake in servers:
+        await fake.stop()
+    await binance.stop()
+    window.close()
+    built.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--speed", type=float, default=15.0, help="Binance replay speed")
+    parser.add_argument("--rate", type=float, default=1000.0, help="frames/s of each other venue")
+    parser.add_argument("--hz", type=int, default=60)
+    args = parser.parse_args()
+    app = QtWidgets.QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    with (
+        tempfile.TemporaryDirectory() as config,
+        asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner,
+    ):
+        r = runner.run(measure(args, app, Path(config)))
+    wall = r["wall"]
+    feeds = r["feeds"]
+    total = sum(f["messages"] for f in feeds.values())
+    print(
+        f"## Live burst — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.environ['QT_QPA_PLATFORM']}, "
+        f"{args.hz} Hz\n"
+    )
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"four fake venues and the app in one process; Binance at {args.speed:g}× its recording, the "
+        f"others looping at {args.rate:g} frames/s; {args.seconds:g} s measured after {args.warmup:g} s; "
+        f"window 1920×1080 on Binance. {total / wall:,.0f} messages/s combined; {r['frames']} frames painted "
+        f"({r['frames'] / wall:.1f}/s); process CPU {r['cpu'] / wall * 100:.0f} % of one core; "
+        f"peak RSS {r['rss']:.0f} MB.\n"
+    )
+    print("| what (ms) | samples | p50 | p99 | max |")
+    print("|---|---:|---:|---:|---:|")
+
+    def row(name: str, s: dict[str, float]) -> None:
+        print(f"| {name} | {s['samples']} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {s['max_ms']:.2f} |")
+
+    for view_id, s in r["views"].items():
+        if s["samples"]:
+            row(f"{view_id} refresh + paint", s)
+    row("whole frame", r["frame"])
+    row("receive → pixel (Binance, shown)", r["latency"])
+    for name, f in feeds.items():
+        row(f"{name}: receive → applied (newest line of each batch)", f["lag"])
+    print("\n| feed | messages/s | malformed | gaps | stale events | reconnects | looks not live |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, f in feeds.items():
+        h = f["health"]
+        print(
+            f"| {name} | {f['messages'] / wall:,.0f} | {f['malformed']} | {f['gaps']} | {h['stale_events']} "
+            f"| {h['forced_reconnects'] + h['connection_failures']} | {f['not_live_looks']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
