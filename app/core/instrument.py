@@ -36,6 +36,9 @@ class OffGridError(ValueError):
     """A price or quantity that is not a whole multiple of the instrument's step."""
 
 
+GRID_CACHE_LIMIT = 250_000  # strings per step size
+
+
 class _GridCache(dict[str, int]):
     """str -> integer steps, computed exactly on first sight and then served by a C-level lookup.
 
@@ -46,7 +49,7 @@ class _GridCache(dict[str, int]):
 
     __slots__ = ("_den", "_num", "limit", "step")
 
-    def __init__(self, step: Decimal, limit: int = 250_000) -> None:
+    def __init__(self, step: Decimal, limit: int = GRID_CACHE_LIMIT) -> None:
         super().__init__()
         self.step = step
         self.limit = limit
@@ -80,6 +83,23 @@ class _GridCache(dict[str, int]):
             self.clear()
         self[text] = value
         return value
+
+
+_GRID_CACHES: dict[Decimal, _GridCache] = {}
+
+
+def grid_cache(step: Decimal) -> _GridCache:
+    """The one cache of a step size, shared by every instrument with that step.
+
+    A string's number of steps depends on the step alone, and a replay builds a new instrument
+    at every pass, restart and backward seek: with a cache per instrument each of those started
+    cold, paying the exact parse again for every size string of the recording (~40 % of the
+    strings of a pass; docs/BENCHMARKS.md, issue 11).
+    """
+    cache = _GRID_CACHES.get(step)
+    if cache is None:
+        cache = _GRID_CACHES[step] = _GridCache(step)
+    return cache
 
 
 def decimal_to_steps(text: str, step: Decimal) -> int:
@@ -141,8 +161,8 @@ class Instrument:
     def __post_init__(self) -> None:
         if self.tick_size <= 0 or self.lot_size <= 0:
             raise ValueError(f"{self.symbol}: tick and lot size must be positive")
-        object.__setattr__(self, "_price_cache", _GridCache(self.tick_size))
-        object.__setattr__(self, "_qty_cache", _GridCache(self.lot_size))
+        object.__setattr__(self, "_price_cache", grid_cache(self.tick_size))
+        object.__setattr__(self, "_qty_cache", grid_cache(self.lot_size))
 
     @property
     def price_ticks(self) -> dict[str, int]:

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.instrument import Instrument, OffGridError, decimal_to_steps, steps_to_decimal
+from app.core.instrument import (
+    GRID_CACHE_LIMIT,
+    Instrument,
+    OffGridError,
+    decimal_to_steps,
+    steps_to_decimal,
+)
 
 INT62 = st.integers(min_value=-(2**62), max_value=2**62)  # MAX_STEPS: int64 with headroom for sums
 STEPS = st.sampled_from([Decimal("0.1"), Decimal("0.01"), Decimal("0.5"), Decimal("5"), Decimal("0.00001")])
@@ -227,16 +233,21 @@ def test_cache_is_cleared_when_it_reaches_its_limit_and_keeps_answering_exactly(
 )
 def test_limited_cache_always_agrees_with_the_uncached_function(values, limit):
     inst = btcusdt()
-    inst.price_ticks.limit = limit  # type: ignore[attr-defined]
-    inst.qty_lots.limit = limit  # type: ignore[attr-defined]
-
-    for n, padding in values:
-        price_text = inst.price_str(n) + padding
-        qty_text = inst.qty_str(n) + padding
-        assert inst.ticks(price_text) == decimal_to_steps(price_text, inst.tick_size) == n
-        assert inst.lots(qty_text) == decimal_to_steps(qty_text, inst.lot_size) == n
-        assert len(inst.price_ticks) <= limit
-        assert len(inst.qty_lots) <= limit
+    caches = (inst.price_ticks, inst.qty_lots)  # shared by every instrument with these steps
+    for cache in caches:
+        cache.clear()
+        cache.limit = limit  # type: ignore[attr-defined]
+    try:
+        for n, padding in values:
+            price_text = inst.price_str(n) + padding
+            qty_text = inst.qty_str(n) + padding
+            assert inst.ticks(price_text) == decimal_to_steps(price_text, inst.tick_size) == n
+            assert inst.lots(qty_text) == decimal_to_steps(qty_text, inst.lot_size) == n
+            assert len(inst.price_ticks) <= limit
+            assert len(inst.qty_lots) <= limit
+    finally:
+        for cache in caches:
+            cache.limit = GRID_CACHE_LIMIT  # type: ignore[attr-defined]
 
 
 def outcome(convert, text):
@@ -284,3 +295,16 @@ def test_numbers_beyond_28_significant_digits_convert_exactly_or_raise_off_grid(
 
     assert uncached in (("ok", exact_ticks), ("error", OffGridError))
     assert cached == uncached
+
+
+def test_instruments_with_the_same_step_share_one_grid_cache_and_convert_alike():
+    """A replay builds a new instrument at each pass: the strings it has seen stay converted."""
+    first = Instrument("v", "AAA", Decimal("0.10"), Decimal("0.001"))
+    again = Instrument("v", "AAA", Decimal("0.1"), Decimal("0.001"))
+    other = Instrument("v", "BBB", Decimal("0.5"), Decimal("0.001"))
+
+    assert first.ticks("61800.30") == 618003
+    assert again.price_ticks is first.price_ticks  # 0.10 and 0.1 are one step
+    assert "61800.30" in again.price_ticks
+    assert other.price_ticks is not first.price_ticks
+    assert other.ticks("61800.50") == 123601
