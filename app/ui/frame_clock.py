@@ -91,17 +91,43 @@ class FrameClock(QtCore.QObject):
         self.on_first_frame: Callable[[], object] | None = None
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self.tick)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer)
+        self._deadline_s = 0.0
+        self.skipped = 0  # frame deadlines passed while a frame (or the feed) ran late: not queued
         self.set_rate(hz)
 
     def set_rate(self, hz: int) -> None:
-        self._timer.setInterval(max(1, round(1000 / max(1, hz))))
+        self.interval_s = 1.0 / max(1, hz)
 
     def start(self) -> None:
-        self._timer.start()
+        self._deadline_s = time.perf_counter()
+        self._arm()
 
     def stop(self) -> None:
         self._timer.stop()
+
+    def _arm(self) -> None:
+        """Wake at the next deadline on an exact 1/hz grid.
+
+        A QTimer counts whole milliseconds: a repeating 17 ms timer gives 58.8 frames a second
+        and a 16 ms one drifts the other way. Deadlines at exact multiples of the interval, each
+        waited for in whole milliseconds rounded up, keep the average rate exact and never fire
+        early. A frame that would be late is coalesced: missed deadlines are skipped, not queued.
+        """
+        now = time.perf_counter()
+        self._deadline_s += self.interval_s
+        if self._deadline_s < now:  # late by more than a frame: the next deadline from now
+            missed = int((now - self._deadline_s) / self.interval_s) + 1
+            self.skipped += missed
+            self._deadline_s += missed * self.interval_s
+        self._timer.start(max(0, math.ceil((self._deadline_s - now) * 1000)))
+
+    def _on_timer(self) -> None:
+        try:
+            self.tick()
+        finally:
+            self._arm()
 
     def set_market(self, market: MarketState | None) -> None:
         """A new session: every view rebinds and repaints in full on the next tick."""

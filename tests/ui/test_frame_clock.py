@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,41 @@ def test_percentile_is_nearest_rank():
     assert percentile(values, 50) == 50
     assert percentile(values, 99) == 99
     assert percentile([], 99) == 0.0
+
+
+class _Counting(FrameClock):
+    """A clock whose frames only count (and can be made slow), to test its cadence."""
+
+    def __init__(self, hz: int, slow_s: float = 0.0) -> None:
+        super().__init__([], hz=hz)
+        self.ticks: list[float] = []
+        self.slow_s = slow_s
+
+    def tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+        if self.slow_s and len(self.ticks) == 5:
+            time.sleep(self.slow_s)  # one frame that takes six frame intervals
+
+
+@pytest.mark.parametrize("hz", [60, 120])
+def test_the_clock_keeps_its_exact_rate_not_a_whole_millisecond_interval(qtbot, hz):
+    clock = _Counting(hz)
+    clock.start()
+    qtbot.wait(2000)
+    clock.stop()
+
+    span_s = clock.ticks[-1] - clock.ticks[0]
+    rate = (len(clock.ticks) - 1) / span_s
+    assert abs(rate - hz) < 0.015 * hz  # a 17 ms (or 8 ms) repeating timer gives 58.8 (or 125) Hz
+
+
+def test_a_late_frame_is_coalesced_not_followed_by_a_burst_of_queued_frames(qtbot):
+    clock = _Counting(60, slow_s=0.1)
+    clock.start()
+    qtbot.wait(600)
+    clock.stop()
+
+    gaps_ms = [(b - a) * 1000 for a, b in zip(clock.ticks, clock.ticks[1:], strict=False)]
+    after_slow = gaps_ms[5:8]
+    assert clock.skipped >= 5  # the deadlines the slow frame ran over were dropped
+    assert all(g > 10 for g in after_slow), after_slow  # back on the 60 Hz grid, no catch-up burst

@@ -48,7 +48,9 @@ def test_opening_a_live_market_replaces_the_replay_window(
 
     async def main() -> int:
         driver = asyncio.ensure_future(drive())
-        status = await run_app._main(replay, run_app.default_views, None, None, 60, tmp_path, 0.0, opening)
+        status = await run_app._main(
+            replay, run_app.default_views, None, None, 60, tmp_path, 0.0, opening, None
+        )
         await driver
         return status
 
