@@ -1,6 +1,7 @@
-"""Memory after a day of BTCUSDT-like flow (budget: ≤ 600 MB RSS after 24 h, ~6 M prints).
+"""Memory after a day of BTC-like flow on four venues (budget: ≤ 600 MB RSS after 24 h, ~15 M prints).
 
-Synthetic, deterministic flow pushed straight into one MarketState: 6 M prints over 24 h in
+Synthetic, deterministic flow pushed straight into `--venues` MarketStates (one per venue, as the
+window runs them: no summary-only aggregates): `--prints` over 24 h split between them, in
 live-sized batches (a random-walk price around 60,000.0 with tick 0.1), plus a book diff of 60
 levels per batch so the book keeps churning. Prints RSS before and after, and the sizes of the
 structures that grow. Run with `bash scripts/bench.sh` or directly.
@@ -36,7 +37,8 @@ def rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--prints", type=int, default=6_000_000)
+    parser.add_argument("--prints", type=int, default=15_000_000)
+    parser.add_argument("--venues", type=int, default=4)
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
 
@@ -44,12 +46,13 @@ def main() -> None:
     instrument = resolve_instrument("binance-usdm", "BTCUSDT")
     start_ns = 1_723_075_200 * 1_000_000_000  # 2024-08-08 00:00 UTC
     before = rss_mb()
-    market = MarketState(instrument, summary=True)
+    markets = [MarketState(instrument) for _ in range(args.venues)]
     price = 600_000
     n = args.prints
     batches = n // args.batch
     t0 = time.perf_counter()
     for b in range(batches):
+        market = markets[b % len(markets)]
         k = args.batch
         ts = start_ns + (np.arange(b * k, (b + 1) * k, dtype=np.int64) * (DAY_NS // n))
         steps = rng.integers(-2, 3, size=k)
@@ -64,13 +67,15 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     after = rss_mb()
     print(f"# memory benchmark — {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
-    print(f"{n:,} prints over 24 h in batches of {args.batch}, {seconds:.1f} s to apply")
+    print(
+        f"{n:,} prints over 24 h on {args.venues} venues in batches of {args.batch}, {seconds:.1f} s to apply"
+    )
     print(f"RSS before MarketState: {before:.0f} MB; after: {after:.0f} MB")
     print(
         f"tape holds {len(market.tape):,} of {market.tape.total:,} prints "
         f"(capacity {market.tape.capacity:,}); "
         f"footprint bars kept {len(market.bars.bars):,} (closed {market.bars.closed_count:,}); "
-        f"profile levels {len(market.profile.cells):,}; book levels {len(market.book):,}"
+        f"book levels {len(market.book):,} (each venue)"
     )
 
 
