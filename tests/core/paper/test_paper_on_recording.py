@@ -601,8 +601,9 @@ def test_proportional_model_does_not_count_traded_lots_as_cancels() -> None:
     sim.send(PlaceOrder(BUY, OrderKind.LIMIT, 1, 999))  # 10 ahead
     sim.step()
 
-    sim.levels(bids=[(999, 6)])  # the exchange shows the level after the 4 lots below traded
-    sim.prints((999, 4, HIT))  # nobody cancelled: 6 are still ahead
+    sim.trades((999, 4, HIT))
+    sim.levels(bids=[(999, 6)])  # the exchange shows the level after the 4 lots traded
+    sim.step()  # nobody cancelled: 6 are still ahead
 
     assert sim.exchange.snapshot().orders[0].queue_ahead_lots == 6
 
