@@ -300,9 +300,7 @@ class PaperExchange:
         busy = bool(state.pending or state.orders or state.groups)
         if busy and self._depth is None and market is not None:
             self._depth = market.watch_depth()
-            book = market.book
-            self._mirror = mirror = OrderBook()
-            mirror.load(book.bids.items(), book.asks.items(), book.update_id, book.updated_ns)
+            self._mirror = market.book.copy()
         elif not busy and self._depth is not None:
             if market is not None:
                 market.unwatch_depth(self._depth)
