@@ -160,3 +160,13 @@ class OrderBook:
 
     def __len__(self) -> int:
         return len(self.bids) + len(self.asks)
+
+    def copy(self) -> OrderBook:
+        """An independent book equal to this one (the paper exchange's book as of an event)."""
+        other = OrderBook()
+        other.bids = dict(self.bids)
+        other.asks = dict(self.asks)
+        other._bid, other._ask = self._bid, self._ask
+        other._bid_stale, other._ask_stale = self._bid_stale, self._ask_stale
+        other.update_id, other.updated_ns = self.update_id, self.updated_ns
+        return other

@@ -18,6 +18,14 @@ from app.core.sessions import SessionSchedule
 from app.core.summary_aggregates import SummaryAggregates
 from app.core.tape import DEFAULT_CAPACITY, Tape, TradeColumns
 
+DepthChange = tuple[int, DepthDiff | DepthSnapshot]
+"""One applied depth event and where it fell among the prints: (prints before it, the event).
+
+"Prints before it" is the absolute tape index of the first print received after it (the tape's
+total plus the prints the pipeline had gathered but not yet flushed when it applied the event),
+so a reader can interleave depth changes and prints exactly in the order they were applied,
+however the lines were cut into batches."""
+
 
 class Changed:
     """Bits for which part of the market state a batch touched.
@@ -64,6 +72,9 @@ class MarketState:
         self.summary = SummaryAggregates() if summary else None
         self.last_trade_ns: int | None = None
         self.changed: int = Changed.NONE
+        # the logs of readers that replay the depth changes between prints (the paper exchange);
+        # empty almost always, so the writers pay one truth test per depth event
+        self._depth_logs: list[list[DepthChange]] = []
 
     # -- writers ---------------------------------------------------------------------------
 
@@ -79,13 +90,35 @@ class MarketState:
         self.last_trade_ns = int(batch.exchange_ns[-1])
         self.changed |= Changed.TAPE | Changed.BARS | Changed.CVD
 
-    def load_snapshot(self, snapshot: DepthSnapshot) -> None:
+    def load_snapshot(self, snapshot: DepthSnapshot, gathered_prints: int = 0) -> None:
+        """`gathered_prints`: prints received before it that the caller has not yet applied."""
         self.book.load(snapshot.bids, snapshot.asks, snapshot.update_id, snapshot.exchange_ns)
         self.changed |= Changed.BOOK
+        if self._depth_logs:
+            self._log((self.tape.total + gathered_prints, snapshot))
 
-    def apply_diff(self, diff: DepthDiff) -> None:
+    def apply_diff(self, diff: DepthDiff, gathered_prints: int = 0) -> None:
+        """`gathered_prints`: prints received before it that the caller has not yet applied."""
         self.book.apply(diff.bids, diff.asks, diff.last_id, diff.exchange_ns)
         self.changed |= Changed.BOOK
+        if self._depth_logs:
+            self._log((self.tape.total + gathered_prints, diff))
+
+    def _log(self, change: DepthChange) -> None:
+        for log in self._depth_logs:
+            log.append(change)
+
+    def watch_depth(self) -> list[DepthChange]:
+        """A new log that every depth event applied from now on is appended to, in order.
+
+        The reader empties it as it reads (`del log[:]`) and calls `unwatch_depth` when done:
+        while nobody watches, writing depth costs nothing extra."""
+        log: list[DepthChange] = []
+        self._depth_logs.append(log)
+        return log
+
+    def unwatch_depth(self, log: list[DepthChange]) -> None:
+        self._depth_logs = [other for other in self._depth_logs if other is not log]
 
     def apply_ticker(self, ticker: BookTicker) -> None:
         self.ticker = ticker

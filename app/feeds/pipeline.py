@@ -58,6 +58,7 @@ class IngestPipeline:
         self.bbo_check = bbo_check
         self.conflate = conflate
         self.counters = IngestCounters()
+        self._gathered: list[Trade] = []  # this batch's prints not yet applied (a depth log's place)
 
     def _malformed(self, exc: Exception) -> None:
         self.counters.malformed += 1
@@ -76,6 +77,7 @@ class IngestPipeline:
         decode = self.decoder.decode
         check = self.bbo_check
         trades: list[Trade] = []
+        self._gathered = trades
         add_trade = trades.append
         ticker: BookTicker | None = None
         ignored = 0
@@ -129,8 +131,9 @@ class IngestPipeline:
         market = self.market
         book = market.book
         check = self.bbo_check
+        gathered = len(self._gathered)
         for diff in diffs:
-            market.apply_diff(diff)
+            market.apply_diff(diff, gathered)
             if check is not None:
                 bid = book.best_bid
                 ask = book.best_ask
@@ -146,7 +149,7 @@ class IngestPipeline:
             snapshot: DepthSnapshot = event  # type: ignore[assignment]
             ready = self.sync.on_snapshot(snapshot)
             if ready is not None:
-                self.market.load_snapshot(snapshot)
+                self.market.load_snapshot(snapshot, len(self._gathered))
                 self._apply_diffs(ready)
         elif kind is OpenInterest:
             self.market.apply_open_interest(event)  # type: ignore[arg-type]

@@ -142,6 +142,18 @@ class TradingSettingsDialog(QtWidgets.QDialog):
                 "and move you up. Closer to average reality, but it can fill you too early."
             )
         )
+        self.book_cross = QtWidgets.QCheckBox("Fill when the book crosses my price without a trade")
+        self.book_cross.setObjectName("fill_on_book_cross")
+        self.book_cross.setChecked(fill.fill_on_book_cross)
+        form.addRow("Crossing book", self.book_cross)
+        form.addRow(
+            _explain(
+                "Off by default. When the other side of the book comes to your resting limit's price, "
+                "fill it in full even if no trade printed there (what queue backtesters do). "
+                "Optimistic: a book update can cross your price for a moment without anyone trading "
+                "with the queue you are in."
+            )
+        )
         return page
 
     def _bps_box(self, name: str, value: float, minimum: float) -> QtWidgets.QDoubleSpinBox:
@@ -441,6 +453,7 @@ class TradingSettingsDialog(QtWidgets.QDialog):
                 cancel_ahead=CancelAhead.PESSIMISTIC
                 if self.pessimistic.isChecked()
                 else CancelAhead.PROPORTIONAL,
+                fill_on_book_cross=self.book_cross.isChecked(),
             ),
             risk=RiskSettings(
                 max_position_qty=self.max_position.text().strip() if on("max_position_qty") else None,

@@ -296,3 +296,16 @@ def test_book_matches_a_dict_model_after_every_batch(snapshot_bids, snapshot_ask
     assert lazy.best_ask == min(model_asks, default=None)
     assert lazy.top_bids(3) == sorted(model_bids.items(), reverse=True)[:3]
     assert lazy.top_asks(3) == sorted(model_asks.items())[:3]
+
+
+def test_a_copy_is_equal_and_independent():
+    book = OrderBook()
+    book.load([(100, 5), (99, 3)], [(101, 2), (102, 4)], 7, 1)
+    book.apply([(100, 0)], [], 8, 2)  # best bid removed: the cache is stale in both
+
+    copy = book.copy()
+    copy.apply([(98, 1)], [(101, 0)], 9, 3)
+
+    assert (book.best_bid, book.best_ask, book.update_id) == (99, 101, 8)
+    assert (copy.best_bid, copy.best_ask, copy.update_id) == (99, 102, 9)
+    assert book.bid_lots(98) == 0 and copy.bid_lots(98) == 1

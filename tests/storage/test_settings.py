@@ -51,7 +51,11 @@ def test_saved_settings_come_back_identical_from_a_new_store(tmp_path: Path) -> 
         brackets=(BracketTemplate("Wide", stop_ticks=100, target_ticks=None), DEFAULT_BRACKETS[2]),
         bracket="Wide",
         fill=FillConfig(
-            latency_ms=120, maker_fee_bps=-0.5, taker_fee_bps=4.0, cancel_ahead=CancelAhead.PROPORTIONAL
+            latency_ms=120,
+            maker_fee_bps=-0.5,
+            taker_fee_bps=4.0,
+            cancel_ahead=CancelAhead.PROPORTIONAL,
+            fill_on_book_cross=True,
         ),
         risk=RiskSettings(
             max_position_qty="0.05", daily_loss_quote=None, max_drawdown_quote=250.0, max_trades=40
@@ -104,7 +108,12 @@ def test_a_file_from_a_newer_version_is_not_touched_and_defaults_are_used(tmp_pa
 
 def test_one_bad_value_falls_back_alone_and_is_reported(tmp_path: Path) -> None:
     doc = settings_to_dict(TradingSettings())
-    doc["fill"] = {"latency_ms": "fast", "taker_fee_bps": 3.0, "cancel_ahead": "proportional"}
+    doc["fill"] = {
+        "latency_ms": "fast",
+        "taker_fee_bps": 3.0,
+        "cancel_ahead": "proportional",
+        "fill_on_book_cross": "yes",
+    }
     doc["presets_qty"] = ["0.001", "-2", "0.01", "lots", "0.1"]
     doc["risk"] = {"max_position_qty": "zero", "daily_loss_quote": -5, "max_trades": 30}
     doc["confirm"] = ["flatten", "launch_rockets"]
@@ -117,17 +126,18 @@ def test_one_bad_value_falls_back_alone_and_is_reported(tmp_path: Path) -> None:
     assert s.presets_qty == ("0.001", DEFAULT_PRESETS[1], "0.01", DEFAULT_PRESETS[3], "0.1")
     assert s.risk == RiskSettings(max_position_qty=None, daily_loss_quote=1000.0, max_trades=30)
     assert s.confirm == frozenset({Action.FLATTEN})
-    assert len(store.problems) == 6
+    assert len(store.problems) == 7
     joined = "\n".join(store.problems)
     for where in (
         "fill.latency_ms",
+        "fill.fill_on_book_cross",
         "presets_qty[1]",
         "presets_qty[3]",
         "risk.max_position_qty",
         "launch_rockets",
     ):
         assert where in joined
-    assert store.notice is not None and "(+5 more)" in store.notice and "\n" not in store.notice
+    assert store.notice is not None and "(+6 more)" in store.notice and "\n" not in store.notice
 
 
 def test_keymap_unknown_actions_are_ignored_and_a_doubled_key_leaves_the_second_unbound(

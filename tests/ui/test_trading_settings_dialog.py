@@ -48,6 +48,8 @@ def test_edits_in_every_tab_come_back_in_the_result_and_survive_the_file(
     type_into(qtbot, dialog.latency, "120")
     dialog.taker_fee.setValue(4.5)
     dialog.proportional.click()
+    assert not dialog.book_cross.isChecked()  # off by default
+    dialog.book_cross.click()
     dialog.risk_checks["daily_loss_quote"].click()  # off
     dialog.risk_checks["max_losing_streak"].click()  # on
     dialog.max_streak.setValue(3)
@@ -58,6 +60,7 @@ def test_edits_in_every_tab_come_back_in_the_result_and_survive_the_file(
 
     assert result.fill.latency_ms == 120 and result.fill.taker_fee_bps == 4.5
     assert result.fill.cancel_ahead is CancelAhead.PROPORTIONAL
+    assert result.fill.fill_on_book_cross
     assert result.risk == RiskSettings(max_position_qty="0.2", daily_loss_quote=None, max_losing_streak=3)
     assert result.presets_qty[4] == "0.25"
     store = SettingsStore(tmp_path)

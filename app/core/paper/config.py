@@ -35,6 +35,10 @@ class FillConfig:
     maker_fee_bps: float = 2.0  # Binance USD-M default tier: 0.02 %
     taker_fee_bps: float = 5.0  # 0.05 %
     cancel_ahead: CancelAhead = CancelAhead.PESSIMISTIC
+    # Fill a resting limit in full, as maker, when a depth update shows the other side at or
+    # through its price, even without a print there (what queue-position backtesters do).
+    # Optimistic, so off by default: docs/PAPER_TRADING.md, "Optional: fill on a crossing book".
+    fill_on_book_cross: bool = False
 
     @property
     def latency_ns(self) -> int:
@@ -98,6 +102,10 @@ def _coerce(value: Any, default: Any, annotation: str) -> Any:
             return None
         raise ValueError("must be set")
     base = annotation.removesuffix("| None").strip()
+    if base == "bool":
+        if not isinstance(value, bool):
+            raise TypeError("must be true or false")
+        return value
     if base == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError("must be a whole number")

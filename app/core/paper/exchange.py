@@ -12,9 +12,15 @@ matching and book walks (fills.py), bracket legs (bracket_legs.py) and queue est
 happens.
 
 Time is the market's local receive time (`_ns`), given by the caller: commands reach the exchange
-`latency_ms` after they were sent and only compete with prints received after that. Within one
-batch of market data the book is the batch's final book (the pipeline applies a batch at once),
-so a market order arriving inside a batch walks the book as of the batch end.
+`latency_ms` after they were sent and only compete with market events received after that.
+
+A batch of market data is walked in the order it was applied: the market logs its depth changes
+(`MarketState.watch_depth`, only while this exchange has something open), and `on_market`
+interleaves them with the tape's prints, advancing its own copy of the book (`_mirror`, the book
+as of the event at hand) one change at a time. Each arrival, queue measure, print match, stop
+trigger, book walk and bracket leg then sees the market as it was at its instant, so fills do
+not depend on how lines were cut into batches (that is, on replay speed). While nothing is open
+the exchange does not watch, and a batch costs it only the last price.
 """
 
 from __future__ import annotations
@@ -22,15 +28,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from app.core.book import OrderBook
+from app.core.events import DepthDiff, DepthSnapshot
 from app.core.instrument import Instrument
-from app.core.market import MarketState
+from app.core.market import DepthChange, MarketState
 from app.core.paper.account import Ledger
 from app.core.paper.arrivals import arrive_due
 from app.core.paper.bracket_legs import follow
 from app.core.paper.commands import Command, PlaceOrder
 from app.core.paper.config import DEFAULT_BRACKETS, BracketTemplate, FillConfig, RiskLimits
 from app.core.paper.events import CommandRejected, CommandSent, PaperEvent
-from app.core.paper.fills import BOOK_EXHAUSTED, match_print
+from app.core.paper.fills import BOOK_EXHAUSTED, cross_fill, match_print
 from app.core.paper.gate import check_risk, refusal
 from app.core.paper.orders import Fill, Order, OrderKind, OrderStatus
 from app.core.paper.queues import measure_queues
@@ -38,6 +46,7 @@ from app.core.paper.reducer import PaperState
 from app.core.paper.risk import RiskGuard
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.sessions import SessionSchedule
+from app.core.tape import Tape
 
 __all__ = ["BOOK_EXHAUSTED", "PaperExchange"]
 
@@ -55,6 +64,10 @@ class PaperExchange:
         self.state = PaperState(instrument, config or FillConfig(), {b.name: b for b in brackets}, risk)
         self._seen_total = 0
         self._all_due = False  # after a restore or a new market: pending commands arrive at once
+        self._depth: list[DepthChange] | None = None  # the market's depth log, while we watch it
+        self._mirror: OrderBook | None = None  # the book as of the last change walked
+        self._working: list[int] = []  # ids of the working orders, listed at `_listed_at`
+        self._listed_at = -1
 
     # -- what callers read ------------------------------------------------------------------------
 
@@ -152,7 +165,9 @@ class PaperExchange:
             state.emit(CommandRejected(now_ns, command_id, reason))
         elif state.market is not None and state.config.latency_ms == 0:
             self._arrive_due(now_ns)
+            measure_queues(state)
             check_risk(state, now_ns)
+        self._watch()
         return state.take_out()
 
     # -- market data ------------------------------------------------------------------------------
@@ -167,32 +182,136 @@ class PaperExchange:
         if state.risk.roll(now_ns, state.realised_net()):
             state.changed()
         tape = market.tape
-        if tape.total != self._seen_total:
-            if state.pending or state.orders or state.groups:
+        busy = bool(state.pending or state.orders or state.groups)
+        if busy and self._depth is not None:
+            self._walk(self._depth, tape)
+        elif tape.total != self._seen_total:
+            last = state.last_ticks
+            if busy:  # just bound (nothing logged yet): this one batch is matched on its end book
                 prints = tape.since(self._seen_total)
-                self._on_prints(
+                for t, price, qty, side in zip(
                     prints.receive_ns.tolist(),
                     prints.price_ticks.tolist(),
                     prints.qty_lots.tolist(),
                     prints.side.tolist(),
-                )
+                    strict=True,
+                ):
+                    self._print(t, price, qty, side)
             else:  # nothing can fill: only the last price matters (this runs on every batch)
                 prints = tape.last(1)
+                if prints.size:
+                    state.last_ticks = int(prints.price_ticks[-1])
             self._seen_total = tape.total
-            if prints.size:
-                last = int(prints.price_ticks[-1])
-                if last != state.last_ticks:
-                    state.last_ticks = last
-                    if state.ledger.position_lots:
-                        state.changed()
+            if state.last_ticks != last and state.ledger.position_lots:
+                state.changed()
         self._arrive_due(now_ns)
-        measure_queues(state, market)
+        measure_queues(state)
         check_risk(state, now_ns)
+        self._watch()
         return state.take_out()
+
+    def _walk(self, log: list[DepthChange], tape: Tape) -> None:
+        """The batch in the order it was applied: each depth change and each print in turn, each
+        arrival before the first event received at or after its arrival time."""
+        state = self.state
+        changes = log[:]
+        del log[:]
+        start = self._seen_total
+        times: list[int] = []
+        prices: list[int] = []
+        qtys: list[int] = []
+        sides: list[int] = []
+        total = tape.total
+        if total != start:
+            prints = tape.since(start)
+            times = prints.receive_ns.tolist()
+            prices = prints.price_ticks.tolist()
+            qtys = prints.qty_lots.tolist()
+            sides = prints.side.tolist()
+        last = state.last_ticks
+        state.as_of = self._mirror
+        try:
+            i = 0
+            n = len(times)
+            for before, change in changes:
+                while i < n and start + i < before:
+                    self._print(times[i], prices[i], qtys[i], sides[i])
+                    i += 1
+                self._depth_change(change)
+            while i < n:
+                self._print(times[i], prices[i], qtys[i], sides[i])
+                i += 1
+        finally:
+            state.as_of = None
+        self._seen_total = total
+        if state.last_ticks != last and state.ledger.position_lots:
+            state.changed()
+
+    def _listed(self) -> list[int]:
+        """The working orders' ids, listed again only after the exchange changed."""
+        state = self.state
+        if self._listed_at != state.version:
+            self._working = [i for i, o in state.orders.items() if o.status is OrderStatus.WORKING]
+            self._listed_at = state.version
+        return self._working
+
+    def _arrive_at(self, t: int) -> None:
+        """Commands due by `t` arrive (on the book as of now); a new resting limit is measured
+        on that same book, so its first queue and level are those it joined."""
+        state = self.state
+        if state.pending:
+            version = state.version
+            self._arrive_due(t)
+            if state.version != version:
+                measure_queues(state)
+
+    def _print(self, t: int, price: int, qty: int, side: int) -> None:
+        """One print competes with the orders working at that moment."""
+        state = self.state
+        self._arrive_at(t)
+        state.last_ticks = price
+        version = state.version
+        match_print(state, self._listed(), t, price, qty=qty, side=side)
+        if state.groups:
+            follow(state, price, t)
+        if state.version != version:  # legs opened or moved: measured on the book they joined
+            measure_queues(state)
+
+    def _depth_change(self, change: DepthSnapshot | DepthDiff) -> None:
+        """One depth change: arrivals due before it, then the book moves, then the queues."""
+        state = self.state
+        mirror = self._mirror
+        assert mirror is not None
+        t = change.receive_ns
+        self._arrive_at(t)
+        if isinstance(change, DepthSnapshot):
+            mirror.load(change.bids, change.asks, change.update_id, change.exchange_ns)
+        else:
+            mirror.apply(change.bids, change.asks, change.last_id, change.exchange_ns)
+        if state.orders:
+            measure_queues(state)
+            if state.config.fill_on_book_cross:
+                cross_fill(state, self._listed(), t, change.bids, change.asks)
+
+    def _watch(self) -> None:
+        """Watch the market's depth changes while anything is open; stop when nothing is."""
+        state = self.state
+        market = state.market
+        busy = bool(state.pending or state.orders or state.groups)
+        if busy and self._depth is None and market is not None:
+            self._depth = market.watch_depth()
+            self._mirror = market.book.copy()
+        elif not busy and self._depth is not None:
+            if market is not None:
+                market.unwatch_depth(self._depth)
+            self._depth = self._mirror = None
 
     def _bind(self, market: MarketState) -> None:
         """A new market state (replay restart, another session): the old prints are history."""
         state = self.state
+        if self._depth is not None and state.market is not None:
+            state.market.unwatch_depth(self._depth)
+        self._depth = self._mirror = None
         state.market = market
         self._seen_total = market.tape.total
         newest = market.tape.last(1)
@@ -205,23 +324,6 @@ class PaperExchange:
                 ahead = None if order.kind is OrderKind.LIMIT else order.queue_ahead_lots
                 state.orders[order_id] = replace(order, queue_ahead_lots=ahead, active_ns=0)
         self._all_due = bool(state.pending)
-
-    def _on_prints(self, times: list[int], prices: list[int], qtys: list[int], sides: list[int]) -> None:
-        """Prints in time order: each competes with the orders working at that moment."""
-        state = self.state
-        orders = state.orders
-        working: list[int] = []
-        listed_at = -1  # the exchange version `working` was listed at: re-list only after a change
-        for t, price, qty, side in zip(times, prices, qtys, sides, strict=True):
-            if state.pending:
-                self._arrive_due(t)
-            state.last_ticks = price
-            if listed_at != state.version:
-                working = [i for i, o in orders.items() if o.status is OrderStatus.WORKING]
-                listed_at = state.version
-            match_print(state, working, t, price, qty=qty, side=side)
-            if state.groups:
-                follow(state, price, t)
 
     def _arrive_due(self, now_ns: int) -> None:
         arrive_due(self.state, now_ns, self._all_due)

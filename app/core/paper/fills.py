@@ -7,6 +7,7 @@ the last price and walks the book like a market order, whose unfilled rest is ca
 
 from __future__ import annotations
 
+from app.core.events import Level, Side
 from app.core.paper.bracket_legs import attach, reconcile_legs
 from app.core.paper.events import AccountChanged, OrderCancelled, OrderFilled, OrderTriggered
 from app.core.paper.matching import fee_quote, prints_against, stop_triggered, trades_through
@@ -37,12 +38,32 @@ def match_print(state: PaperState, working: list[int], t: int, price: int, *, qt
                     fill(state, order_id, price, filled_lots, Liquidity.MAKER, at=t)
 
 
+def cross_fill(state: PaperState, working: list[int], t: int, bids: list[Level], asks: list[Level]) -> None:
+    """The optional crossing-book rule: a depth update (`bids`, `asks`) that shows a size on the
+    other side at or through a resting limit's price fills what is left of it, at its price.
+
+    Only sizes the update itself sends count: a level our own taker fill already took and the
+    exchange has not sent again is not a new seller (or buyer) at our price."""
+    orders = state.orders
+    for order_id in working:
+        order = orders.get(order_id)
+        if order is None or order.kind is not OrderKind.LIMIT or t < order.active_ns:
+            continue
+        price = order.price_ticks
+        if price is None:
+            continue
+        other = asks if order.side is Side.BUY else bids
+        if any(qty and not trades_through(order.side.opposite, price, p) for p, qty in other):
+            fill(state, order_id, price, order.remaining_lots, Liquidity.MAKER, at=t)
+
+
 def execute(state: PaperState, order_id: int, at: int, limit_ticks: int | None) -> None:
     """Take displayed liquidity for a market order, a triggered stop or a marketable limit."""
     order = state.orders.get(order_id)
-    if order is None or state.market is None:
+    book = state.book
+    if order is None or book is None:
         return
-    for price, lots in state.taker.walk(state.market.book, order.side, order.remaining_lots, limit_ticks):
+    for price, lots in state.taker.walk(book, order.side, order.remaining_lots, limit_ticks):
         fill(state, order_id, price, lots, Liquidity.TAKER, at=at)
     order = state.orders.get(order_id)
     if order is not None and limit_ticks is None:  # market: what the book could not give is gone

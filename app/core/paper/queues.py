@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.core.market import MarketState
 from app.core.paper.config import CancelAhead
 from app.core.paper.matching import proportional_advance, queue_step
 from app.core.paper.orders import Order, OrderKind, OrderStatus
@@ -28,10 +27,13 @@ def queue_print(state: PaperState, order: Order, qty_lots: int) -> int:
     return step.filled_lots
 
 
-def measure_queues(state: PaperState, market: MarketState) -> None:
-    """Cap each queue ahead at the size displayed at its price, and apply the cancel model."""
-    book = market.book
-    if book.best_bid is None and book.best_ask is None:
+def measure_queues(state: PaperState) -> None:
+    """Cap each queue ahead at the size displayed at its price, and apply the cancel model.
+
+    Runs after every depth change the exchange walks (and after anything that opened or moved a
+    limit, so its first measure is the book it joined): the book is the one as of that event."""
+    book = state.book
+    if book is None or (book.best_bid is None and book.best_ask is None):
         return  # no book yet (a fresh replay session before its snapshot)
     proportional = state.config.cancel_ahead is CancelAhead.PROPORTIONAL
     seen = state.level_seen

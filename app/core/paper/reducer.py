@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.core.book import OrderBook
 from app.core.events import Side
 from app.core.instrument import Instrument
 from app.core.market import MarketState
@@ -70,6 +71,9 @@ class PaperState:
         self.next_oco = 1
         self.taker = BookTaker()
         self.market: MarketState | None = None
+        # the book as of the event being handled while the exchange walks a batch in event order
+        # (None: the market's own book, which is the book as of now between batches)
+        self.as_of: OrderBook | None = None
         self.level_seen: dict[int, int] = {}  # resting limit id -> displayed lots at its price
         self.traded_at: dict[int, int] = {}  # resting limit id -> lots printed against it since then
         self.last_entry_filled: int | None = None  # the entry whose fill the next new legs belong to
@@ -109,11 +113,18 @@ class PaperState:
             unrealised = self.last_ticks * ledger.position_lots - ledger.cost_tick_lots
         return self.realised_net() + unrealised * self.tick_value
 
+    @property
+    def book(self) -> OrderBook | None:
+        """The book as it is at the moment being decided (docs/PAPER_TRADING.md, "Time and latency")."""
+        if self.as_of is not None:
+            return self.as_of
+        return None if self.market is None else self.market.book
+
     def displayed(self, side: Side, price_ticks: int | None) -> int:
         """Lots the book shows at a price on the order's own side (its queue, if it joined now)."""
-        if self.market is None or price_ticks is None:
+        book = self.book
+        if book is None or price_ticks is None:
             return 0
-        book = self.market.book
         return (book.bids if side is Side.BUY else book.asks).get(price_ticks, 0)
 
     # -- the reducer ------------------------------------------------------------------------------

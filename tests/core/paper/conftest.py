@@ -50,13 +50,21 @@ class ScriptedMarket:
 
     def prints(self, *trades: tuple[int, int, int]) -> list[PaperEvent]:
         """(price, qty, side) prints, 1 ms apart, then one exchange step."""
+        self.trades(*trades)
+        return self.step()
+
+    def trades(self, *trades: tuple[int, int, int]) -> None:
+        """(price, qty, side) prints, 1 ms apart, in the batch the next step hands over."""
         rows = []
         for price, qty, side in trades:
             self.now_ns += MS
             self._trade_id += 1
             rows.append((self.now_ns, self.now_ns, price, qty, side, self._trade_id))
         self.market.apply_trades(TradeColumns.from_rows(rows))
-        return self.step()
+
+    def later(self, ms: int) -> None:
+        """Market time moves on inside the batch (no exchange step)."""
+        self.now_ns += ms * MS
 
     def wait(self, ms: int) -> list[PaperEvent]:
         self.now_ns += ms * MS
