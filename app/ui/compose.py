@@ -102,4 +102,5 @@ def compose(
             trading.bind(new.market)
 
         unsubscribe += [source.subscribe_sessions(rebind_desk), source.subscribe_batches(trading.on_batch)]
+        trading.acted.connect(window.frames.request_frame)
     return Workstation(source, window, desk, unsubscribe)

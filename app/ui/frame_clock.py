@@ -94,6 +94,7 @@ class FrameClock(QtCore.QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer)
         self._deadline_s = 0.0
+        self._asked = False  # a frame for the trader's input is scheduled
         self.skipped = 0  # frame deadlines passed while a frame (or the feed) ran late: not queued
         self.set_rate(hz)
 
@@ -122,6 +123,17 @@ class FrameClock(QtCore.QObject):
             self.skipped += missed
             self._deadline_s += missed * self.interval_s
         self._timer.start(max(0, math.ceil((self._deadline_s - now) * 1000)))
+
+    def request_frame(self) -> None:
+        """A frame as soon as the event loop is free (the trader's own action: input is drawn at
+        once, not up to a frame later), unless the next tick is due within a millisecond anyway."""
+        if self._timer.isActive() and self._deadline_s - time.perf_counter() > 0.001 and not self._asked:
+            self._asked = True
+            QtCore.QTimer.singleShot(0, self._on_request)
+
+    def _on_request(self) -> None:
+        self._asked = False
+        self.tick()
 
     def _on_timer(self) -> None:
         try:

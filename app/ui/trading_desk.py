@@ -49,6 +49,9 @@ def account_name(instrument: Instrument) -> str:
 
 class TradingDesk(QtCore.QObject):
     notice = QtCore.Signal(str)  # one line for the status bar (a rejection, a lock, a journal problem)
+    # the trader did something the views now show (an order, a cancel, a size): draw it now,
+    # not at the next frame-clock tick (docs/ARCHITECTURE.md: hotkey → drawn within a frame)
+    acted = QtCore.Signal()
 
     def __init__(
         self,
@@ -149,6 +152,7 @@ class TradingDesk(QtCore.QObject):
     def send(self, command: Command) -> None:
         now_ns = self._now_ns()
         self._commit(self.exchange.send(command, now_ns))
+        self.acted.emit()
 
     def _entry_intent(self, intent: SelectSize | EditPreset | SelectBracket) -> None:
         entry = self.entry
@@ -169,6 +173,7 @@ class TradingDesk(QtCore.QObject):
             self.settings = replace(self.settings, bracket=intent.name)
             self.store.save(self.settings)
         self.publish(force=True)
+        self.acted.emit()
 
     def describe(self, action: Action) -> str:
         """The confirmation question for an action (what it would send now)."""

@@ -60,6 +60,8 @@ class Probe:
         self.restarted = 0  # presses whose frame fell after the recording looped (a new, empty book)
         self.ack_ms: list[float] = []
         self.drawn_ms: list[float] = []
+        self.wait_ms: list[float] = []  # key → the start of the frame that drew it
+        self.tick_started = self.tick_ended = 0.0
         self.frames_late: list[int] = []
         self.missing = 0
         self.lost: list[str] = []  # why a press was never seen on the ladder
@@ -68,7 +70,9 @@ class Probe:
         original = frames.tick
 
         def tick() -> None:
+            self.tick_started = time.perf_counter()
             original()
+            self.tick_ended = time.perf_counter()
             self.ticks += 1
             self._check()
 
@@ -87,7 +91,6 @@ class Probe:
         self.waiting.append((new[0], t0, self.ticks, self.window.source.binding.session))
 
     def _check(self) -> None:
-        now = time.perf_counter()
         still = []
         visible = {row.price_ticks for row in self.ladder.rows()}  # the rows the last paint drew
         shown = {
@@ -103,7 +106,8 @@ class Probe:
                 self.lost.append(f"#{order_id} filled or cancelled before the next frame")
                 continue
             if order_id in shown:
-                self.drawn_ms.append((now - t0) * 1000)
+                self.drawn_ms.append((self.tick_ended - t0) * 1000)  # the paint, not this probe
+                self.wait_ms.append((self.tick_started - t0) * 1000)
                 self.frames_late.append(self.ticks - tick0)
             else:
                 if self.ticks == tick0 + 1:  # why the next frame did not show it
@@ -171,6 +175,12 @@ def main() -> None:
             f"| {name} | {len(samples)} | {percentile(samples, 50):.2f} | {percentile(samples, 99):.2f} "
             f"| {max(samples, default=0):.2f} |"
         )
+    slowest = sorted(zip(probe.drawn_ms, probe.wait_ms, strict=True))[-5:]
+    print(
+        "\nSlowest key → drawn (of which waiting for the frame to start): "
+        + ", ".join(f"{d:.1f} ({w:.1f})" for d, w in slowest)
+        + " ms."
+    )
     next_frame = sum(1 for n in late if n == 1)
     print(
         f"\nDrawn in the next frame-clock tick: {next_frame} of {len(late)} presses"

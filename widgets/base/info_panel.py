@@ -64,6 +64,7 @@ class InfoPanel(QtWidgets.QWidget):
         self.banner_font.setPixelSize(13)
         self.banner_font.setBold(True)
         self._fm: dict[str, QtGui.QFontMetrics] = {}
+        self._widest: dict[str, int] = {}  # per cell key, the widest its text has been (px)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
@@ -134,9 +135,14 @@ class InfoPanel(QtWidgets.QWidget):
         value_font = self.big_font if row.big else self.value_font
         fm = self._metrics(value_font)
         lm = self._metrics(self.label_font)
-        widest = max(
-            (max(fm.horizontalAdvance(c.value), lm.horizontalAdvance(c.label)) for c in row.cells), default=0
-        )
+        # the widest each value has been, not is: a P&L growing a digit and shrinking back must
+        # not re-wrap the panel (a relayout of the whole dock, up to 35 ms: issue 11)
+        seen = self._widest
+        widest = 0
+        for c in row.cells:
+            w = max(fm.horizontalAdvance(c.value), lm.horizontalAdvance(c.label), seen.get(c.key, 0))
+            seen[c.key] = w
+            widest = max(widest, w)
         cell = max(self._min_cell_px, widest + 2 * _PAD_X + 6)
         return max(1, min(len(row.cells), width // cell))
 
