@@ -29,9 +29,8 @@ _TEXTS = 1024
 class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
     """An AxisItem that paints its ticks and labels directly (see the module docstring).
 
-    Subclasses choose the values (`tickValues`, pyqtgraph's signature: coarse level first) and
-    their text (`tickStrings`). Labels come from the finest level whose spacing leaves room for
-    text; ticks are drawn for that level only, the grid items draw the rest of the chart.
+    Subclasses choose the values (`tickValues`, pyqtgraph's signature, one level spaced for its
+    labels) and their text (`tickStrings`); the grid items draw the lines across the chart.
     """
 
     def __init__(self, orientation: str, **kw: Any) -> None:
@@ -137,15 +136,7 @@ class PaintedAxis(pg.AxisItem):  # type: ignore[misc]
         levels = self.tickValues(lo, hi, length_px)
         if not levels:
             return []
-        px_per_unit = length_px / (hi - lo)
-        chosen = levels[0]
-        for level in levels[1:]:
-            if level[0] * px_per_unit >= _MIN_GAP_PX[vertical]:
-                chosen = level
-        spacing, values = chosen
-        if len(levels) > 1 and chosen is not levels[0]:
-            coarse = [v for s, vs in levels if s > spacing for v in vs]
-            values = sorted(set(values) | set(coarse))
+        spacing, values = levels[0]  # every axis here gives one level, spaced for its labels
         values = [v for v in values if lo <= v <= hi]
         return list(zip(values, self.tickStrings(values, 1.0, spacing), strict=True))
 
