@@ -1,0 +1,1 @@
+"""Order-flow signals: incremental detectors over the market state (docs/SIGNALS.md)."""
