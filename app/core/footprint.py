@@ -7,16 +7,15 @@ a trade costs a few dict/list operations and no object creation unless it opens 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from fractions import Fraction
 
 import numpy.typing as npt
 
+from app.core.closed_cells import ClosedCells
 from app.core.profile import (
-    BUY_LOTS,
-    SELL_LOTS,
     Cell,
     Levels,
     levels_from_cells,
@@ -110,8 +109,10 @@ class FootprintBar:
     sits on a time axis: the aligned period start for TIME bars (or the session start when a
     session boundary cut the period), the first trade time otherwise.
     `cells` maps group key (lowest tick of the group) -> [buy_lots, sell_lots, buy_trades,
-    sell_trades]. `max_delta_lots`/`min_delta_lots` are the extremes of the running delta
-    inside the bar, measured after each trade (so after the first trade too, never a 0 start).
+    sell_trades]: a dict of lists while the bar is open, `ClosedCells` (sorted numpy columns,
+    a fifth of the memory) once `close()` has frozen it. `max_delta_lots`/`min_delta_lots` are
+    the extremes of the running delta inside the bar, measured after each trade (so after the
+    first trade too, never a 0 start).
     """
 
     start_ns: int
@@ -123,7 +124,7 @@ class FootprintBar:
     high_ticks: int
     low_ticks: int
     close_ticks: int
-    cells: dict[int, Cell] = field(default_factory=dict)
+    cells: Mapping[int, Sequence[int]] = field(default_factory=dict)
     volume_lots: int = 0
     delta_lots: int = 0
     max_delta_lots: int = 0
@@ -144,7 +145,17 @@ class FootprintBar:
         return self.end_ns - self.start_ns
 
     def levels(self) -> Levels:
-        return levels_from_cells(self.cells)
+        """Sorted columns of the cells (a closed bar's are shared: read-only)."""
+        cells = self.cells
+        if isinstance(cells, ClosedCells):
+            return cells.levels
+        return levels_from_cells(cells)  # type: ignore[arg-type]  # open: the dict of lists
+
+    def close(self) -> None:
+        """Mark the bar final and freeze its cells into columns (it never changes again)."""
+        if not self.closed:
+            self.closed = True
+            self.cells = ClosedCells(self.levels())
 
     def poc_ticks(self) -> int:
         lv = self.levels()
@@ -172,20 +183,21 @@ class FootprintBar:
         num, den = r.numerator, r.denominator
         floor = max(min_lots, 1)
         g = self.group_ticks
-        cells = self.cells
+        lv = self.levels()
+        keys = lv.price_ticks.tolist()
+        buys = lv.buy_lots.tolist()
+        sells = lv.sell_lots.tolist()
+        last = len(keys) - 1
         out: list[Imbalance] = []
-        for p in sorted(cells):
-            cell = cells[p]
-            sell = cell[SELL_LOTS]
+        for i, p in enumerate(keys):  # sorted: the group above is the next key, if it is p + g
+            sell = sells[i]
             if sell >= floor:
-                above = cells.get(p + g)
-                opposite = above[BUY_LOTS] if above is not None else 0
+                opposite = buys[i + 1] if i < last and keys[i + 1] == p + g else 0
                 if sell * den >= num * opposite:
                     out.append(Imbalance(p, -1, sell, opposite))
-            buy = cell[BUY_LOTS]
+            buy = buys[i]
             if buy >= floor:
-                below = cells.get(p - g)
-                opposite = below[SELL_LOTS] if below is not None else 0
+                opposite = sells[i - 1] if i > 0 and keys[i - 1] == p - g else 0
                 if buy * den >= num * opposite:
                     out.append(Imbalance(p, 1, buy, opposite))
         return out
@@ -298,7 +310,7 @@ class FootprintSeries:
         """
         if self._open is None or now_ns < self._limit_ns:
             return False
-        self._open.closed = True
+        self._open.close()
         self._open = None
         self._limit_ns = _ALWAYS_NS
         self.closed_count += 1
@@ -356,8 +368,9 @@ class FootprintSeries:
         closed = 0
         limit = self._limit_ns
         bar = self._open
+        cells: dict[int, Cell]
         if bar is not None:
-            cells = bar.cells
+            cells = bar.cells  # type: ignore[assignment]  # the open bar's cells are its dict
             end, close, high, low = bar.end_ns, bar.close_ticks, bar.high_ticks, bar.low_ticks
             vol, delta, max_d, min_d, n = (
                 bar.volume_lots,
@@ -386,7 +399,7 @@ class FootprintSeries:
                         min_d=min_d,
                         n=n,
                     )
-                    bar.closed = True
+                    bar.close()
                     closed += 1
                 next_session_ns = sessions.next_session_start_ns(t)
                 if is_time:
@@ -444,7 +457,7 @@ class FootprintSeries:
                     min_d=min_d,
                     n=n,
                 )
-                bar.closed = True
+                bar.close()
                 closed += 1
                 bar = None
                 limit = _ALWAYS_NS
