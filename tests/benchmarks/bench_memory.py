@@ -73,7 +73,7 @@ def main() -> None:
     print(f"RSS before MarketState: {before:.0f} MB; after: {after:.0f} MB")
     print(
         f"tape holds {len(market.tape):,} of {market.tape.total:,} prints "
-        f"(capacity {market.tape.capacity:,}); "
+        f"(capacity {market.tape.capacity:,}, {market.tape.bytes_per_print} B a print); "
         f"footprint bars kept {len(market.bars.bars):,} (closed {market.bars.closed_count:,}); "
         f"book levels {len(market.book):,} (each venue)"
     )
