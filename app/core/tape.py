@@ -26,6 +26,7 @@ I8 = npt.NDArray[np.int8]
 DEFAULT_CAPACITY = 1 << 22  # 4.2 M prints ≈ 120 MB, most of a very busy day of BTCUSDT
 _I32_MIN = -(2**31)
 _I32_MAX = 2**31 - 1
+_SMALL_BATCH = 64
 
 
 class TradeColumns(NamedTuple):
@@ -72,9 +73,15 @@ class _NarrowColumn:
         """`values` as this column stores them (widening the column first if they need it)."""
         if self.base is None:
             self.base = int(values[0])
-        offsets = values - self.base
+        offsets = values - self.base if self.base else values
         if self.data.dtype == np.int32:
-            if int(offsets.min()) < _I32_MIN or int(offsets.max()) > _I32_MAX:
+            # a live batch is a few prints: numpy's reductions cost ~2 µs a call, a list's min/max less
+            if offsets.shape[0] <= _SMALL_BATCH:
+                seen = offsets.tolist()
+                low, high = min(seen), max(seen)
+            else:
+                low, high = int(offsets.min()), int(offsets.max())
+            if low < _I32_MIN or high > _I32_MAX:
                 self.data = self.data.astype(np.int64)
                 return offsets
             return offsets.astype(np.int32)

@@ -74,3 +74,10 @@ def test_whatever_is_stored_the_ring_returns_it_exactly(prints, batch_size, capa
     for i in range(0, len(rows), batch_size):
         tape.extend(TradeColumns.from_rows(rows[i : i + batch_size]))
     assert rows_of(tape.all()) == rows[-capacity:]
+
+
+def test_a_large_batch_that_does_not_fit_widens_as_a_small_one_does():
+    tape = Tape(capacity=200)
+    rows = [(T0 + k, T0 + k, 600_000 + k * 40_000_000, 1, 1, k) for k in range(100)]  # up to 4e9 ticks
+    tape.extend(TradeColumns.from_rows(rows))
+    assert rows_of(tape.all()) == rows and tape.bytes_per_print == 33
