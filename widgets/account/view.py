@@ -24,6 +24,7 @@ from app.core.paper.commands import CancelOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
 from app.core.tape import TapeCursor
+from widgets.account.cancel_cell import CancelCellDelegate
 from widgets.account.order_rows import CANCEL_COLUMN, ORDER_COLUMNS, OrderRow, order_row
 from widgets.account.orders import OrdersModel
 from widgets.base import palette
@@ -58,13 +59,20 @@ class AccountView(MarketView):
         self.orders_table = QtWidgets.QTableView(self)
         self.orders_table.setModel(self.orders_model)
         style_table(self.orders_table)
+        self.cancel_cells = CancelCellDelegate(self.orders_table)
+        self.cancel_cells.cancel_clicked.connect(self._cancel_row)
+        self.orders_table.setItemDelegate(self.cancel_cells)
+        self.orders_table.setMouseTracking(True)  # the painted button shows hover
         self.orders_table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
         header = self.orders_table.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        # content columns are fitted by `_fit_columns` when rows change: ResizeToContents only
+        # re-measures on a model reset, and the model now inserts and removes rows instead
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(CANCEL_COLUMN - 1, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CANCEL_COLUMN, QtWidgets.QHeaderView.ResizeMode.Fixed)
         header.resizeSection(CANCEL_COLUMN, 64)
+        self._fitted: dict[int, int] = {}  # column -> the widest text width it was fitted to
         self.orders_title = QtWidgets.QLabel("Open orders")
         self.orders_title.setStyleSheet(f"color: {palette.TEXT_DIM.name()}; padding: 4px 8px 2px 8px;")
         self.cancel_all_button = QtWidgets.QPushButton("Cancel all")
@@ -75,7 +83,6 @@ class AccountView(MarketView):
         self.flatten_button.setToolTip("Cancel every order and close the position at market (Shift+Esc)")
         self.cancel_all_button.clicked.connect(lambda: self.command_requested.emit(Action.CANCEL_ALL))
         self.flatten_button.clicked.connect(lambda: self.command_requested.emit(Action.FLATTEN))
-        self._cancel_buttons: dict[int, QtWidgets.QPushButton] = {}
 
         buttons = QtWidgets.QHBoxLayout()
         buttons.setContentsMargins(8, 4, 8, 6)
@@ -145,8 +152,11 @@ class AccountView(MarketView):
     def order_rows(self) -> tuple[OrderRow, ...]:
         return self.orders_model.rows
 
-    def cancel_button(self, order_id: int) -> QtWidgets.QPushButton:
-        return self._cancel_buttons[order_id]
+    def cancel_rect(self, order_id: int) -> QtCore.QRect:
+        """Where the painted cancel button of `order_id` is, in the table's viewport (for a click)."""
+        row = next(i for i, r in enumerate(self.orders_model.rows) if r.order_id == order_id)
+        cell = self.orders_table.visualRect(self.orders_model.index(row, CANCEL_COLUMN))
+        return CancelCellDelegate.button_rect(cell)
 
     def mark_price_ticks(self) -> int | None:
         """The price the open position is marked at: the newest of the snapshot's and the tape's."""
@@ -176,17 +186,27 @@ class AccountView(MarketView):
         rows = tuple(order_row(o, inst) for o in self.paper.orders if o.is_open)
         before = self.orders_model.rows
         self.orders_title.setText(f"Open orders ({len(rows)})" if rows else "Open orders: none")
-        if not self.orders_model.set_rows(rows):
-            return rows != before  # same orders, new texts: the model repainted those rows
-        self._cancel_buttons = {}
-        for i, row in enumerate(rows):
-            button = QtWidgets.QPushButton("Cancel")
-            style_button(button)
-            button.setToolTip(f"Cancel order #{row.order_id}")
-            button.clicked.connect(lambda _c=False, oid=row.order_id: self._cancel(oid))
-            self.orders_table.setIndexWidget(self.orders_model.index(i, CANCEL_COLUMN), button)
-            self._cancel_buttons[row.order_id] = button
-        return True
+        changed = self.orders_model.set_rows(rows)
+        if rows != before:
+            self._fit_columns()
+        return changed or rows != before  # a new order set, or same orders with new texts
+
+    def _fit_columns(self) -> None:
+        """Widen the columns whose widest text grew (Qt's fit measures every cell: ~0.15 ms a
+        column, most of what an order change cost; a text width here is a microsecond)."""
+        table = self.orders_table
+        metrics = table.fontMetrics()
+        rows = self.orders_model.rows
+        for column in range(CANCEL_COLUMN - 1):  # the status column stretches, the cancel one is fixed
+            widest = max((metrics.horizontalAdvance(r.texts[column]) for r in rows), default=0)
+            if widest > self._fitted.get(column, -1):  # grow only: columns that jump are misread
+                self._fitted[column] = widest
+                table.resizeColumnToContents(column)
+
+    def _cancel_row(self, row: int) -> None:
+        rows = self.orders_model.rows
+        if 0 <= row < len(rows):
+            self._cancel(rows[row].order_id)
 
     def _cancel(self, order_id: int) -> None:
         self.command_requested.emit(CancelOrder(order_id))

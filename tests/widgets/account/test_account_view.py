@@ -15,6 +15,7 @@ from app.core.paper.orders import Order, OrderKind, OrderRole, OrderStatus
 from app.core.paper.snapshot import PaperSnapshot, RiskStatus, tick_value_quote
 from app.core.tape import TradeColumns
 from widgets.account import AccountView
+from widgets.account.order_rows import ORDER_COLUMNS
 from widgets.base import palette
 from widgets.base.fmt import Tone
 
@@ -174,7 +175,15 @@ def test_open_orders_rows_with_pending_and_bracket_legs(view, btcusdt):
     assert model.data(model.index(3, 7)) == "sending…"
 
 
-def test_cancel_buttons_emit_intents_and_never_take_focus(view, btcusdt, qtbot):
+def click_cancel(view, qtbot, order_id):
+    qtbot.mouseClick(
+        view.orders_table.viewport(),
+        QtCore.Qt.MouseButton.LeftButton,
+        pos=view.cancel_rect(order_id).center(),
+    )
+
+
+def test_cancel_cells_emit_intents_and_the_table_never_takes_focus(view, btcusdt, qtbot):
     orders = (
         Order(11, Side.BUY, OrderKind.LIMIT, 5, P - 10, status=OrderStatus.WORKING),
         Order(12, Side.SELL, OrderKind.LIMIT, 5, P + 10, status=OrderStatus.WORKING),
@@ -182,23 +191,58 @@ def test_cancel_buttons_emit_intents_and_never_take_focus(view, btcusdt, qtbot):
     show(view, long_snapshot(btcusdt, orders=orders))
     sent = []
     view.command_requested.connect(sent.append)
-    qtbot.mouseClick(view.cancel_button(12), QtCore.Qt.MouseButton.LeftButton)
+    click_cancel(view, qtbot, 12)
     qtbot.mouseClick(view.cancel_all_button, QtCore.Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.flatten_button, QtCore.Qt.MouseButton.LeftButton)
     assert sent == [CancelOrder(12), Action.CANCEL_ALL, Action.FLATTEN]
-    for b in (view.cancel_button(11), view.cancel_all_button, view.flatten_button):
-        assert b.focusPolicy() == QtCore.Qt.FocusPolicy.NoFocus
+    for w in (view.orders_table, view.cancel_all_button, view.flatten_button):
+        assert w.focusPolicy() == QtCore.Qt.FocusPolicy.NoFocus
+    model = view.orders_model
+    assert model.data(model.index(0, 8), QtCore.Qt.ItemDataRole.ToolTipRole) == "Cancel order #11"
 
 
-def test_a_queue_update_keeps_the_row_buttons(view, btcusdt):
+def test_a_click_beside_the_cancel_button_cancels_nothing(view, btcusdt, qtbot):
+    o = Order(11, Side.BUY, OrderKind.LIMIT, 5, P - 10, status=OrderStatus.WORKING)
+    show(view, long_snapshot(btcusdt, orders=(o,)))
+    sent = []
+    view.command_requested.connect(sent.append)
+    price_cell = view.orders_table.visualRect(view.orders_model.index(0, 3))
+    qtbot.mouseClick(view.orders_table.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=price_cell.center())
+    assert sent == []
+
+
+def test_a_new_order_or_a_cancel_edits_rows_instead_of_resetting_the_table(view, btcusdt, qtbot):
+    a = Order(5, Side.BUY, OrderKind.LIMIT, 5, P - 10, status=OrderStatus.WORKING, queue_ahead_lots=100)
+    b = Order(6, Side.SELL, OrderKind.LIMIT, 5, P + 10, status=OrderStatus.WORKING)
+    c = Order(7, Side.SELL, OrderKind.LIMIT, 5, P + 20, status=OrderStatus.WORKING)
+    show(view, long_snapshot(btcusdt, orders=(a, b)))
+    model = view.orders_model
+    events = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.rowsInserted.connect(lambda _p, first, last: events.append(("inserted", first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: events.append(("removed", first, last)))
+    show(view, long_snapshot(btcusdt, orders=(a, b, c)))  # a new order
+    show(view, long_snapshot(btcusdt, orders=(b, c)))  # the first one cancelled
+    assert events == [("inserted", 2, 2), ("removed", 0, 0)]
+    assert [r.order_id for r in view.order_rows()] == [6, 7]
+    sent = []
+    view.command_requested.connect(sent.append)
+    click_cancel(view, qtbot, 7)  # the rows the clicks find are the rows now shown
+    assert sent == [CancelOrder(7)]
+
+
+def test_a_queue_update_repaints_its_row_and_keeps_the_table(view, btcusdt):
     o = Order(5, Side.BUY, OrderKind.LIMIT, 5, P - 10, status=OrderStatus.WORKING, queue_ahead_lots=100)
     show(view, long_snapshot(btcusdt, orders=(o,)))
-    button = view.cancel_button(5)
+    model = view.orders_model
+    events = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.dataChanged.connect(lambda first, last: events.append(("changed", first.row(), last.row())))
     from dataclasses import replace
 
     show(view, long_snapshot(btcusdt, orders=(replace(o, queue_ahead_lots=40),)))
     assert view.order_rows()[0].text("Queue ahead") == "0.040"
-    assert view.cancel_button(5) is button
+    assert events == [("changed", 0, 0)]
     show(view, long_snapshot(btcusdt, orders=()))
     assert view.order_rows() == ()
 
@@ -220,3 +264,18 @@ def _has_colour(img: QtGui.QImage, colour: QtGui.QColor) -> bool:
     img = img.convertToFormat(QtGui.QImage.Format.Format_RGB32)
     arr = np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1)
     return bool(((arr & 0xFFFFFF) == (colour.rgb() & 0xFFFFFF)).sum() > 20)
+
+
+def test_columns_widen_to_fit_a_longer_text_and_do_not_jump_back(view, btcusdt):
+    near = Order(5, Side.BUY, OrderKind.LIMIT, 5, P - 10, status=OrderStatus.WORKING)
+    far = Order(6, Side.BUY, OrderKind.LIMIT, 5, 10 * P, status=OrderStatus.WORKING)  # 600000.0
+    price = ORDER_COLUMNS.index("Price")
+    table = view.orders_table
+    show(view, long_snapshot(btcusdt, orders=(near,)))
+    narrow = table.columnWidth(price)
+    assert narrow >= table.fontMetrics().horizontalAdvance("59999.0")  # shown whole, not elided
+    show(view, long_snapshot(btcusdt, orders=(near, far)))
+    wide = table.columnWidth(price)
+    assert wide > narrow and wide >= table.fontMetrics().horizontalAdvance("600000.0")
+    show(view, long_snapshot(btcusdt, orders=(near,)))
+    assert table.columnWidth(price) == wide
