@@ -20,6 +20,7 @@ from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
 from app.ui.frame_clock import DEFAULT_HZ
+from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
 from app.ui.trading_desk import TradingDesk
@@ -68,8 +69,13 @@ def compose(
     on_open_market: Callable[[Market], object] | None = None,
     recent: RecentMarkets | None = None,
     list_symbols: ListSymbols | None = None,
+    idle_gc: bool = False,
 ) -> Workstation:
-    """Build the window on `source` with `views`; with `stores`, a SIM trading desk too."""
+    """Build the window on `source` with `views`; with `stores`, a SIM trading desk too.
+
+    `idle_gc`: collect garbage between frames (app/ui/idle_gc.py), as the app does; off by
+    default so that tests which build many windows leave the collector as they found it.
+    """
     binding = source.binding
     desk: TradingDesk | None = None
     if stores is not None:
@@ -103,4 +109,6 @@ def compose(
 
         unsubscribe += [source.subscribe_sessions(rebind_desk), source.subscribe_batches(trading.on_batch)]
         trading.acted.connect(window.frames.request_frame)
+    if idle_gc:
+        window.frames.use_idle_gc(IDLE_GC)
     return Workstation(source, window, desk, unsubscribe)

@@ -25,6 +25,7 @@ from PySide6 import QtCore
 
 from app.core.market import Changed, MarketState
 from app.ui.frame_stats import Histogram
+from app.ui.idle_gc import IdleCollector
 from widgets.base import MarketView
 
 DEFAULT_HZ = 60
@@ -96,6 +97,7 @@ class FrameClock(QtCore.QObject):
         self._deadline_s = 0.0
         self._asked = False  # a frame for the trader's input is scheduled
         self.skipped = 0  # frame deadlines passed while a frame (or the feed) ran late: not queued
+        self.idle_gc: IdleCollector | None = None  # collects garbage after frames (app/ui/idle_gc.py)
         self.set_rate(hz)
 
     def set_rate(self, hz: int) -> None:
@@ -107,6 +109,15 @@ class FrameClock(QtCore.QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self.idle_gc is not None:
+            self.idle_gc.stop()
+            self.idle_gc = None
+
+    def use_idle_gc(self, collector: IdleCollector) -> None:
+        """Collect garbage after each frame instead of wherever it falls (until `stop()`)."""
+        if self.idle_gc is None:
+            collector.start()
+            self.idle_gc = collector
 
     def _arm(self) -> None:
         """Wake at the next deadline on an exact 1/hz grid.
@@ -140,6 +151,8 @@ class FrameClock(QtCore.QObject):
             self.tick()
         finally:
             self._arm()
+            if self.idle_gc is not None:
+                self.idle_gc.step()  # after the frame and the re-arm: in the slack before the next
 
     def set_market(self, market: MarketState | None) -> None:
         """A new session: every view rebinds and repaints in full on the next tick."""

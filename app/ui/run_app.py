@@ -204,6 +204,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         on_open_market=lambda market: loop.create_task(open_market(market)),
         recent=recent,
         list_symbols=lambda venue: venue_symbols(venue, opening.endpoints),
+        idle_gc=True,
     )
     window = built.window
     window.show()

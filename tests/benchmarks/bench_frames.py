@@ -86,7 +86,7 @@ def main() -> None:
         views = default_views()
         journal = Journal(Path(config) / "journal.sqlite3")
         stores = DeskStores(journal, SettingsStore(Path(config)))  # as the app: the desk sees every batch
-        built = compose(feed, views, LayoutStore(Path(config)), stores=stores, hz=args.hz)
+        built = compose(feed, views, LayoutStore(Path(config)), stores=stores, hz=args.hz, idle_gc=True)
         window = built.window
         window.resize(1920, 1080)
         window.show()

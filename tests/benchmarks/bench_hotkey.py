@@ -146,7 +146,11 @@ def main() -> None:
         views = default_views()
         journal = Journal(Path(tmp) / "journal.sqlite3")
         built = compose(
-            feed, views, LayoutStore(Path(tmp)), stores=DeskStores(journal, SettingsStore(Path(tmp)))
+            feed,
+            views,
+            LayoutStore(Path(tmp)),
+            stores=DeskStores(journal, SettingsStore(Path(tmp))),
+            idle_gc=True,
         )
         window, desk = built.window, built.desk
         assert desk is not None

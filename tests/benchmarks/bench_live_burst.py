@@ -92,7 +92,7 @@ async def measure(args: argparse.Namespace, app: QtWidgets.QApplication, config:
         )
     shown = feeds[0][1]
     stores = DeskStores(Journal(config / "journal.sqlite3"), SettingsStore(config))
-    built = compose(shown, default_views(), LayoutStore(config), stores=stores, hz=args.hz)
+    built = compose(shown, default_views(), LayoutStore(config), stores=stores, hz=args.hz, idle_gc=True)
     window = built.window
     window.resize(1920, 1080)
     window.show()
