@@ -32,6 +32,7 @@ from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.settings import SettingsStore
+from app.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from app.ui.compose import DeskStores, compose
 from app.ui.crash_reports import CrashReporter
 from app.ui.frame_clock import DEFAULT_HZ
@@ -103,6 +104,8 @@ def run_gui(
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1] or ["scalpdesk"])
     assert isinstance(app, QtWidgets.QApplication)
     app.setApplicationName("Scalpdesk")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # so the desktop matches windows to the menu entry
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     opening = Opening(live.endpoints if live else endpoints, live.record if live else True)
