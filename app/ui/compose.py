@@ -22,6 +22,7 @@ from app.storage.settings import SettingsStore
 from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
+from app.ui.open_recording import RecordingOpening
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -68,6 +69,7 @@ def compose(
     on_open_market: Callable[[Market], object] | None = None,
     recent: RecentMarkets | None = None,
     list_symbols: ListSymbols | None = None,
+    recordings: RecordingOpening | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too."""
     binding = source.binding
@@ -93,6 +95,7 @@ def compose(
         on_open_market=on_open_market,
         recent=recent,
         list_symbols=list_symbols,
+        recordings=recordings,
     )
     unsubscribe = [source.subscribe_sessions(window.on_session)]
     if desk is not None:

@@ -23,6 +23,7 @@ from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
 from app.ui.market_picker import ListSymbols, MarketPicker
+from app.ui.open_recording import RecordingMenu, RecordingOpening, ScanProgress
 from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
@@ -58,6 +59,7 @@ class MainWindow(QtWidgets.QMainWindow):
         on_open_market: Callable[[Market], object] | None = None,
         recent: RecentMarkets | None = None,
         list_symbols: ListSymbols | None = None,
+        recordings: RecordingOpening | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -65,6 +67,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_open_market = on_open_market
         self._recent = recent
         self._list_symbols = list_symbols
+        self._recordings = recordings
+        self.recordings: RecordingMenu | None = None
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
@@ -90,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.frames = FrameClock(views, source, hz, parent=self)
         self.status = StatusLine(self.statusBar(), source, self.frames)
+        self.scan = ScanProgress(self.statusBar(), source) if isinstance(source, Transport) else None
         self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
         self.trading: TradingMenu | None = None
         if desk is not None:
@@ -120,6 +125,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.health.update(self.source.status())
         if self.transport is not None:
             self.transport.sync()
+        if self.scan is not None:
+            self.scan.update()
 
     # -- docks and layouts --------------------------------------------------------------------
 
@@ -190,6 +197,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._on_open_market is not None:
             opener = file_menu.addAction("Open live market…", self.pick_market)
             opener.setShortcut(QtGui.QKeySequence("Ctrl+O"))
+        if self._recordings is not None:
+            self.recordings = RecordingMenu(self, file_menu, self._recordings, self.status.show_notice)
+        if self._on_open_market is not None or self._recordings is not None:
             file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
