@@ -1,7 +1,8 @@
-"""What the "recent" stores share (recent markets, recent recordings): one JSON file in the config
-dir holding a `recent` list, read so that a damaged file never stops the app (kept aside as
-`<name>.corrupt-<n>`, the list starts empty, a one-line notice says why) and written through a
-temporary file and an atomic rename, so a crash mid-write cannot leave half a file.
+"""What the small JSON stores of the config dir share (recent markets, recent recordings, the
+first-run state): one JSON object (the recent ones hold a `recent` list), read so that a damaged
+file never stops the app (kept aside as `<name>.corrupt-<n>`, the store starts on its default, a
+one-line notice says why) and written through a temporary file and an atomic rename, so a crash
+mid-write cannot leave half a file.
 """
 
 from __future__ import annotations
@@ -50,8 +51,12 @@ def damaged_notice(path: Path, what: str, exc: Exception) -> str:
 
 def write_doc(path: Path, recent: list[Any], **extra: object) -> None:
     """Write `{"version": 1, "recent": [...], **extra}` atomically."""
+    write_json(path, {"version": FORMAT_VERSION, "recent": recent, **extra})
+
+
+def write_json(path: Path, doc: dict[str, object]) -> None:
+    """Write `doc` through a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    doc: dict[str, object] = {"version": FORMAT_VERSION, "recent": recent, **extra}
     tmp.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
     os.replace(tmp, path)

@@ -28,6 +28,7 @@ from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
 from app.ui.transport import TransportBar
+from app.ui.welcome_dialog import Folders, WelcomeDialog, welcome_html
 from app.versions import versions
 from widgets.base import MarketView
 
@@ -239,6 +240,7 @@ class MainWindow(QtWidgets.QMainWindow):
             bar.addMenu(self.trading.menu)
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Welcome…", self.show_welcome)
         help_menu.addAction("Keys…", self._show_keys)
         help_menu.addAction("Notices…", self.show_notices)
         help_menu.addAction("About Scalpdesk…", self.show_about)
@@ -280,10 +282,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return run
 
-    def key_table(self) -> list[tuple[str, str]]:
+    def window_key_rows(self) -> list[tuple[str, str]]:
+        """(action, key) of the window's own keys: replay transport and view commands."""
         transport = self.transport.actions_by_name.values() if self.transport is not None else ()
         actions = [*transport, *self.view_actions.values()]
-        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        return [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+
+    def key_table(self) -> list[tuple[str, str]]:
+        rows = self.window_key_rows()
         if self.trading is not None:
             rows += self.trading.key_rows()
         return rows
@@ -310,6 +316,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def show_about(self) -> None:
         QtWidgets.QMessageBox.about(self, "About Scalpdesk", self.about_text())
+
+    def show_welcome(self) -> WelcomeDialog:
+        """Help → Welcome… (and the first start): non-modal, the replay plays on behind it."""
+        views = [(view_id, view.title) for view_id, view in self.views.items()]
+        folders = Folders.of_this_session(self.layouts.store.path.parent)
+        dialog = WelcomeDialog(welcome_html(views, self.window_key_rows(), folders), self)
+        dialog.show()
+        return dialog
 
     def _show_keys(self) -> None:
         rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in self.key_table())

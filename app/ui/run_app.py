@@ -28,6 +28,7 @@ from app.feeds.live.rest import RestError
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
+from app.storage.first_run import FirstRun
 from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
@@ -143,6 +144,10 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     """One window per source; opening another market replaces the window and its source."""
     recent = RecentMarkets(config_dir)
     recent_recordings = RecentRecordings(config_dir)
+    # The welcome, once, on the first interactive start: a scripted run (smoke test, screenshot)
+    # must not use it up, nor have it on screen (app/ui/welcome_dialog.py).
+    first_run = FirstRun(config_dir)
+    greet = exit_after_s is None and screenshot is None and not first_run.welcomed()
     failed = False
     next_source: MarketSource | None = source
     while next_source is not None:
@@ -161,7 +166,9 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             recent_recordings,
             switch_to,
             stats_out,
+            first_run if greet else None,
         )
+        greet = False
         if switch_to:
             next_source = switch_to[0]
             exit_after_s = screenshot = None  # those were for the first window
@@ -181,6 +188,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     recent_recordings: RecentRecordings,
     switch_to: list[MarketSource],
     stats_out: Path | None,
+    greet: FirstRun | None,
 ) -> bool:
     """Show the window on `source` until it is closed; True if the source crashed."""
     loop = asyncio.get_running_loop()
@@ -227,6 +235,11 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     )
     window = built.window
     window.show()
+    if greet is not None:
+        if greet.notice:
+            window.status.show_notice(greet.notice)
+        window.show_welcome()
+        greet.mark_welcomed()
     failure: list[BaseException] = []
 
     def report(task: asyncio.Task[None]) -> None:
