@@ -18,6 +18,7 @@ from app.feeds.replay_feed import ReplayFeed
 from app.storage.recent_recordings import RecentRecordings
 from app.ui import run_app
 from app.ui.main_window import MainWindow
+from app.ui.open_recording import ScanProgress
 
 
 def windows() -> list[MainWindow]:
@@ -121,3 +122,27 @@ def test_a_recording_of_an_unknown_market_says_why_in_one_line(btcusdt_recording
     assert seen["opened"] is False
     assert str(seen["notice"]).startswith("cannot open: unknown symbol 'SUSHIUSDT' on binance-usdm")
     assert "\n" not in str(seen["notice"])
+
+
+def test_the_status_bar_shows_a_busy_bar_until_the_replay_knows_its_end(btcusdt_recording, qloop):
+    feed = ReplayFeed([btcusdt_recording], speed=1)
+    bar = QtWidgets.QStatusBar()
+    progress = ScanProgress(bar, feed)
+    progress.update()
+    progress.update()
+    busy_before = not progress.widget.isHidden()
+
+    async def play_until_the_end_is_known() -> None:
+        task = asyncio.ensure_future(feed.run())
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if feed.end_ns is not None:
+                break
+        feed.stop()
+        await task
+
+    qloop.run_until_complete(play_until_the_end_is_known())
+    progress.update()
+
+    assert busy_before and feed.end_ns is not None
+    assert progress.widget.isHidden() and progress.label.isHidden()
