@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtWidgets
 
-from app.feeds.live.endpoints import Endpoints
 from app.feeds.replay_feed import ReplayFeed
 from app.storage.recent_recordings import RecentRecordings
-from app.ui import run_app
 from app.ui.main_window import MainWindow
 from app.ui.open_recording import ScanProgress
 
@@ -37,23 +34,9 @@ def split_recording(recording: Path, folder: Path) -> list[Path]:
     return [first, second]
 
 
-def run_window(config: Path, first: ReplayFeed, drive: Callable[[], object], qloop) -> int:
-    QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(False)  # as run_gui does
-    opening = run_app.Opening(Endpoints(), record=False)
-
-    async def main() -> int:
-        driver = asyncio.ensure_future(drive())
-        status = await run_app._main(first, run_app.default_views, None, None, 60, config, 0.0, opening, None)
-        await driver
-        return status
-
-    try:
-        return qloop.run_until_complete(main())
-    finally:
-        QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(True)
-
-
-def test_opening_recordings_replaces_the_source_with_their_replay(btcusdt_recording, tmp_path, qloop):
+def test_opening_recordings_replaces_the_source_with_their_replay(
+    btcusdt_recording, tmp_path, run_app_windows
+):
     chosen = split_recording(btcusdt_recording, tmp_path)
     seen: dict[str, object] = {}
 
@@ -69,7 +52,7 @@ def test_opening_recordings_replaces_the_source_with_their_replay(btcusdt_record
         seen["recent"] = [a.text() for a in second.recordings.recent_menu.actions()]
         second.close()
 
-    status = run_window(tmp_path, ReplayFeed([btcusdt_recording], scan_end=False), drive, qloop)
+    status = run_app_windows(ReplayFeed([btcusdt_recording], scan_end=False), tmp_path, drive)
 
     assert status == 0 and seen["opened"] is True
     assert "BTCUSDT replay · part1.gz" in str(seen["title"])
@@ -78,7 +61,9 @@ def test_opening_recordings_replaces_the_source_with_their_replay(btcusdt_record
     assert len(seen["recent"]) == 1 and str(seen["recent"][0]).startswith("part1.gz + 1 more")
 
 
-def test_a_file_that_is_not_a_recording_leaves_one_line_and_the_window(btcusdt_recording, tmp_path, qloop):
+def test_a_file_that_is_not_a_recording_leaves_one_line_and_the_window(
+    btcusdt_recording, tmp_path, run_app_windows
+):
     notes = tmp_path / "notes.txt"
     notes.write_text("shopping list\nmilk\n", "utf-8")
     seen: dict[str, object] = {}
@@ -92,7 +77,7 @@ def test_a_file_that_is_not_a_recording_leaves_one_line_and_the_window(btcusdt_r
         seen["notice"] = window.status.notices[-1][1]
         window.close()
 
-    status = run_window(tmp_path, ReplayFeed([btcusdt_recording], scan_end=False), drive, qloop)
+    status = run_app_windows(ReplayFeed([btcusdt_recording], scan_end=False), tmp_path, drive)
 
     assert status == 0 and seen["opened"] is False and len(seen["windows"]) == 1
     notice = str(seen["notice"])
@@ -103,7 +88,7 @@ def test_a_file_that_is_not_a_recording_leaves_one_line_and_the_window(btcusdt_r
     assert RecentRecordings(tmp_path).load() == []
 
 
-def test_a_recording_of_an_unknown_market_says_why_in_one_line(btcusdt_recording, tmp_path, qloop):
+def test_a_recording_of_an_unknown_market_says_why_in_one_line(btcusdt_recording, tmp_path, run_app_windows):
     other = tmp_path / "sushi.txt"
     other.write_bytes(  # a real Binance capture; SUSHIUSDT is not in the bundled instrument table
         (Path(__file__).resolve().parents[1] / "data" / "BINANCE_FUTURES.ws.1.0").read_bytes()
@@ -117,7 +102,7 @@ def test_a_recording_of_an_unknown_market_says_why_in_one_line(btcusdt_recording
         seen["notice"] = window.status.notices[-1][1]
         window.close()
 
-    run_window(tmp_path, ReplayFeed([btcusdt_recording], scan_end=False), drive, qloop)
+    run_app_windows(ReplayFeed([btcusdt_recording], scan_end=False), tmp_path, drive)
 
     assert seen["opened"] is False
     assert str(seen["notice"]).startswith("cannot open: unknown symbol 'SUSHIUSDT' on binance-usdm")

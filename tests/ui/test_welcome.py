@@ -10,11 +10,9 @@ from pathlib import Path
 from PySide6 import QtWidgets
 
 from app.core.paper.actions import ACTION_LABELS, DEFAULT_KEYMAP
-from app.feeds.live.endpoints import Endpoints
 from app.feeds.replay_feed import ReplayFeed
 from app.storage.first_run import FirstRun
 from app.storage.journal import default_journal_path
-from app.ui import run_app
 from app.ui.main_window import MainWindow
 from app.ui.welcome_dialog import WelcomeDialog
 
@@ -23,9 +21,8 @@ def shown(kind: type) -> list[QtWidgets.QWidget]:
     return [w for w in QtWidgets.QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
 
-def start_app(recording: Path, config: Path, qloop, exit_after_s: float | None = None) -> int:
-    """One run of the app's window loop; records how many welcomes were on screen."""
-    QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(False)  # as run_gui does
+def start_app(recording: Path, config: Path, run_app_windows, exit_after_s: float | None = None) -> int:
+    """One run of the app's window loop; returns how many welcomes were on screen."""
     seen: list[int] = []
 
     async def drive() -> None:
@@ -36,38 +33,29 @@ def start_app(recording: Path, config: Path, qloop, exit_after_s: float | None =
         if exit_after_s is None:
             shown(MainWindow)[0].close()
 
-    async def main() -> None:
-        driver = asyncio.ensure_future(drive())
-        feed = ReplayFeed([recording], scan_end=False)
-        opening = run_app.Opening(Endpoints(), record=False)
-        await run_app._main(feed, run_app.default_views, exit_after_s, None, 60, config, 0.0, opening, None)
-        await driver
-
-    try:
-        qloop.run_until_complete(main())
-    finally:
-        QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(True)
+    run_app_windows(ReplayFeed([recording], scan_end=False), config, drive, exit_after_s)
     return seen[0]
 
 
-def test_the_welcome_is_shown_on_the_first_start_and_not_again(btcusdt_recording, tmp_path, qloop):
-    first = start_app(btcusdt_recording, tmp_path, qloop)
-    second = start_app(btcusdt_recording, tmp_path, qloop)
+def test_the_welcome_is_shown_on_the_first_start_and_not_again(btcusdt_recording, tmp_path, run_app_windows):
+    first = start_app(btcusdt_recording, tmp_path, run_app_windows)
+    second = start_app(btcusdt_recording, tmp_path, run_app_windows)
 
     assert (first, second) == (1, 0)
     assert FirstRun(tmp_path).welcomed()
 
 
-def test_a_scripted_run_does_not_use_up_the_welcome(btcusdt_recording, tmp_path, qloop):
-    welcomes = start_app(btcusdt_recording, tmp_path, qloop, exit_after_s=1.0)
+def test_a_scripted_run_does_not_use_up_the_welcome(btcusdt_recording, tmp_path, run_app_windows):
+    welcomes = start_app(btcusdt_recording, tmp_path, run_app_windows, exit_after_s=1.0)
 
     assert welcomes == 0
     assert not FirstRun(tmp_path).welcomed()
 
 
-def test_help_welcome_opens_it_non_modally_with_the_apps_own_facts(btcusdt_recording, tmp_path, qloop):
-    start_app(btcusdt_recording, tmp_path, qloop)  # the first start's welcome is used up
-    QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(False)
+def test_help_welcome_opens_it_non_modally_with_the_apps_own_facts(
+    btcusdt_recording, tmp_path, run_app_windows
+):
+    start_app(btcusdt_recording, tmp_path, run_app_windows)  # the first start's welcome is used up
     page: list[str] = []
 
     async def drive() -> None:
@@ -81,17 +69,7 @@ def test_help_welcome_opens_it_non_modally_with_the_apps_own_facts(btcusdt_recor
         welcome.close()
         window.close()
 
-    async def main() -> None:
-        driver = asyncio.ensure_future(drive())
-        feed = ReplayFeed([btcusdt_recording], scan_end=False)
-        opening = run_app.Opening(Endpoints(), record=False)
-        await run_app._main(feed, run_app.default_views, None, None, 60, tmp_path, 0.0, opening, None)
-        await driver
-
-    try:
-        qloop.run_until_complete(main())
-    finally:
-        QtWidgets.QApplication.instance().setQuitOnLastWindowClosed(True)
+    run_app_windows(ReplayFeed([btcusdt_recording], scan_end=False), tmp_path, drive)
 
     text, modal = page
     assert modal == "False"
