@@ -52,5 +52,5 @@ tar -C dist -czf "dist/scalpdesk-$VERSION-linux-x86_64.tar.gz" scalpdesk
 
 folder=$(du -sm dist/scalpdesk | cut -f1)
 tarball=$(du -m "dist/scalpdesk-$VERSION-linux-x86_64.tar.gz" | cut -f1)
-echo "build: dist/scalpdesk ${folder} MB, dist/scalpdesk-$VERSION-linux-x86_64.tar.gz ${tarball} MB," \
+echo "build: dist/scalpdesk ${folder} MiB, dist/scalpdesk-$VERSION-linux-x86_64.tar.gz ${tarball} MiB," \
   "$(( $(date +%s) - started )) s"
