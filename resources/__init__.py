@@ -18,3 +18,11 @@ def bundled_recording() -> Traversable:
     Wrap it in `importlib.resources.as_file` where a filesystem path is needed.
     """
     return files(__name__) / BUNDLED_RECORDING
+
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+
+
+def icon_png(size: int) -> Traversable:
+    """The app icon rendered at `size` px (packaging/render_icons.py makes them from the SVG)."""
+    return files(__name__) / "icons" / f"scalpdesk-{size}.png"

@@ -4,13 +4,11 @@ file is kept aside and the list starts empty, with a notice."""
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.storage.keep_aside import keep_aside
 from app.storage.layouts import config_dir
+from app.storage.recent_list import damaged_notice, read_doc, recent_rows, write_doc
 
 FILE_NAME = "markets.json"
 KEEP = 12
@@ -36,10 +34,10 @@ class RecentMarkets:
         """`"servers": {"ws_url": …, "rest_url": …}` in the file: the settings form of --ws-url and
         --rest-url (a proxy, a testnet, a local server). (None, None) when not set or unreadable."""
         try:
-            doc = json.loads(self.path.read_text("utf-8"))
+            doc = read_doc(self.path)
         except (OSError, ValueError):
             return None, None
-        servers = doc.get("servers") if isinstance(doc, dict) else None
+        servers = doc.get("servers") if doc is not None else None
         if not isinstance(servers, dict):
             return None, None
         ws, rest = servers.get("ws_url"), servers.get("rest_url")
@@ -48,22 +46,15 @@ class RecentMarkets:
     def load(self) -> list[Market]:
         self.notice = None
         try:
-            doc = json.loads(self.path.read_text("utf-8"))
-            rows = doc["recent"] if isinstance(doc, dict) else None
-            if not isinstance(rows, list):
-                raise ValueError("no 'recent' list")
+            rows = recent_rows(read_doc(self.path))
             markets = [
                 Market(str(r["venue"]), str(r["symbol"]), r.get("pinned") is True)
                 for r in rows
                 if isinstance(r, dict)
             ]
             return _ordered(markets)
-        except FileNotFoundError:
-            return []
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            kept = keep_aside(self.path)
-            where = f"; the file was kept as {kept.name}" if kept else ""
-            self.notice = f"Recent markets not loaded: {self.path} is damaged ({exc}){where}."
+            self.notice = damaged_notice(self.path, "Recent markets", exc)
             return []
 
     def add(self, market: Market) -> list[Market]:
@@ -83,15 +74,10 @@ class RecentMarkets:
 
     def _save(self, rows: list[Market]) -> list[Market]:
         markets = _ordered(rows)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
         listed = [{"venue": m.venue, "symbol": m.symbol, "pinned": m.pinned} for m in markets]
-        doc: dict[str, object] = {"version": 1, "recent": listed}
         ws, rest = self.servers()
-        if ws or rest:
-            doc["servers"] = {"ws_url": ws, "rest_url": rest}  # kept as the user wrote them
-        tmp.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
-        os.replace(tmp, self.path)
+        extra = {"servers": {"ws_url": ws, "rest_url": rest}} if ws or rest else {}  # as the user wrote them
+        write_doc(self.path, listed, **extra)
         return markets
 
 

@@ -23,6 +23,7 @@ from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
+from app.ui.open_recording import RecordingOpening
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -70,6 +71,7 @@ def compose(
     recent: RecentMarkets | None = None,
     list_symbols: ListSymbols | None = None,
     idle_gc: bool = False,
+    recordings: RecordingOpening | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too.
 
@@ -99,6 +101,7 @@ def compose(
         on_open_market=on_open_market,
         recent=recent,
         list_symbols=list_symbols,
+        recordings=recordings,
     )
     unsubscribe = [source.subscribe_sessions(window.on_session)]
     if desk is not None:

@@ -23,10 +23,12 @@ from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
 from app.ui.market_picker import ListSymbols, MarketPicker
+from app.ui.open_recording import RecordingMenu, RecordingOpening, ScanProgress
 from app.ui.status import StatusLine
 from app.ui.trading_desk import TradingDesk
 from app.ui.trading_menu import TradingMenu
 from app.ui.transport import TransportBar
+from app.ui.welcome_dialog import Folders, WelcomeDialog, welcome_html
 from app.versions import versions
 from widgets.base import MarketView
 
@@ -58,6 +60,7 @@ class MainWindow(QtWidgets.QMainWindow):
         on_open_market: Callable[[Market], object] | None = None,
         recent: RecentMarkets | None = None,
         list_symbols: ListSymbols | None = None,
+        recordings: RecordingOpening | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -65,6 +68,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_open_market = on_open_market
         self._recent = recent
         self._list_symbols = list_symbols
+        self._recordings = recordings
+        self.recordings: RecordingMenu | None = None
         self.views = {v.view_id: v for v in views}
         self._on_close = on_close
         self.screenshot_path = screenshot
@@ -90,6 +95,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.frames = FrameClock(views, source, hz, parent=self)
         self.status = StatusLine(self.statusBar(), source, self.frames)
+        self.scan = ScanProgress(self.statusBar(), source) if isinstance(source, Transport) else None
         self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
         self.trading: TradingMenu | None = None
         if desk is not None:
@@ -120,6 +126,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.health.update(self.source.status())
         if self.transport is not None:
             self.transport.sync()
+        if self.scan is not None:
+            self.scan.update()
 
     # -- docks and layouts --------------------------------------------------------------------
 
@@ -190,6 +198,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._on_open_market is not None:
             opener = file_menu.addAction("Open live market…", self.pick_market)
             opener.setShortcut(QtGui.QKeySequence("Ctrl+O"))
+        if self._recordings is not None:
+            self.recordings = RecordingMenu(self, file_menu, self._recordings, self.status.show_notice)
+        if self._on_open_market is not None or self._recordings is not None:
             file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
@@ -229,6 +240,7 @@ class MainWindow(QtWidgets.QMainWindow):
             bar.addMenu(self.trading.menu)
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Welcome…", self.show_welcome)
         help_menu.addAction("Keys…", self._show_keys)
         help_menu.addAction("Notices…", self.show_notices)
         help_menu.addAction("About Scalpdesk…", self.show_about)
@@ -270,10 +282,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return run
 
-    def key_table(self) -> list[tuple[str, str]]:
+    def window_key_rows(self) -> list[tuple[str, str]]:
+        """(action, key) of the window's own keys: replay transport and view commands."""
         transport = self.transport.actions_by_name.values() if self.transport is not None else ()
         actions = [*transport, *self.view_actions.values()]
-        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        return [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+
+    def key_table(self) -> list[tuple[str, str]]:
+        rows = self.window_key_rows()
         if self.trading is not None:
             rows += self.trading.key_rows()
         return rows
@@ -300,6 +316,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def show_about(self) -> None:
         QtWidgets.QMessageBox.about(self, "About Scalpdesk", self.about_text())
+
+    def show_welcome(self) -> WelcomeDialog:
+        """Help → Welcome… (and the first start): non-modal, the replay plays on behind it."""
+        views = [(view_id, view.title) for view_id, view in self.views.items()]
+        folders = Folders.of_this_session(self.layouts.store.path.parent)
+        dialog = WelcomeDialog(welcome_html(views, self.window_key_rows(), folders), self)
+        dialog.show()
+        return dialog
 
     def _show_keys(self) -> None:
         rows = "".join(f"<tr><td>{k}</td><td>&nbsp;&nbsp;{t}</td></tr>" for t, k in self.key_table())

@@ -28,13 +28,17 @@ from app.feeds.live.rest import RestError
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
+from app.storage.first_run import FirstRun
 from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
+from app.storage.recent_recordings import RecentRecordings
 from app.storage.settings import SettingsStore
+from app.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from app.ui.compose import DeskStores, compose
 from app.ui.crash_reports import CrashReporter
 from app.ui.frame_clock import DEFAULT_HZ
+from app.ui.open_recording import RecordingOpening
 from app.ui.run_report import run_report, write_run_report
 from app.ui.theme import apply_theme
 from app.venues.errors import UnknownInstrument
@@ -103,9 +107,11 @@ def run_gui(
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1] or ["scalpdesk"])
     assert isinstance(app, QtWidgets.QApplication)
     app.setApplicationName("Scalpdesk")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # so the desktop matches windows to the menu entry
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
-    opening = Opening(live.endpoints if live else endpoints, live.record if live else True)
+    opening = Opening(live.endpoints if live else endpoints, live.record if live else True, loop)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         if log_path is not None:  # the app proper: tests keep pytest-qt's own hooks
             CrashReporter(log_path.parent.parent / "crash-reports", log_path).install(runner.get_loop())
@@ -116,10 +122,12 @@ def run_gui(
 
 @dataclass(frozen=True)
 class Opening:
-    """How markets picked in the window (File → Open live market…) are opened."""
+    """How markets and recordings picked in the window (File → Open live market… / Open
+    recording…) are opened."""
 
     endpoints: Endpoints
     record: bool
+    loop: bool = True  # replays of opened recordings start over at their end, as --replay does
 
 
 async def _main(  # noqa: PLR0917 (private; one call site)
@@ -135,6 +143,11 @@ async def _main(  # noqa: PLR0917 (private; one call site)
 ) -> int:
     """One window per source; opening another market replaces the window and its source."""
     recent = RecentMarkets(config_dir)
+    recent_recordings = RecentRecordings(config_dir)
+    # The welcome, once, on the first interactive start: a scripted run (smoke test, screenshot)
+    # must not use it up, nor have it on screen (app/ui/welcome_dialog.py).
+    first_run = FirstRun(config_dir)
+    greet = exit_after_s is None and screenshot is None and not first_run.welcomed()
     failed = False
     next_source: MarketSource | None = source
     while next_source is not None:
@@ -150,9 +163,12 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             started_s,
             opening,
             recent,
+            recent_recordings,
             switch_to,
             stats_out,
+            first_run if greet else None,
         )
+        greet = False
         if switch_to:
             next_source = switch_to[0]
             exit_after_s = screenshot = None  # those were for the first window
@@ -169,8 +185,10 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     started_s: float,
     opening: Opening,
     recent: RecentMarkets,
+    recent_recordings: RecentRecordings,
     switch_to: list[MarketSource],
     stats_out: Path | None,
+    greet: FirstRun | None,
 ) -> bool:
     """Show the window on `source` until it is closed; True if the source crashed."""
     loop = asyncio.get_running_loop()
@@ -191,6 +209,15 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         switch_to.append(new)
         window.close()
 
+    def open_recordings(paths: Sequence[Path]) -> str | None:
+        try:
+            new = ReplayFeed(paths, loop=opening.loop)
+        except ReplayError as exc:
+            return str(exc)
+        switch_to.append(new)
+        window.close()
+        return None
+
     stores = DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
     layouts = LayoutStore(config_dir)
     built = compose(
@@ -205,9 +232,15 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         recent=recent,
         list_symbols=lambda venue: venue_symbols(venue, opening.endpoints),
         idle_gc=True,
+        recordings=RecordingOpening(open_recordings, recent_recordings),
     )
     window = built.window
     window.show()
+    if greet is not None:
+        if greet.notice:
+            window.status.show_notice(greet.notice)
+        window.show_welcome()
+        greet.mark_welcomed()
     failure: list[BaseException] = []
 
     def report(task: asyncio.Task[None]) -> None:

@@ -139,3 +139,31 @@ class HandSource(SourceBase):
 @pytest.fixture
 def hand_source(btcusdt_recording: Path) -> HandSource:
     return HandSource(btcusdt_recording)
+
+
+@pytest.fixture
+def run_app_windows(qloop):
+    """Run the app's window loop (run_app._main, as `scalpdesk` does) on `source` with config dir
+    `config`, while the coroutine `drive()` acts on its windows; returns the exit status."""
+    from app.feeds.live.endpoints import Endpoints
+    from app.ui import run_app
+
+    def run(source, config: Path, drive, exit_after_s: float | None = None) -> int:
+        app = QtWidgets.QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)  # as run_gui does
+        opening = run_app.Opening(Endpoints(), record=False)
+
+        async def main() -> int:
+            driver = asyncio.ensure_future(drive())
+            status = await run_app._main(
+                source, run_app.default_views, exit_after_s, None, 60, config, 0.0, opening, None
+            )
+            await driver
+            return status
+
+        try:
+            return qloop.run_until_complete(main())
+        finally:
+            app.setQuitOnLastWindowClosed(True)
+
+    return run
