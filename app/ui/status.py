@@ -98,11 +98,13 @@ class StatusLine:
         self.state.setText(state_text(status))
         if status.latency_ns is not None:
             lag_ms = status.latency_ns / NS_PER_MS
-            self.latency.setText(f"feed latency {lag_ms:.0f} ms")
+            live = status.kind == "live"
+            # a replay's latency is the recorder's (its clock may have been off): say so
+            self.latency.setText(f"{'feed' if live else 'recorded'} latency {lag_ms:.0f} ms")
             self.latency.setToolTip(
                 "Exchange time of the newest print to its local receive, with this machine's clock "
                 "error measured against the venue's clock and taken out."
-                if status.kind == "live"
+                if live
                 else "Local receive time minus exchange time of the newest print, as recorded. "
                 "Negative means the receiving machine's clock was behind the exchange's."
             )

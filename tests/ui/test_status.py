@@ -35,3 +35,37 @@ def test_each_state_has_its_words(status: SourceStatus, text: str) -> None:
 def test_every_state_has_words() -> None:
     for state in SourceState:
         assert state_text(SourceStatus(state, "live", error="x", speed=1.0))
+
+
+class _Source:
+    """Just what the status line reads of a source: its status and its market's tape."""
+
+    def __init__(self, status: SourceStatus) -> None:
+        from types import SimpleNamespace
+
+        from app.core.tape import Tape
+
+        self._status = status
+        self.binding = SimpleNamespace(market=SimpleNamespace(tape=Tape(4)))
+
+    def status(self) -> SourceStatus:
+        return self._status
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [("live", "feed latency -1268 ms"), ("replay", "recorded latency -1268 ms")],
+)
+def test_a_replay_names_its_latency_as_recorded(qtbot, kind: str, text: str) -> None:
+    from PySide6 import QtWidgets
+
+    from app.ui.frame_clock import FrameClock
+    from app.ui.status import StatusLine
+
+    window = QtWidgets.QMainWindow()
+    qtbot.addWidget(window)
+    status = SourceStatus(SourceState.PLAYING if kind == "replay" else SourceState.LIVE, kind)
+    source = _Source(SourceStatus(status.state, kind, latency_ns=-1_268_000_000, speed=1.0))
+    line = StatusLine(window.statusBar(), source, FrameClock([]))  # type: ignore[arg-type]
+    line.update()
+    assert line.latency.text() == text
