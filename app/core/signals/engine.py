@@ -224,38 +224,52 @@ class SignalEngine:
         typical = self._typical
         ei = si = 0
         n_e, n_s = len(e_seg), len(sweeps)
+        e_next = e_seg[0] if n_e else 2**62
+        s_next = s_seg[0] if n_s else 2**62
+        bids_update, asks_update = mirror.bids.update, mirror.asks.update
         for j, (before, change) in enumerate(ready):
-            while ei < n_e and e_seg[ei] <= j:
+            while e_next <= j:
                 if iceberg is not None:
                     iceberg.executed(e_key[ei], e_lots[ei])
                 if wall is not None:
                     wall.traded(e_key[ei], e_lots[ei])
                 ei += 1
-            while si < n_s and s_seg[si] <= j:
+                e_next = e_seg[ei] if ei < n_e else 2**62
+            while s_next <= j:
                 assert sweep is not None
                 sweep.judge(orders, sweeps[si], mirror, out)
                 si += 1
-            if last_rel[j] >= 0:
-                last = int(prices[last_rel[j]])
-            if typ_idx[j] >= 0:
-                typical = orders.typical[typ_idx[j]]
+                s_next = s_seg[si] if si < n_s else 2**62
             if type(change) is DepthSnapshot:
                 if iceberg is not None:
                     iceberg.reset()
                 if wall is not None:
                     wall.reset()
                 mirror.apply(change)
+                bids_update, asks_update = mirror.bids.update, mirror.asks.update
                 continue
-            busy = iceberg is not None and bool(iceberg.pending)
+            busy = iceberg is not None and iceberg.pending
+            watch = wall is not None and change.exchange_ns >= wall.next_scan_ns
+            if not (busy or watch):
+                bids_update(change.bids)
+                asks_update(change.asks)
+                continue
+            if last_rel[j] >= 0:
+                last = int(prices[last_rel[j]])
+            if typ_idx[j] >= 0:
+                typical = orders.typical[typ_idx[j]]
             if busy:
                 assert iceberg is not None
                 iceberg.before_change(mirror)
-            mirror.apply(change)
+            bids_update(change.bids)
+            asks_update(change.asks)
             if busy and last is not None:
                 assert iceberg is not None
                 iceberg.after_change(mirror, change.exchange_ns, last, typical, before, out)
-            if wall is not None:
+            if watch:
+                assert wall is not None
                 wall.after_change(mirror, change.exchange_ns, last, before, out)
+        mirror.prune()
         for k in range(ei, n_e):
             if iceberg is not None:
                 iceberg.executed(e_key[k], e_lots[k])

@@ -49,6 +49,7 @@ class _Episode:
 
 
 Key = tuple[int, int]  # (book side +1 bids / -1 asks, price_ticks)
+_MAX_WAIT = 8  # book updates a level's trades wait for the update that shows them
 
 
 class IcebergDetector:
@@ -60,30 +61,50 @@ class IcebergDetector:
         self.instrument = instrument
         self.pending: dict[Key, int] = {}  # lots executed at a level since its last update
         self._before: list[tuple[Key, int, int]] = []
+        self._waits: dict[Key, int] = {}  # updates a pending level has waited through
         self._episodes: dict[Key, _Episode] = {}
         self._changes = 0
 
     def executed(self, key: Key, lots: int) -> None:
         self.pending[key] = self.pending.get(key, 0) + lots
+        self._waits.pop(key, None)
 
     def reset(self) -> None:
         """A snapshot: the book was rebuilt, every open episode is void."""
         self.pending.clear()
+        self._waits.clear()
         self._episodes.clear()
 
     def before_change(self, book: BookMirror) -> None:
-        """Read the displayed size of the levels with pending trades (the book about to change)."""
-        bids, asks = book.bids, book.asks
-        self._before = [(k, e, (bids if k[0] > 0 else asks).get(k[1], 0)) for k, e in self.pending.items()]
+        """Read the displayed size of the levels with pending trades (the book about to change).
 
-    def after_change(self, book: BookMirror, ts_ns: int, last_ticks: int, typical: float, pos: int, out: Emitted) -> None:
+        Trades at a price the book does not show (its update came first) cannot be judged and
+        are dropped, as are trades whose level is not updated within `_MAX_WAIT` updates."""
+        bids, asks = book.bids, book.asks
+        before = []
+        for k, e in self.pending.items():
+            shown = (bids if k[0] > 0 else asks).get(k[1], 0)
+            if shown:
+                before.append((k, e, shown))
+        if len(before) != len(self.pending):
+            self.pending = {k: e for k, e, _ in before}
+        self._before = before
+
+    def after_change(
+        self, book: BookMirror, ts_ns: int, last_ticks: int, typical: float, pos: int, out: Emitted
+    ) -> None:
         s = self.settings
         bids, asks = book.bids, book.asks
+        waits = self._waits
         for key, executed, shown in self._before:
             now = (bids if key[0] > 0 else asks).get(key[1], 0)
-            if now == shown:
-                continue  # this update did not touch the level: the trades stay pending
+            if now == shown:  # this update did not touch the level: the trades stay pending
+                waits[key] = waited = waits.get(key, 0) + 1
+                if waited > _MAX_WAIT:
+                    del self.pending[key], waits[key]
+                continue
             del self.pending[key]
+            waits.pop(key, None)
             self._update(key, executed, shown, now, ts_ns, last_ticks, typical, pos, out)
         self._before = []
         self._changes += 1

@@ -1,9 +1,9 @@
 """Pulled wall: large resting size near price removed without trading as price comes to it.
 
-Every `scan_ns` (at the first book update after each period) the engine's mirror book is scanned
+Every `scan_ns` (at the first book update of each period) the engine's mirror book is scanned
 `window_ticks` either side of the last traded price; a level holding ≥ `wall_multiple` × the
 median size of the nonzero levels scanned on its side (and ≥ `min_lots`) is tracked as a wall.
-After each book update a tracked wall is checked: if its size fell to ≤ (1 − `pull_fraction`) ×
+Every `check_ns` (the first update of each period) a tracked wall is checked: if its size fell to ≤ (1 − `pull_fraction`) ×
 its peak while trades at its price explain ≤ `max_traded_fraction` of the drop, and price is
 within `approach_ticks` of it and nearer than when it was first seen, the wall was pulled. A
 pulled bid reads −1 (the support left), a pulled ask +1. Price trading through a wall, or moving
@@ -29,7 +29,9 @@ class PulledWallSettings:
     pull_fraction: float = 0.7  # the size fell by ≥ 70 % of its peak
     max_traded_fraction: float = 0.2  # trades there explain ≤ 20 % of the drop
     approach_ticks: int = 5
-    scan_ns: int = 250 * NS_PER_MS
+    min_distance_ticks: int = 1  # at the touch a drop is mostly trades reported late: not a pull
+    scan_ns: int = 250 * NS_PER_MS  # how often the book near price is scanned for walls
+    check_ns: int = 50 * NS_PER_MS  # how often tracked walls are checked
 
 
 @dataclass(slots=True)
@@ -51,7 +53,8 @@ class PulledWallDetector:
         self.settings = settings
         self.instrument = instrument
         self.walls: dict[Key, _Wall] = {}
-        self._next_scan_ns = -(2**62)
+        self.next_scan_ns = -(2**62)  # the next book update at or after this is looked at
+        self._next_wall_scan_ns = -(2**62)
 
     def traded(self, key: Key, lots: int) -> None:
         wall = self.walls.get(key)
@@ -65,10 +68,11 @@ class PulledWallDetector:
         if last_ticks is None:
             return
         s = self.settings
+        self.next_scan_ns = (ts_ns // s.check_ns + 1) * s.check_ns
         if self.walls:
             self._check(book, ts_ns, last_ticks, pos, out)
-        if ts_ns >= self._next_scan_ns:
-            self._next_scan_ns = (ts_ns // s.scan_ns + 1) * s.scan_ns
+        if ts_ns >= self._next_wall_scan_ns:
+            self._next_wall_scan_ns = (ts_ns // s.scan_ns + 1) * s.scan_ns
             self._scan(book, ts_ns, last_ticks)
 
     def _scan(self, book: BookMirror, ts_ns: int, last: int) -> None:
@@ -102,9 +106,9 @@ class PulledWallDetector:
             if now > (1.0 - s.pull_fraction) * wall.peak:
                 continue
             del self.walls[key]
-            if wall.traded > s.max_traded_fraction * drop or distance > s.approach_ticks:
+            if wall.traded > s.max_traded_fraction * drop or not s.min_distance_ticks <= distance <= s.approach_ticks:
                 continue
-            if distance >= wall.distance and distance > 0:
+            if distance >= wall.distance:
                 continue  # price did not come closer
             inst = self.instrument
             secs = (ts_ns - wall.seen_ns) / 1e9
