@@ -78,8 +78,8 @@ class CvdDivergenceDetector:
         if direction * (at - old_at) < s.min_price_ticks:
             return None
         shortfall = direction * (old_cvd - cvd)
-        need = s.min_cvd_multiple * typical
-        if not shortfall >= need or shortfall <= 0:  # nan typical: never
+        need = s.min_cvd_multiple * typical if s.min_cvd_multiple else 0.0
+        if not shortfall >= need or shortfall <= 0:  # nan typical: never (warming up)
             return None
         inst = self.instrument
         word = "higher high" if direction > 0 else "lower low"
@@ -88,7 +88,7 @@ class CvdDivergenceDetector:
             bars[-1].start_ns + s.bar_ns,
             at,
             -direction,
-            clamp01(shortfall / (5.0 * need)),
+            clamp01(shortfall / (5.0 * need)) if need else 1.0,
             None,
             f"{word} {price(inst, old_at)} → {price(inst, at)}, CVD {qty(inst, shortfall)} "
             f"{'lower' if direction > 0 else 'higher'}",

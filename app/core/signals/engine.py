@@ -265,7 +265,7 @@ class SignalEngine:
             asks_update(change.asks)
             if busy and last is not None:
                 assert iceberg is not None
-                iceberg.after_change(mirror, change.exchange_ns, last, typical, before, out)
+                iceberg.after_change(change, mirror, last, typical, before, out)
             if watch:
                 assert wall is not None
                 wall.after_change(mirror, change.exchange_ns, last, before, out)

@@ -13,13 +13,15 @@ when there were ≥ `min_refills` refills, executed ≥ `exec_ratio` × displaye
 when the level empties without a refill, when price trades more than `max_adverse_ticks`
 through it, after `idle_ns` without trades there, and on any snapshot (a resync). Trades wait as
 "pending" until a book update changes their level: the trade and depth streams arrive separately,
-so the update reflecting a trade may come a little after it.
+so the update reflecting a trade may come a little after it; a level counts as updated when
+the update names it (a refill to the same size changes nothing in the book, but is named).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.events import DepthDiff
 from app.core.instrument import Instrument
 from app.core.signals.book_mirror import BookMirror
 from app.core.signals.emit import BEFORE, Emitted, clamp01, price, qty
@@ -91,25 +93,29 @@ class IcebergDetector:
         self._before = before
 
     def after_change(
-        self, book: BookMirror, ts_ns: int, last_ticks: int, typical: float, pos: int, out: Emitted
+        self, change: DepthDiff, book: BookMirror, last_ticks: int, typical: float, pos: int, out: Emitted
     ) -> None:
-        s = self.settings
+        ts_ns = change.exchange_ns
         bids, asks = book.bids, book.asks
         waits = self._waits
+        named: dict[int, dict[int, int]] = {}  # the levels this update names, per side, built lazily
         for key, executed, shown in self._before:
-            now = (bids if key[0] > 0 else asks).get(key[1], 0)
-            if now == shown:  # this update did not touch the level: the trades stay pending
+            side = named.get(key[0])
+            if side is None:
+                side = named[key[0]] = dict(change.bids if key[0] > 0 else change.asks)
+            if key[1] not in side:  # this update did not name the level: the trades stay pending
                 waits[key] = waited = waits.get(key, 0) + 1
                 if waited > _MAX_WAIT:
                     del self.pending[key], waits[key]
                 continue
+            now = (bids if key[0] > 0 else asks).get(key[1], 0)
             del self.pending[key]
             waits.pop(key, None)
             self._update(key, executed, shown, now, ts_ns, last_ticks, typical, pos, out)
         self._before = []
         self._changes += 1
         if self._changes % 256 == 0:
-            idle = ts_ns - s.idle_ns
+            idle = ts_ns - self.settings.idle_ns
             self._episodes = {k: e for k, e in self._episodes.items() if e.last_ns >= idle}
 
     def _update(
@@ -137,7 +143,7 @@ class IcebergDetector:
             return
         if ep.executed < s.exec_ratio * ep.displayed or ep.refilled < s.refill_ratio * ep.executed:
             return
-        if not ep.executed >= s.min_exec_multiple * typical:  # nan typical: never
+        if s.min_exec_multiple and not ep.executed >= s.min_exec_multiple * typical:  # nan: never
             return
         ep.fired = True
         inst = self.instrument
