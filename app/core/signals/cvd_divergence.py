@@ -10,6 +10,7 @@ differences between swings matter, so a session reset changes nothing).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass
 
@@ -45,8 +46,8 @@ class CvdDivergenceDetector:
         closed = self._bars.on_orders(orders)
         if not closed:
             return
-        typical = orders.typical[-1]
         for pos, bar in closed:
+            typical = orders.typical[bisect_left(orders.pos, pos)]  # as of the closing order
             self._window.append(bar)
             self._count += 1
             if len(self._window) < self._window.maxlen:  # type: ignore[operator]
