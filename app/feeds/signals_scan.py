@@ -20,7 +20,7 @@ from app.feeds.replay import ReplaySession, run_replay
 
 
 def parse_kinds(text: str) -> frozenset[SignalKind]:
-    """"absorption,sweep" -> the kinds; ValueError naming the known ones on a typo."""
+    """ "absorption,sweep" -> the kinds; ValueError naming the known ones on a typo."""
     names = {k.value: k for k in SignalKind}
     out = set()
     for word in (w.strip() for w in text.split(",")):
@@ -45,7 +45,9 @@ def scan(paths: Sequence[Path], settings: SignalSettings) -> tuple[Instrument, l
     found.extend(engine.flush())
     engine.close()
     ends = [engine.zone_end_ns(sig) for sig in found]
-    return session.instrument, [sig if end is None else replace(sig, end_ns=end) for sig, end in zip(found, ends)]
+    return session.instrument, [
+        sig if end is None else replace(sig, end_ns=end) for sig, end in zip(found, ends, strict=True)
+    ]
 
 
 def _utc(ns: int) -> str:
@@ -74,11 +76,20 @@ def as_table(inst: Instrument, signals: Sequence[Signal]) -> str:
     side = {1: "up", -1: "down", 0: "-"}
     rows = [("time (UTC)", "kind", "price", "side", "strength", "detail")]
     rows += [
-        (_utc(s.ts_ns), s.kind.value, inst.price_str(s.price_ticks), side[s.side], f"{s.strength:.2f}", s.detail)
+        (
+            _utc(s.ts_ns),
+            s.kind.value,
+            inst.price_str(s.price_ticks),
+            side[s.side],
+            f"{s.strength:.2f}",
+            s.detail,
+        )
         for s in signals
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in rows
+    ]
     counts: dict[str, int] = {}
     for s in signals:
         counts[s.kind.value] = counts.get(s.kind.value, 0) + 1
@@ -98,7 +109,11 @@ def with_overrides(assignments: Sequence[str]) -> SignalSettings:
             raise ValueError(f"bad setting {text!r} (DETECTOR.FIELD=VALUE, e.g. sweep.min_levels=8)")
         current = getattr(section, fld)
         try:
-            typed: Any = (value.strip().lower() in ("1", "true", "yes")) if isinstance(current, bool) else type(current)(value)
+            typed: Any = (
+                (value.strip().lower() in ("1", "true", "yes"))
+                if isinstance(current, bool)
+                else type(current)(value)
+            )
         except ValueError:
             raise ValueError(f"bad value in {text!r}: {fld} is a {type(current).__name__}") from None
         settings = replace(settings, **{group: replace(section, **{fld: typed})})

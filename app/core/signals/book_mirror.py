@@ -11,8 +11,8 @@ last traded price, which is what a trader watches anyway.
 
 from __future__ import annotations
 
-from app.core.events import DepthDiff, DepthSnapshot
 from app.core.book import OrderBook
+from app.core.events import DepthDiff, DepthSnapshot
 
 _PRUNE_AT = 50_000  # levels held (live and zero) before the zeros are dropped
 

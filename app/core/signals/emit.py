@@ -8,6 +8,8 @@ timeline's order whatever the batch cuts (tests/core/signals/test_engine.py).
 
 from __future__ import annotations
 
+import math
+
 from app.core.instrument import Instrument
 from app.core.signals.kinds import Signal
 
@@ -19,7 +21,7 @@ Emitted = list[tuple[int, int, Signal]]
 
 def clamp01(x: float) -> float:
     """Strengths are in [0, 1]."""
-    return 0.0 if x != x or x < 0.0 else (1.0 if x > 1.0 else x)  # x != x: nan
+    return 0.0 if math.isnan(x) or x < 0.0 else min(x, 1.0)
 
 
 def qty(instrument: Instrument | None, lots: int) -> str:

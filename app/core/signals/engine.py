@@ -74,7 +74,9 @@ class SignalEngine:
             CvdDivergenceDetector(s.cvd_divergence, inst) if SignalKind.CVD_DIVERGENCE in on else None
         )
         self.stacked = (
-            StackedImbalanceDetector(s.stacked_imbalance, inst) if SignalKind.STACKED_IMBALANCE in on else None
+            StackedImbalanceDetector(s.stacked_imbalance, inst)
+            if SignalKind.STACKED_IMBALANCE in on
+            else None
         )
         self.cascade = (
             LiquidationCascadeDetector(s.liquidation_cascade, inst)
@@ -126,7 +128,14 @@ class SignalEngine:
         start = tape.total - prints.size
         cut = prints.size if final else last_order_start(prints)
         limit = 2**62 if final else start + cut  # events placed before this are reached
-        complete = TradeColumns(*(col[:cut] for col in prints))
+        complete = TradeColumns(
+            prints.exchange_ns[:cut],
+            prints.receive_ns[:cut],
+            prints.price_ticks[:cut],
+            prints.qty_lots[:cut],
+            prints.side[:cut],
+            prints.trade_id[:cut],
+        )
         orders = orders_of(complete, start, self.scale)
         out: Emitted = []
         for det in (self.large, self.absorption, self.exhaustion, self.divergence):
@@ -216,7 +225,9 @@ class SignalEngine:
         else:
             e_seg, e_key, e_lots = [], [], []
         sweeps = sweep.candidates(orders) if sweep is not None else []
-        s_seg = np.searchsorted(befores, np.asarray([orders.pos[i] for i in sweeps], np.int64), "right").tolist()
+        s_seg = np.searchsorted(
+            befores, np.asarray([orders.pos[i] for i in sweeps], np.int64), "right"
+        ).tolist()
         last_rel = (befores - 1 - start).tolist()
         prices = prints.price_ticks
         typ_idx = (np.searchsorted(np.asarray(orders.pos, np.int64), befores, "left") - 1).tolist()
@@ -265,7 +276,14 @@ class SignalEngine:
             asks_update(change.asks)
             if busy and last is not None:
                 assert iceberg is not None
-                iceberg.after_change(change, mirror, last, typical, before, out)
+                iceberg.after_change(
+                    change,  # type: ignore[arg-type]
+                    mirror,
+                    last_ticks=last,
+                    typical=typical,
+                    pos=before,
+                    out=out,
+                )
             if watch:
                 assert wall is not None
                 wall.after_change(mirror, change.exchange_ns, last, before, out)

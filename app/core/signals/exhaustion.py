@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from itertools import pairwise
 
 from app.core.instrument import Instrument
 from app.core.signals.bars import Bar, BarBuilder
@@ -54,7 +55,7 @@ class ExhaustionDetector:
         def extreme(b: Bar) -> int:
             return b.high_ticks if direction > 0 else -b.low_ticks
 
-        for before, bar in zip(run, run[1:], strict=False):
+        for before, bar in pairwise(run):
             if extreme(bar) <= extreme(before):
                 return None
         if any(extreme(b) > extreme(last) for b in recent[:-1]):
@@ -62,7 +63,7 @@ class ExhaustionDetector:
         deltas = [direction * b.delta_lots for b in run[1:]]
         if deltas[0] <= 0 or deltas[-1] <= 0:
             return None
-        if any(b >= a for a, b in zip(deltas, deltas[1:], strict=False)):
+        if any(b >= a for a, b in pairwise(deltas)):
             return None
         if deltas[-1] > s.fade_ratio * deltas[0]:
             return None
@@ -76,6 +77,5 @@ class ExhaustionDetector:
             -direction,
             clamp01(1.0 - deltas[-1] / deltas[0]),
             None,
-            f"new {word} {price(inst, at)} on delta "
-            + " → ".join(qty(inst, direction * d) for d in deltas),
+            f"new {word} {price(inst, at)} on delta " + " → ".join(qty(inst, direction * d) for d in deltas),
         )

@@ -93,7 +93,7 @@ class IcebergDetector:
         self._before = before
 
     def after_change(
-        self, change: DepthDiff, book: BookMirror, last_ticks: int, typical: float, pos: int, out: Emitted
+        self, change: DepthDiff, book: BookMirror, *, last_ticks: int, typical: float, pos: int, out: Emitted
     ) -> None:
         ts_ns = change.exchange_ns
         bids, asks = book.bids, book.asks
@@ -118,9 +118,17 @@ class IcebergDetector:
             idle = ts_ns - self.settings.idle_ns
             self._episodes = {k: e for k, e in self._episodes.items() if e.last_ns >= idle}
 
-    def _update(
-        self, key: Key, executed: int, shown: int, now: int, ts_ns: int, last_ticks: int,
-        typical: float, pos: int, out: Emitted,
+    def _update(  # noqa: PLR0917 (one level's figures, named at the one call)
+        self,
+        key: Key,
+        executed: int,
+        shown: int,
+        now: int,
+        ts_ns: int,
+        last_ticks: int,
+        typical: float,
+        pos: int,
+        out: Emitted,
     ) -> None:
         s = self.settings
         book_side, at = key

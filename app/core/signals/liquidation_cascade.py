@@ -62,6 +62,7 @@ class LiquidationCascadeDetector:
             side,
             clamp01(len(mine) / (3.0 * s.min_orders)),
             None,
-            f"{len(mine)} {who} liquidated in {secs:.1f} s, {qty(inst, lots)}, last at {price(inst, liq.price_ticks)}",
+            f"{len(mine)} {who} liquidated in {secs:.1f} s, {qty(inst, lots)}, "
+            f"last at {price(inst, liq.price_ticks)}",
         )
         out.append((pos, BEFORE, sig))

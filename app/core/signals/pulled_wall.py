@@ -3,11 +3,12 @@
 Every `scan_ns` (at the first book update of each period) the engine's mirror book is scanned
 `window_ticks` either side of the last traded price; a level holding ≥ `wall_multiple` × the
 median size of the nonzero levels scanned on its side (and ≥ `min_lots`) is tracked as a wall.
-Every `check_ns` (the first update of each period) a tracked wall is checked: if its size fell to ≤ (1 − `pull_fraction`) ×
-its peak while trades at its price explain ≤ `max_traded_fraction` of the drop, and price is
-within `approach_ticks` of it and nearer than when it was first seen, the wall was pulled. A
-pulled bid reads −1 (the support left), a pulled ask +1. Price trading through a wall, or moving
-2 × `window_ticks` away, stops tracking it.
+Every `check_ns` (the first update of each period) each tracked wall is checked: if its size
+fell to ≤ (1 − `pull_fraction`) × its peak while trades at its price explain ≤
+`max_traded_fraction` of the drop, and price is `min_distance_ticks`..`approach_ticks` from it
+and nearer than when it was first seen, the wall was pulled. A pulled bid reads −1 (the support
+left), a pulled ask +1. Price trading through a wall, or moving 2 × `window_ticks` away, stops
+tracking it.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ class PulledWallDetector:
     def reset(self) -> None:
         self.walls.clear()
 
-    def after_change(self, book: BookMirror, ts_ns: int, last_ticks: int | None, pos: int, out: Emitted) -> None:
+    def after_change(
+        self, book: BookMirror, ts_ns: int, last_ticks: int | None, pos: int, out: Emitted
+    ) -> None:
         if last_ticks is None:
             return
         s = self.settings
@@ -80,7 +83,11 @@ class PulledWallDetector:
         for book_side in (1, -1):
             levels = book.side(book_side)
             get = levels.get
-            prices = range(last - s.window_ticks, last + 1) if book_side > 0 else range(last, last + s.window_ticks + 1)
+            prices = (
+                range(last - s.window_ticks, last + 1)
+                if book_side > 0
+                else range(last, last + s.window_ticks + 1)
+            )
             sizes = [(p, get(p, 0)) for p in prices]
             nonzero = sorted(q for _, q in sizes if q)
             if len(nonzero) < 3:
@@ -106,7 +113,10 @@ class PulledWallDetector:
             if now > (1.0 - s.pull_fraction) * wall.peak:
                 continue
             del self.walls[key]
-            if wall.traded > s.max_traded_fraction * drop or not s.min_distance_ticks <= distance <= s.approach_ticks:
+            if (
+                wall.traded > s.max_traded_fraction * drop
+                or not s.min_distance_ticks <= distance <= s.approach_ticks
+            ):
                 continue
             if distance >= wall.distance:
                 continue  # price did not come closer
@@ -119,7 +129,8 @@ class PulledWallDetector:
                 -book_side,
                 clamp01(drop / wall.peak),
                 None,
-                f"{'bid' if book_side > 0 else 'ask'} wall {qty(inst, wall.peak)} at {price(inst, at)} pulled "
+                f"{'bid' if book_side > 0 else 'ask'} wall {qty(inst, wall.peak)} at {price(inst, at)} "
+                "pulled "
                 f"{distance} ticks from price after {secs:.1f} s ({qty(inst, wall.traded)} traded there)",
             )
             out.append((pos, BEFORE, sig))

@@ -81,7 +81,9 @@ class StackedImbalanceDetector:
             for i, pos in enumerate(orders.pos):
                 if pos < zone.pos:
                     continue
-                hit = orders.low_ticks[i] <= zone.edge_ticks if up else orders.high_ticks[i] >= zone.edge_ticks
+                hit = (
+                    orders.low_ticks[i] <= zone.edge_ticks if up else orders.high_ticks[i] >= zone.edge_ticks
+                )
                 if hit:
                     self.zone_end_ns[zone.signal] = orders.ts_ns[i]
                     break

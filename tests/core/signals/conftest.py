@@ -30,7 +30,7 @@ class Script:
     found: list[Signal] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from dataclasses import replace  # noqa: PLC0415
+        from dataclasses import replace
 
         self.market = MarketState(INSTRUMENT)
         self.engine = SignalEngine(self.market, replace(self.settings, enabled=self.kinds, scale=FAST_SCALE))

@@ -7,7 +7,7 @@ from app.core.signals.engine import SignalSettings
 from app.core.signals.iceberg import IcebergSettings
 from app.core.signals.kinds import SignalKind
 
-from .conftest import MS, S, T0, Script
+from .conftest import MS, T0, S, Script
 
 SWEEP = frozenset({SignalKind.SWEEP})
 
@@ -118,7 +118,9 @@ def test_five_long_liquidations_in_seconds_are_a_cascade() -> None:
 
     found = script.run()
 
-    assert [(s.kind, s.side, s.ts_ns) for s in found] == [(SignalKind.LIQUIDATION_CASCADE, -1, T0 + 3200 * MS)]
+    assert [(s.kind, s.side, s.ts_ns) for s in found] == [
+        (SignalKind.LIQUIDATION_CASCADE, -1, T0 + 3200 * MS)
+    ]
     assert "longs liquidated" in found[0].detail
 
 

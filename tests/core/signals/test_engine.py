@@ -12,7 +12,7 @@ from app.core.signals.kinds import Signal, SignalKind
 from app.feeds.recording import iter_line_batches
 from app.feeds.replay import open_replay
 
-from .conftest import S, T0, Script
+from .conftest import T0, S, Script
 
 RECORDING = Path(__file__).resolve().parents[3] / "resources" / "btcusdt_20240808.gz"
 
@@ -51,7 +51,9 @@ def test_one_line_batches_give_the_same_signals_as_one_batch() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, 3), st.integers(1, 60), st.sampled_from([1, -1])), min_size=30, max_size=80),
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(1, 60), st.sampled_from([1, -1])), min_size=30, max_size=80
+    ),
     st.lists(st.integers(1, 10), min_size=1, max_size=30),
 )
 def test_print_detectors_do_not_depend_on_where_batches_are_cut(

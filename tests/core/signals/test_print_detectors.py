@@ -9,7 +9,7 @@ from app.core.signals.cvd_divergence import CvdDivergenceSettings
 from app.core.signals.engine import SignalSettings
 from app.core.signals.kinds import SignalKind
 
-from .conftest import MS, S, T0, Script
+from .conftest import MS, T0, S, Script
 
 LARGE = frozenset({SignalKind.LARGE_PRINT})
 
@@ -21,7 +21,9 @@ def test_an_order_far_above_the_typical_size_is_a_large_print() -> None:
 
     found = script.run()
 
-    assert [(s.kind, s.ts_ns, s.price_ticks, s.side) for s in found] == [(SignalKind.LARGE_PRINT, T0, 1000, 1)]
+    assert [(s.kind, s.ts_ns, s.price_ticks, s.side) for s in found] == [
+        (SignalKind.LARGE_PRINT, T0, 1000, 1)
+    ]
     assert "60×" not in found[0].detail and "6×" in found[0].detail
 
 
@@ -47,7 +49,12 @@ def test_sells_that_keep_hitting_a_level_that_holds_are_absorbed() -> None:
 
     assert len(found) == 1
     sig = found[0]
-    assert (sig.kind, sig.price_ticks, sig.side, sig.ts_ns) == (SignalKind.ABSORPTION, 2000, 1, T0 + 2000 * MS)
+    assert (sig.kind, sig.price_ticks, sig.side, sig.ts_ns) == (
+        SignalKind.ABSORPTION,
+        2000,
+        1,
+        T0 + 2000 * MS,
+    )
     assert "sold into 200.0" in sig.detail
 
 

@@ -12,7 +12,9 @@ from app.cli import main
 RECORDING = str(Path(__file__).resolve().parents[3] / "resources" / "btcusdt_20240808.gz")
 
 
-def test_the_table_lists_signals_with_utc_time_decimal_price_and_a_count(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_table_lists_signals_with_utc_time_decimal_price_and_a_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["signals", RECORDING, "--kinds", "sweep,absorption"]) == 0
 
     out = capsys.readouterr().out.splitlines()
@@ -24,11 +26,23 @@ def test_the_table_lists_signals_with_utc_time_decimal_price_and_a_count(capsys:
 
 
 def test_json_is_an_array_of_signals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["signals", RECORDING, "--json", "--kinds", "large_print", "--set", "large_print.ratio=8"]) == 0
+    assert (
+        main(["signals", RECORDING, "--json", "--kinds", "large_print", "--set", "large_print.ratio=8"]) == 0
+    )
 
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(r["kind"] == "large_print" for r in rows)
-    assert set(rows[0]) == {"kind", "ts_ns", "time", "price", "price_ticks", "side", "strength", "end_ns", "detail"}
+    assert set(rows[0]) == {
+        "kind",
+        "ts_ns",
+        "time",
+        "price",
+        "price_ticks",
+        "side",
+        "strength",
+        "end_ns",
+        "detail",
+    }
     assert rows == sorted(rows, key=lambda r: r["ts_ns"])
 
 
