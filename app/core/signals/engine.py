@@ -16,6 +16,7 @@ only from event timestamps, so a replay and a live feed of the same lines give t
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,7 +143,7 @@ class SignalEngine:
             if det is not None:
                 det.on_orders(orders, out)
         if self.stacked is not None:
-            self._bars(limit, out)
+            self._bars(limit, orders, out)
             self.stacked.on_orders(orders)
         self._liquidations(prints, start, limit, out)
         if self._log is not None:
@@ -162,7 +163,7 @@ class SignalEngine:
         out.sort(key=lambda e: (e[0], e[1]))
         return [sig for _, _, sig in out]
 
-    def _bars(self, limit: int, out: Emitted) -> None:
+    def _bars(self, limit: int, orders: Orders, out: Emitted) -> None:
         assert self.stacked is not None
         series = self.market.bars
         while True:
@@ -176,7 +177,9 @@ class SignalEngine:
             pos = self._bar_pos + bar.trades
             if pos >= limit:
                 return
-            self.stacked.on_bar(bar, pos, out)
+            k = bisect_left(orders.pos, pos)  # the closing order: its typical size
+            typical = orders.typical[k] if k < orders.size else self._typical
+            self.stacked.on_bar(bar, pos, typical, out)
             self._bar_no += 1
             self._bar_pos = pos
 

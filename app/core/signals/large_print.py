@@ -19,7 +19,7 @@ from app.core.signals.kinds import Signal, SignalKind
 
 @dataclass(frozen=True, slots=True)
 class LargePrintSettings:
-    ratio: float = 5.0  # × the typical (90th percentile) order size
+    ratio: float = 10.0  # × the typical (90th percentile) order size
     min_lots: int = 1  # and never below this many lots
 
 

@@ -31,8 +31,8 @@ class PulledWallSettings:
     max_traded_fraction: float = 0.2  # trades there explain ≤ 20 % of the drop
     approach_ticks: int = 5
     min_distance_ticks: int = 1  # at the touch a drop is mostly trades reported late: not a pull
-    scan_ns: int = 250 * NS_PER_MS  # how often the book near price is scanned for walls
-    check_ns: int = 50 * NS_PER_MS  # how often tracked walls are checked
+    scan_ns: int = 500 * NS_PER_MS  # how often the book near price is scanned for walls
+    check_ns: int = 100 * NS_PER_MS  # how often tracked walls are checked
 
 
 @dataclass(slots=True)

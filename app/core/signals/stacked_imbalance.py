@@ -6,11 +6,14 @@ the definition the footprint view draws), when a bar closes: the engine adds no 
 A buy zone (aggressive buyers overwhelmed the sellers one level below, level after level) is
 support: it reads +1 and is retested by the first later order printing at or below its top; a
 sell zone mirrors it. The zone's signal is emitted when its bar closes; its end is recorded when
-it is retested (`zone_end_ns`). At most `max_open_zones` wait for a retest (the oldest go).
+it is retested (`zone_end_ns`). A cell counts only with ≥ `min_cell_multiple` × the typical
+order size on its side: a 1-lot cell facing nothing is an "infinite" imbalance of no weight.
+At most `max_open_zones` wait for a retest (the oldest go).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from app.core.footprint import FootprintBar
@@ -23,7 +26,8 @@ from app.core.signals.kinds import Signal, SignalKind
 @dataclass(frozen=True, slots=True)
 class StackedImbalanceSettings:
     ratio: float = 3.0  # 300 %: buy(p) ≥ 3 × sell(p − 1 group), and the reverse
-    min_lots: int = 1  # a cell needs this much on its side to count
+    min_lots: int = 1  # a cell needs this much on its side to count …
+    min_cell_multiple: float = 1.0  # … and this × the typical order size (0: off)
     min_levels: int = 3
     max_open_zones: int = 200
 
@@ -44,11 +48,16 @@ class StackedImbalanceDetector:
         self.open: list[_Zone] = []
         self.zone_end_ns: dict[Signal, int] = {}
 
-    def on_bar(self, bar: FootprintBar, pos: int, out: Emitted) -> None:
+    def on_bar(self, bar: FootprintBar, pos: int, typical: float, out: Emitted) -> None:
         s = self.settings
+        floor = s.min_lots
+        if s.min_cell_multiple:
+            if math.isnan(typical):  # warming up: no scale yet
+                return
+            floor = max(floor, int(s.min_cell_multiple * typical))
         g = bar.group_ticks
         inst = self.instrument
-        for run in bar.stacked_imbalances(s.ratio, s.min_lots, s.min_levels):
+        for run in bar.stacked_imbalances(s.ratio, floor, s.min_levels):
             top = run.high_ticks + g - 1
             edge = top if run.side > 0 else run.low_ticks
             sig = Signal(

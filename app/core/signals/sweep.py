@@ -20,7 +20,7 @@ from app.core.signals.kinds import Signal, SignalKind
 
 @dataclass(frozen=True, slots=True)
 class SweepSettings:
-    min_levels: int = 5  # distinct prices one order printed at
+    min_levels: int = 10  # distinct prices one order printed at
     void_ticks: int = 10  # how far beyond the sweep's end the book is measured
     void_ratio: float = 0.5  # "void": resting there ≤ this × the lots the sweep took
     require_void: bool = True  # report only sweeps into a void (False: every sweep, void or not)

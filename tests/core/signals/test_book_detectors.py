@@ -6,15 +6,18 @@ from __future__ import annotations
 from app.core.signals.engine import SignalSettings
 from app.core.signals.iceberg import IcebergSettings
 from app.core.signals.kinds import SignalKind
+from app.core.signals.stacked_imbalance import StackedImbalanceSettings
+from app.core.signals.sweep import SweepSettings
 
 from .conftest import MS, T0, S, Script
 
 SWEEP = frozenset({SignalKind.SWEEP})
+FIVE_LEVELS = SignalSettings(sweep=SweepSettings(min_levels=5))
 
 
 def _sweep(beyond_lots: int, levels: int = 5) -> Script:
     asks = [(p, 10) for p in range(1000, 1005)] + [(p, beyond_lots) for p in range(1005, 1015)]
-    script = Script(SWEEP).snapshot(T0, [(999, 10)], asks)
+    script = Script(SWEEP, FIVE_LEVELS).snapshot(T0, [(999, 10)], asks)
     for p in range(1000, 1000 + levels):  # one buy order (one timestamp) through the levels
         script.trade(T0 + MS, p, 10, 1)
     return script.trade(T0 + S, 1004, 1, -1)
@@ -84,10 +87,11 @@ def test_a_wall_removed_while_price_is_still_far_is_not() -> None:
 
 
 STACKED = frozenset({SignalKind.STACKED_IMBALANCE})
+ANY_CELL = SignalSettings(stacked_imbalance=StackedImbalanceSettings(min_cell_multiple=0.0))
 
 
 def _stack(levels: int) -> Script:
-    script = Script(STACKED)
+    script = Script(STACKED, ANY_CELL)
     for i in range(levels):
         script.trade(T0 + i * S, 1001 + i, 10, 1)  # buys, nobody selling one level under
     script.trade(T0 + 61 * S, 1010, 1, 1)  # the next minute's bar: the first closes
@@ -106,6 +110,15 @@ def test_three_stacked_buy_imbalances_make_a_zone_until_retested() -> None:
 
 def test_two_imbalances_are_not_a_stack() -> None:
     assert _stack(levels=2).run() == []
+
+
+def test_cells_far_smaller_than_the_typical_order_are_not_a_stack() -> None:
+    script = Script(STACKED).warm(qty=100)  # typical order 100 lots, the cells hold 10
+    for i in range(3):
+        script.trade(T0 + i * S, 1001 + i, 10, 1)
+    script.trade(T0 + 61 * S, 1010, 1, 1)
+
+    assert script.run() == []
 
 
 CASCADE = frozenset({SignalKind.LIQUIDATION_CASCADE})

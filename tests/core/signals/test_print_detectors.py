@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.core.signals.absorption import AbsorptionSettings
 from app.core.signals.cvd_divergence import CvdDivergenceSettings
 from app.core.signals.engine import SignalSettings
 from app.core.signals.kinds import SignalKind
+from app.core.signals.large_print import LargePrintSettings
 
 from .conftest import MS, T0, S, Script
 
 LARGE = frozenset({SignalKind.LARGE_PRINT})
+RATIO_5 = SignalSettings(large_print=LargePrintSettings(ratio=5.0))
 
 
 def test_an_order_far_above_the_typical_size_is_a_large_print() -> None:
-    script = Script(LARGE).warm(qty=10)  # typical order: 10 lots
+    script = Script(LARGE, RATIO_5).warm(qty=10)  # typical order: 10 lots
     script.trade(T0, 1000, 30, 1).trade(T0, 1001, 30, 1)  # one buy order of 60 lots over two levels
     script.trade(T0 + S, 1001, 5, -1)
 
@@ -28,9 +28,9 @@ def test_an_order_far_above_the_typical_size_is_a_large_print() -> None:
 
 
 def test_an_order_below_the_ratio_or_before_warm_up_is_not() -> None:
-    cold = Script(LARGE)
+    cold = Script(LARGE, RATIO_5)
     cold.trade(T0, 1000, 1000, 1).trade(T0 + S, 1000, 1, -1)
-    near = Script(LARGE).warm(qty=10)
+    near = Script(LARGE, RATIO_5).warm(qty=10)
     near.trade(T0, 1000, 49, 1).trade(T0 + S, 1000, 1, -1)  # 4.9× typical: ratio is 5
 
     assert cold.run() == []
@@ -109,8 +109,3 @@ def test_a_higher_high_on_lower_cvd_is_a_bearish_divergence() -> None:
 
 def test_a_higher_high_on_higher_cvd_is_not() -> None:
     assert _two_highs(second_qty=200).run() == []
-
-
-def test_the_settings_reach_the_detector() -> None:
-    s = replace(ABSORB, enabled=frozenset())
-    assert s.absorption.min_orders == 5
