@@ -7,14 +7,37 @@ among the prints. The mirror is two plain dicts updated with `dict.update` — C
 per level against the ~100 ns of `OrderBook.apply` — at the price of keeping removed levels as
 zeros (pruned when they pile up) and of having no best price: the detectors judge distance from the
 last traded price, which is what a trader watches anyway.
+
+The changes wait in a `CompactDepthLog` until the engine's next call: each diff's levels are
+copied into two plain dicts as it is applied, and the diff itself is let go. Holding the diffs'
+lists of level tuples through a batch instead made the garbage collector run and re-scan them
+(≈ 50 ms per 6 minutes of BTCUSDT, measured: docs/BENCHMARKS.md); dicts of ints are not tracked.
 """
 
 from __future__ import annotations
 
 from app.core.book import OrderBook
-from app.core.events import DepthDiff, DepthSnapshot
+from app.core.market import DepthChange
 
 _PRUNE_AT = 50_000  # levels held (live and zero) before the zeros are dropped
+
+
+Compact = tuple[int, int, bool, dict[int, int], dict[int, int]]
+"""One logged depth change: (prints before it, exchange ns, is a snapshot, bids, asks)."""
+
+
+class CompactDepthLog:
+    """A `DepthSink` for `MarketState.watch_depth_with` that keeps each change as `Compact`."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[Compact] = []
+
+    def append(self, change: DepthChange, /) -> None:
+        before, event = change
+        snapshot = len(event) == 5  # DepthSnapshot; a DepthDiff has 7 fields
+        self.items.append((before, event.exchange_ns, snapshot, dict(event.bids), dict(event.asks)))
 
 
 class BookMirror:
@@ -26,13 +49,13 @@ class BookMirror:
         self.bids: dict[int, int] = dict(book.bids) if book is not None else {}
         self.asks: dict[int, int] = dict(book.asks) if book is not None else {}
 
-    def apply(self, change: DepthDiff | DepthSnapshot) -> None:
-        if type(change) is DepthSnapshot:
-            self.bids = dict(change.bids)
-            self.asks = dict(change.asks)
+    def apply(self, change: Compact) -> None:
+        if change[2]:  # a snapshot: the book is replaced (the log's dicts are ours to keep)
+            self.bids = change[3]
+            self.asks = change[4]
             return
-        self.bids.update(change.bids)
-        self.asks.update(change.asks)
+        self.bids.update(change[3])
+        self.asks.update(change[4])
 
     def prune(self) -> None:
         """Drop the zero levels once they outnumber the live ones (lookups answer 0 either way)."""

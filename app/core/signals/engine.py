@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.core.events import DepthSnapshot, Liquidation
-from app.core.market import DepthChange, MarketState
+from app.core.events import Liquidation
+from app.core.market import MarketState
 from app.core.signals.absorption import AbsorptionDetector, AbsorptionSettings
-from app.core.signals.book_mirror import BookMirror
+from app.core.signals.book_mirror import BookMirror, Compact, CompactDepthLog
 from app.core.signals.cvd_divergence import CvdDivergenceDetector, CvdDivergenceSettings
 from app.core.signals.emit import Emitted
 from app.core.signals.exhaustion import ExhaustionDetector, ExhaustionSettings
@@ -87,9 +87,12 @@ class SignalEngine:
         self.sweep = SweepDetector(s.sweep, inst) if SignalKind.SWEEP in on else None
         self.iceberg = IcebergDetector(s.iceberg, inst) if SignalKind.ICEBERG in on else None
         self.wall = PulledWallDetector(s.pulled_wall, inst) if SignalKind.PULLED_WALL in on else None
-        self._log: list[DepthChange] | None = market.watch_depth() if on & _BOOK_KINDS else None
+        self._log: CompactDepthLog | None = None
+        if on & _BOOK_KINDS:
+            self._log = CompactDepthLog()
+            market.watch_depth_with(self._log)
         self._mirror = BookMirror(market.book)
-        self._changes: list[DepthChange] = []  # logged, not yet reached
+        self._changes: list[Compact] = []  # logged, not yet reached
         self._cursor = market.tape.total  # the first print not yet in a complete order
         self._last_ticks: int | None = None
         self._typical = float("nan")
@@ -147,8 +150,8 @@ class SignalEngine:
             self.stacked.on_orders(orders)
         self._liquidations(prints, start, limit, out)
         if self._log is not None:
-            self._changes.extend(self._log)
-            del self._log[:]
+            self._changes.extend(self._log.items)
+            self._log.items.clear()
             reached = 0
             while reached < len(self._changes) and self._changes[reached][0] < limit:
                 reached += 1
@@ -206,12 +209,12 @@ class SignalEngine:
         del self._liqs[:reached]
 
     def _book(
-        self, ready: list[DepthChange], prints: TradeColumns, start: int, orders: Orders, out: Emitted
+        self, ready: list[Compact], prints: TradeColumns, start: int, orders: Orders, out: Emitted
     ) -> None:
         """Depth changes and the orders between them, in the order the market applied them."""
         mirror = self._mirror
         iceberg, wall, sweep = self.iceberg, self.wall, self.sweep
-        befores = np.fromiter((b for b, _ in ready), np.int64, len(ready))
+        befores = np.fromiter((c[0] for c in ready), np.int64, len(ready))
         # lots executed per (segment between changes, book side, price), in order
         n = prints.size
         if n and (iceberg is not None or wall is not None):
@@ -241,7 +244,8 @@ class SignalEngine:
         e_next = e_seg[0] if n_e else 2**62
         s_next = s_seg[0] if n_s else 2**62
         bids_update, asks_update = mirror.bids.update, mirror.asks.update
-        for j, (before, change) in enumerate(ready):
+        for j, change in enumerate(ready):
+            before, ts_ns, snapshot, bids, asks = change
             while e_next <= j:
                 if iceberg is not None:
                     iceberg.executed(e_key[ei], e_lots[ei])
@@ -254,7 +258,7 @@ class SignalEngine:
                 sweep.judge(orders, sweeps[si], mirror, out)
                 si += 1
                 s_next = s_seg[si] if si < n_s else 2**62
-            if type(change) is DepthSnapshot:
+            if snapshot:
                 if iceberg is not None:
                     iceberg.reset()
                 if wall is not None:
@@ -263,10 +267,10 @@ class SignalEngine:
                 bids_update, asks_update = mirror.bids.update, mirror.asks.update
                 continue
             busy = iceberg is not None and iceberg.pending
-            watch = wall is not None and change.exchange_ns >= wall.next_scan_ns
+            watch = wall is not None and ts_ns >= wall.next_scan_ns
             if not (busy or watch):
-                bids_update(change.bids)
-                asks_update(change.asks)
+                bids_update(bids)
+                asks_update(asks)
                 continue
             if last_rel[j] >= 0:
                 last = int(prices[last_rel[j]])
@@ -275,21 +279,16 @@ class SignalEngine:
             if busy:
                 assert iceberg is not None
                 iceberg.before_change(mirror)
-            bids_update(change.bids)
-            asks_update(change.asks)
+            bids_update(bids)
+            asks_update(asks)
             if busy and last is not None:
                 assert iceberg is not None
                 iceberg.after_change(
-                    change,  # type: ignore[arg-type]
-                    mirror,
-                    last_ticks=last,
-                    typical=typical,
-                    pos=before,
-                    out=out,
+                    bids, asks, mirror, ts_ns=ts_ns, last_ticks=last, typical=typical, pos=before, out=out
                 )
             if watch:
                 assert wall is not None
-                wall.after_change(mirror, change.exchange_ns, last, before, out)
+                wall.after_change(mirror, ts_ns, last, before, out)
         mirror.prune()
         for k in range(ei, n_e):
             if iceberg is not None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.events import DepthDiff
 from app.core.instrument import Instrument
 from app.core.signals.book_mirror import BookMirror
 from app.core.signals.emit import BEFORE, Emitted, clamp01, price, qty
@@ -93,17 +92,23 @@ class IcebergDetector:
         self._before = before
 
     def after_change(
-        self, change: DepthDiff, book: BookMirror, *, last_ticks: int, typical: float, pos: int, out: Emitted
+        self,
+        named_bids: dict[int, int],
+        named_asks: dict[int, int],
+        book: BookMirror,
+        *,
+        ts_ns: int,
+        last_ticks: int,
+        typical: float,
+        pos: int,
+        out: Emitted,
     ) -> None:
-        ts_ns = change.exchange_ns
+        """The update named these levels (`named_*`) and `book` now shows it applied."""
         bids, asks = book.bids, book.asks
         waits = self._waits
-        named: dict[int, dict[int, int]] = {}  # the levels this update names, per side, built lazily
         for key, executed, shown in self._before:
-            side = named.get(key[0])
-            if side is None:
-                side = named[key[0]] = dict(change.bids if key[0] > 0 else change.asks)
-            if key[1] not in side:  # this update did not name the level: the trades stay pending
+            if key[1] not in (named_bids if key[0] > 0 else named_asks):
+                # this update did not name the level: the trades stay pending
                 waits[key] = waited = waits.get(key, 0) + 1
                 if waited > _MAX_WAIT:
                     del self.pending[key], waits[key]
