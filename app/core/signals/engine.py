@@ -4,9 +4,10 @@ budget, with the same signals however the stream was cut into batches.
 Fed from the market state after each batch (`on_batch(market)`), it reads:
 - the prints appended since its last call (the columnar tape), grouped into aggressor orders
   (`flow.py`; the last order is held back until it is known to be complete);
-- the depth changes the market applied, from its depth log (`MarketState.watch_depth`, kept only
-  while a book detector is on), replayed on the engine's mirror book in their place among the
-  prints, so the book detectors (sweep void, iceberg, pulled wall) see the book as it was;
+- the depth changes the market applied, from its depth log (`MarketState.watch_depth_with`, a
+  compact copy kept only while a book detector is on), replayed on the engine's mirror book in
+  their place among the prints, so the book detectors (sweep void, iceberg, pulled wall) see the
+  book as it was, whatever the batch cuts;
 - the new liquidations, placed among the prints by receive time;
 - the market's closed footprint bars (stacked imbalances).
 Every signal carries its place in that timeline and each call returns its signals in timeline
