@@ -24,12 +24,13 @@ import numpy as np
 
 from app.core.events import Liquidation
 from app.core.market import MarketState
+from app.core.print_groups import group_starts
 from app.core.signals.absorption import AbsorptionDetector, AbsorptionSettings
 from app.core.signals.book_mirror import BookMirror, Compact, CompactDepthLog
 from app.core.signals.cvd_divergence import CvdDivergenceDetector, CvdDivergenceSettings
 from app.core.signals.emit import Emitted
 from app.core.signals.exhaustion import ExhaustionDetector, ExhaustionSettings
-from app.core.signals.flow import Orders, ScaleSettings, SizeScale, last_order_start, orders_of
+from app.core.signals.flow import Orders, ScaleSettings, SizeScale, orders_of, split_last_order
 from app.core.signals.iceberg import IcebergDetector, IcebergSettings
 from app.core.signals.kinds import Signal, SignalKind
 from app.core.signals.large_print import LargePrintDetector, LargePrintSettings
@@ -131,7 +132,10 @@ class SignalEngine:
         tape = market.tape
         prints = tape.since(self._cursor)
         start = tape.total - prints.size
-        cut = prints.size if final else last_order_start(prints)
+        if final:
+            cut, starts = prints.size, group_starts(prints)
+        else:
+            cut, starts = split_last_order(prints)
         limit = 2**62 if final else start + cut  # events placed before this are reached
         complete = TradeColumns(
             prints.exchange_ns[:cut],
@@ -141,7 +145,7 @@ class SignalEngine:
             prints.side[:cut],
             prints.trade_id[:cut],
         )
-        orders = orders_of(complete, start, self.scale)
+        orders = orders_of(complete, start, self.scale, starts)
         out: Emitted = []
         for det in (self.large, self.absorption, self.exhaustion, self.divergence):
             if det is not None:

@@ -86,12 +86,14 @@ class SizeScale:
         return out
 
 
-def orders_of(prints: TradeColumns, start_pos: int, scale: SizeScale) -> Orders:
-    """All orders of `prints` (which must be complete orders), their first print at `start_pos`."""
+def orders_of(prints: TradeColumns, start_pos: int, scale: SizeScale, starts: I64 | None = None) -> Orders:
+    """All orders of `prints` (which must be complete orders), their first print at `start_pos`;
+    `starts`: their first prints' indices when the caller has them (`group_starts`)."""
     n = prints.size
     if n == 0:
         return Orders([], [], [], [], [], [], [], [], [], [])
-    starts = group_starts(prints)
+    if starts is None:
+        starts = group_starts(prints)
     price = prints.price_ticks
     high = np.maximum.reduceat(price, starts)
     low = np.minimum.reduceat(price, starts)
@@ -116,8 +118,9 @@ def orders_of(prints: TradeColumns, start_pos: int, scale: SizeScale) -> Orders:
     )
 
 
-def last_order_start(prints: TradeColumns) -> int:
-    """Index in `prints` of the first print of its last order (0 when empty)."""
+def split_last_order(prints: TradeColumns) -> tuple[int, I64]:
+    """(index of the first print of the last order, the first-print indices of the orders before)."""
     if prints.size == 0:
-        return 0
-    return int(group_starts(prints)[-1])
+        return 0, np.zeros(0, np.int64)
+    starts = group_starts(prints)
+    return int(starts[-1]), starts[:-1]
