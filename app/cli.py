@@ -13,8 +13,10 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib.resources import as_file
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -33,6 +35,7 @@ EXAMPLES = """examples:
   scalpdesk --replay day1.gz day2.gz --speed 10 your recordings, as one session, at 10x
   scalpdesk --venue bybit --symbol BTCUSDT      the window on a live market (recorded to the data dir)
   scalpdesk replay FILE --summary               one JSON summary of a recording, headless
+  scalpdesk signals FILE --kinds sweep,absorption  the order-flow signals found in a recording
   scalpdesk record --venue okx --symbol BTC-USDT-SWAP --duration 3600
                                                 record a live market for an hour, no window
   scalpdesk --venue binance --symbol BTCUSDT --ws-url ws://127.0.0.1:9001 --rest-url http://127.0.0.1:9002
@@ -114,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="UTC time at which CVD and session statistics reset, or 'never' (default 00:00)",
     )
     _add_window_options(replay)
+    _add_signals_command(commands)
     rec = commands.add_parser(
         "record",
         help="record live markets headless into replayable files",
@@ -250,6 +254,43 @@ def _replay_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_signals_command(commands: Any) -> None:
+    sig = commands.add_parser(
+        "signals",
+        help="list the order-flow signals found in recordings (headless)",
+        description="Replay recordings as fast as possible through the signal detectors (docs/SIGNALS.md) "
+        "and list what they find.",
+    )
+    sig.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sig.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    sig.add_argument("--kinds", metavar="K1,K2", help="only these kinds, e.g. absorption,sweep (default all)")
+    sig.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="DETECTOR.FIELD=VALUE",
+        help="change a threshold, e.g. sweep.min_levels=8 or large_print.ratio=10 (repeatable)",
+    )
+
+
+def _signals(args: argparse.Namespace) -> int:
+    from app.feeds.signals_scan import as_json, as_table, parse_kinds, scan, with_overrides  # noqa: PLC0415
+
+    try:
+        settings = with_overrides(args.set)
+        if args.kinds:
+            settings = replace(settings, enabled=parse_kinds(args.kinds))
+        inst, found = scan(args.files, settings)
+    except (ReplayError, ValueError) as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(as_json(inst, found)).decode() + "\n")
+    else:
+        print(as_table(inst, found))
+    return 0
+
+
 def _record(args: argparse.Namespace) -> int:
     # The live stack (websockets, httpx) loads only when a live feed is wanted.
     from app.feeds.live.endpoints import EndpointError, Endpoints  # noqa: PLC0415
@@ -282,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _replay_summary(args) if args.summary else _run_window(args, args.files)
     if args.command == "record":
         return _record(args)
+    if args.command == "signals":
+        return _signals(args)
     if args.venue or args.symbol:
         if not (args.venue and args.symbol):
             parser.error("a live market needs both --venue and --symbol")

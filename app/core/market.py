@@ -8,6 +8,8 @@ paint (docs/ARCHITECTURE.md, "From socket to pixel").
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from app.core.book import OrderBook
 from app.core.delta import CumulativeDelta
 from app.core.events import BookTicker, DepthDiff, DepthSnapshot, Liquidation, MarkPrice, OpenInterest
@@ -25,6 +27,12 @@ DepthChange = tuple[int, DepthDiff | DepthSnapshot]
 total plus the prints the pipeline had gathered but not yet flushed when it applied the event),
 so a reader can interleave depth changes and prints exactly in the order they were applied,
 however the lines were cut into batches."""
+
+
+class DepthSink(Protocol):
+    """Where a depth watcher's changes go: a list, or a reader's own compact store."""
+
+    def append(self, change: DepthChange, /) -> None: ...
 
 
 class Changed:
@@ -74,7 +82,7 @@ class MarketState:
         self.changed: int = Changed.NONE
         # the logs of readers that replay the depth changes between prints (the paper exchange);
         # empty almost always, so the writers pay one truth test per depth event
-        self._depth_logs: list[list[DepthChange]] = []
+        self._depth_logs: list[DepthSink] = []
 
     # -- writers ---------------------------------------------------------------------------
 
@@ -117,7 +125,11 @@ class MarketState:
         self._depth_logs.append(log)
         return log
 
-    def unwatch_depth(self, log: list[DepthChange]) -> None:
+    def watch_depth_with(self, sink: DepthSink) -> None:
+        """As `watch_depth`, into the reader's own sink (the signal engine keeps a compact copy)."""
+        self._depth_logs.append(sink)
+
+    def unwatch_depth(self, log: DepthSink) -> None:
         self._depth_logs = [other for other in self._depth_logs if other is not log]
 
     def apply_ticker(self, ticker: BookTicker) -> None:

@@ -7,7 +7,7 @@ instrument's units.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,13 +106,21 @@ def open_replay(
 
 
 def run_replay(
-    paths: Sequence[Path], bar_spec: BarSpec | None = None, sessions: SessionSchedule | None = None
+    paths: Sequence[Path],
+    bar_spec: BarSpec | None = None,
+    sessions: SessionSchedule | None = None,
+    on_open: Callable[[ReplaySession], Callable[[], None]] | None = None,
 ) -> ReplaySession:
-    """Replay the recordings as fast as possible (headless)."""
+    """Replay the recordings as fast as possible (headless).
+
+    `on_open(session)` may return a callback run after every batch (the signal scan's engine)."""
     session, batches = open_replay(paths, bar_spec, sessions)
+    after_batch = on_open(session) if on_open is not None else None
     try:
         for batch in batches:
             session.pipeline.feed(batch)
+            if after_batch is not None:
+                after_batch()
     except RecordingError as exc:
         raise ReplayError(str(exc)) from exc
     session.bbo_check.finish()
