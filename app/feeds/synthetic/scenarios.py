@@ -110,7 +110,7 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
     aggressor = -d  # d = −1: buyers push to new highs with less and less, the read points down
     waves = int(prm["waves"])
     first = prm["first_wave_x"] * sim.p.market_median_lots
-    sim.scale_flow(QUIET, limit_bid=0.5, limit_ask=0.5)
+    sim.scale_flow(QUIET * 0.4, limit_bid=0.5, limit_ask=0.5)
     t0 = sim.now_ns
     wave_ns = int(prm["wave_s"] * NS_PER_S)
     extreme = [sim.best(-aggressor)]
@@ -118,7 +118,7 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
 
     def wave(i: int) -> None:
         volume = first * prm["shrink"] ** i
-        sim.thin(-aggressor, 10, max(1, int(volume / 6)))
+        sim.thin(-aggressor, 14, max(1, int(volume / 9)))  # offers step back: each wave walks ~8 levels
         for j in range(5):
             sim.at(sim.now_ns + j * wave_ns // 10, lambda: take(int(volume / 5)))
 
@@ -129,7 +129,7 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
                 peak_ns[0] = sim.now_ns
 
     def pullback(i: int) -> None:
-        sim.market(-aggressor, int(first * prm["shrink"] ** i * 0.15))
+        sim.market(-aggressor, int(first * prm["shrink"] ** i * 0.1))
 
     for i in range(waves):
         sim.at(t0 + 2 * i * wave_ns, lambda i=i: wave(i))  # type: ignore[misc]
@@ -156,17 +156,21 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
 def stacked_imbalance(sim: Sim, prm: Params, d: int, done: Done) -> None:
     aggressor = d  # buyers lifting level after level: a bullish zone below
     levels = int(prm["levels"])
-    sim.scale_flow(QUIET * 0.4)
+    thin = (1.0, 0.2) if aggressor == BUY else (0.2, 1.0)  # the side being lifted refills slowly
+    sim.scale_flow(QUIET * 0.2, limit_bid=thin[0], limit_ask=thin[1])
     t0 = sim.now_ns
     step_ns = int(prm["step_ms"] * NS_PER_MS)
     start = sim.best(-aggressor)
 
     def lift(_i: int) -> None:
         # take the whole touch and a bit of the next: every level trades, one after the other
-        touch = sim.book(-aggressor).get(sim.best(-aggressor), 0)
-        sim.market(aggressor, touch + int(prm["extra_x"] * sim.p.market_median_lots))
+        for price, size in sim.depth_lots(-aggressor, 3)[1:]:
+            if not size:  # no hole in the stack: every price on the way trades
+                sim.place(-aggressor, price, sim.p.market_median_lots)
+        (_, touch), (_, behind) = sim.depth_lots(-aggressor, 2)
+        sim.market(aggressor, touch + max(int(prm["extra_x"] * sim.p.market_median_lots), behind // 2))
 
-    last = _series(sim, t0, levels + 1, step_ns, lift)
+    last = _series(sim, t0, levels + 2, step_ns, lift)
 
     def end() -> None:
         label = Signal(
@@ -225,8 +229,8 @@ def sweep(sim: Sim, prm: Params, d: int, done: Done) -> None:
 
 
 def iceberg(sim: Sim, prm: Params, d: int, done: Done) -> None:
-    passive = -d  # d = −1: a hidden seller at the ask, the read points down (resistance)
-    aggressor = -passive  # buyers hit the hidden seller
+    passive = d  # d = −1: a hidden seller at the ask, the read points down (resistance)
+    aggressor = -d  # buyers hit the hidden seller
     level = sim.best(passive)
     display = max(1, int(prm["display_x"] * sim.p.limit_median_lots))
     hidden = int(display * prm["hidden_x"])
@@ -271,7 +275,7 @@ def pulled_wall(sim: Sim, prm: Params, d: int, done: Done) -> None:
     size = int(prm["wall_x"] * sim.p.limit_median_lots)
     trigger = int(prm["trigger_ticks"])
     sim.scale_flow(QUIET)
-    sim.place(passive, wall, size)
+    sim.place(passive, wall, size, protect=True)
     t0 = sim.now_ns
     pulled = [0]
 
@@ -286,8 +290,11 @@ def pulled_wall(sim: Sim, prm: Params, d: int, done: Done) -> None:
         watch(aggressor, sim.best(passive))
         if not pulled[0]:
             touch = sim.book(passive).get(sim.best(passive), 0)
-            sim.market(aggressor, max(1, touch // 2 + sim.p.market_median_lots))
-            sim.at(sim.now_ns + int(prm["step_ms"] * NS_PER_MS), approach)
+            sim.market(aggressor, touch + sim.p.market_median_lots)  # lift the touch: a tick nearer
+            if sim.now_ns - t0 > 30 * NS_PER_S:
+                pull()  # it never came near enough: pulled all the same (the label says when)
+            else:
+                sim.at(sim.now_ns + int(prm["step_ms"] * NS_PER_MS), approach)
 
     def pull() -> None:
         pulled[0] = sim.now_ns
@@ -322,7 +329,9 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
     first_extreme = [sim.best(-aggressor)]
     extreme = [first_extreme[0], t0]
 
-    def take(lots: int, second: bool) -> None:
+    def take(lots: int, second: bool, thin_to: int) -> None:
+        if thin_to:  # offers keep stepping back: the second push needs little to go far
+            sim.thin(-aggressor, 12, thin_to)
         for price, _, _ in sim.market(aggressor, lots):
             if (price - extreme[0]) * aggressor > 0:
                 extreme[0], extreme[1] = price, sim.now_ns
@@ -330,24 +339,26 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
             first_extreme[0] = extreme[0]
 
     def leg(total: float, second: bool, thin_to: int) -> None:
-        if thin_to:
-            sim.thin(-aggressor, 12, thin_to)
         for j in range(6):
-            sim.at(sim.now_ns + j * step // 8, lambda: take(int(total / 6), second))
+            sim.at(sim.now_ns + j * step // 8, lambda: take(int(total / 6), second, thin_to))
 
     def pullback() -> None:
         # heavy passive size behind the pullback: lots of delta, little price
         for j in range(6):
             price = sim.best(aggressor) - aggressor * j
-            sim.place(aggressor, price, int(push / 6))
+            sim.place(aggressor, price, int(push / 6), protect=True)
+            cushion.append(price)
         for j in range(6):
             sim.at(sim.now_ns + j * step // 8, lambda: sim.market(-aggressor, int(push * 0.8 / 6)))
 
+    cushion: list[int] = []
     sim.at(t0, lambda: leg(push, False, 0))
     sim.at(t0 + step, pullback)
     sim.at(t0 + 2 * step, lambda: leg(push * 0.4, True, max(1, int(push * 0.4 / 14))))
 
     def end() -> None:
+        for price in cushion:
+            sim.release(aggressor, price)
         label = Signal(
             SignalKind.CVD_DIVERGENCE,
             extreme[1],

@@ -61,9 +61,9 @@ class FlowParams:
     market_median_lots: int = 30  # 0.03 BTC
     market_sigma: float = 1.3
     market_max_lots: int = 4_000  # the background never prints a "large print" by itself
-    value_vol_ticks: float = 4.0  # latent value: ticks per √s
+    value_vol_ticks: float = 6.0  # latent value: ticks per √s
     value_reversion_hz: float = 0.05  # pull of the value towards the mid
-    value_tilt_ticks: float = 25.0  # value − mid at which the tilt reaches tanh(1)
+    value_tilt_ticks: float = 10.0  # value − mid at which the tilt reaches tanh(1)
     liquidation_hz: float = 1 / 90  # isolated small forced orders (negatives for the detectors)
     diff_interval_ns: int = 100 * NS_PER_MS
     warmup_ns: int = 20 * NS_PER_S  # simulated before the first snapshot, so the book is mature
@@ -160,6 +160,8 @@ class Sim:
         self.limit_scale = {BUY: 1.0, SELL: 1.0}
         self.value_ticks = float(params.start_price_ticks)
         self.icebergs: dict[tuple[int, int], Iceberg] = {}
+        self._protected: dict[tuple[int, int], int] = {}  # scenario size the background never cancels
+        self._protected_lots = {BUY: 0, SELL: 0}
         self._guards: list[Guard] = []
         self._publishing = False
         self._seed_book()
@@ -226,21 +228,42 @@ class Sim:
             self.out.append(Forced(self.now_ns, side, limit, lots, tick_lots, filled))
         return fills
 
-    def place(self, side: int, price_ticks: int, lots: int) -> None:
-        """Add resting size (never crossing: a price through the other side is moved to its touch)."""
+    def place(self, side: int, price_ticks: int, lots: int, protect: bool = False) -> None:
+        """Add resting size (never crossing: a price through the other side is moved to its touch).
+
+        `protect`: the background's cancels leave it alone (a scenario's wall stays until pulled;
+        cancels are drawn in proportion to size, so an unprotected wall would melt within seconds).
+        """
         if side == BUY:
             price_ticks = min(price_ticks, self.best_ask - 1)
         else:
             price_ticks = max(price_ticks, self.best_bid + 1)
         self._set(side, price_ticks, self.book(side).get(price_ticks, 0) + lots)
+        if protect:
+            key = (side, price_ticks)
+            self._protected[key] = self._protected.get(key, 0) + lots
+            self._protected_lots[side] += lots
 
     def pull(self, side: int, price_ticks: int, lots: int | None = None) -> int:
         """Remove resting size without a trade (all of it by default); returns the lots removed."""
         have = self.book(side).get(price_ticks, 0)
         removed = have if lots is None else min(have, lots)
+        self.release(side, price_ticks, removed)
         if removed:
             self._set(side, price_ticks, have - removed)
         return removed
+
+    def release(self, side: int, price_ticks: int, lots: int | None = None) -> None:
+        """Let the background cancel protected size again (all of it at the price by default)."""
+        key = (side, price_ticks)
+        kept = self._protected.get(key, 0)
+        freed = kept if lots is None else min(kept, lots)
+        if freed:
+            self._protected_lots[side] -= freed
+            if freed == kept:
+                del self._protected[key]
+            else:
+                self._protected[key] = kept - freed
 
     def thin(self, side: int, levels: int, max_lots: int, skip: int = 0) -> None:
         """Cap the `levels` prices after the first `skip` from the best outward at `max_lots`."""
@@ -316,8 +339,8 @@ class Sim:
         return (
             p.limit_rate_hz * self.limit_scale[BUY],
             p.limit_rate_hz * self.limit_scale[SELL],
-            p.cancel_rate_hz * self._resting[BUY] / chunk,
-            p.cancel_rate_hz * self._resting[SELL] / chunk,
+            p.cancel_rate_hz * (self._resting[BUY] - self._protected_lots[BUY]) / chunk,
+            p.cancel_rate_hz * (self._resting[SELL] - self._protected_lots[SELL]) / chunk,
             (p.market_base_hz * (1 + tilt) + self._excite[BUY]) * self.market_scale[BUY],
             (p.market_base_hz * (1 - tilt) + self._excite[SELL]) * self.market_scale[SELL],
             p.liquidation_hz * self.market_scale[BUY],
@@ -358,12 +381,13 @@ class Sim:
 
     def _cancel(self, side: int) -> None:
         book = self.book(side)
-        pick = self._draw.uniform() * self._resting[side]
+        protected = self._protected
+        pick = self._draw.uniform() * (self._resting[side] - self._protected_lots[side])
         for price, size in book.items():
-            pick -= size
+            pick -= size - protected.get((side, price), 0) if protected else size
             if pick < 0:
                 ice = self.icebergs.get((side, price))
-                cancellable = size - (ice.shown_lots if ice else 0)
+                cancellable = size - (ice.shown_lots if ice else 0) - protected.get((side, price), 0)
                 chunk = min(cancellable, self._size(self.p.limit_median_lots, self.p.limit_sigma))
                 if chunk > 0:
                     self._set(side, price, size - chunk)
@@ -421,6 +445,14 @@ class Sim:
         old = book.get(price, 0)
         if lots == old:
             return
+        if self._protected:
+            kept = self._protected.get((side, price), 0)
+            if kept > lots:  # traded or pulled into the protected part: protect what is left
+                self._protected_lots[side] -= kept - lots
+                if lots:
+                    self._protected[(side, price)] = lots
+                else:
+                    del self._protected[(side, price)]
         self.update_id += 1
         self._resting[side] += lots - old
         if self._publishing:

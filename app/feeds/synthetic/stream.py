@@ -64,6 +64,17 @@ class SyntheticConfig:
         return "random" if self.kinds else "none"
 
 
+@dataclass(frozen=True)
+class Played:
+    """One scenario as it was played: what, when it started, with which parameters, and its label."""
+
+    kind: SignalKind
+    start_ns: int
+    params: dict[str, float]
+    direction: int
+    label: Signal
+
+
 class SyntheticMarket:
     """One synthetic session: the simulation, its scenario director and its encoder."""
 
@@ -74,7 +85,7 @@ class SyntheticMarket:
         self._rng = np.random.default_rng(scenario_seq)
         self._latency = np.random.default_rng(latency_seq)
         self._encoder = SyntheticEncoder(config.instrument)
-        self._labels: list[Signal] = []
+        self.played: list[Played] = []
         self._last_receive_ns = 0
         if config.plan:
             for kind, offset_ns in config.plan:
@@ -85,7 +96,7 @@ class SyntheticMarket:
     @property
     def labels(self) -> list[Signal]:
         """Labels of the scenarios completed so far in simulated time, oldest first."""
-        return self._labels
+        return [played.label for played in self.played]
 
     # -- the director ----------------------------------------------------------------------------
 
@@ -97,9 +108,10 @@ class SyntheticMarket:
         scenario = SCENARIOS[kind]
         params = scenario.draw(self._rng) if self.config.random_params else scenario.defaults()
         direction = 1 if self._rng.random() < 0.5 else -1
+        start_ns = self.sim.now_ns
 
         def done(label: Signal) -> None:
-            self._labels.append(label)
+            self.played.append(Played(kind, start_ns, params, direction, label))
             if chained:
                 lo, hi = self.config.gap_ns
                 self.sim.at(self.sim.now_ns + int(self._rng.integers(lo, hi)), self._play_next)
