@@ -55,6 +55,13 @@ def _finish(sim: Sim, d: int, done: Done, label: Signal) -> None:
     done(label)
 
 
+def _quiet(sim: Sim, market: float, slow_side: int, limit: float) -> None:
+    """Background aggression at `market`, and limit orders on `slow_side` at `limit` of normal."""
+    sim.scale_flow(
+        market, limit_bid=limit if slow_side == BUY else 1.0, limit_ask=limit if slow_side == SELL else 1.0
+    )
+
+
 def _qty(sim: Sim, lots: int) -> str:
     """Lots in base units, for the label's one-line detail (the lot size is not known here)."""
     return f"{lots} lots"
@@ -76,7 +83,7 @@ def absorption(sim: Sim, prm: Params, d: int, done: Done) -> None:
     level = sim.best(passive)
     volume = int(prm["volume_x"] * sim.p.market_median_lots)
     hits = max(4, int(prm["duration_s"] * 5))
-    sim.scale_flow(QUIET)
+    _quiet(sim, QUIET, passive, 0.3)  # no better price steps in front of it
     ice = sim.iceberg(passive, level, int(prm["display_x"] * sim.p.limit_median_lots), volume * 2)
     taken = [0]
 
@@ -110,7 +117,7 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
     aggressor = -d  # d = −1: buyers push to new highs with less and less, the read points down
     waves = int(prm["waves"])
     first = prm["first_wave_x"] * sim.p.market_median_lots
-    sim.scale_flow(QUIET * 0.4, limit_bid=0.5, limit_ask=0.5)
+    sim.scale_flow(QUIET * 0.2, limit_bid=0.5, limit_ask=0.5)
     t0 = sim.now_ns
     wave_ns = int(prm["wave_s"] * NS_PER_S)
     extreme = [sim.best(-aggressor)]
@@ -156,8 +163,7 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
 def stacked_imbalance(sim: Sim, prm: Params, d: int, done: Done) -> None:
     aggressor = d  # buyers lifting level after level: a bullish zone below
     levels = int(prm["levels"])
-    thin = (1.0, 0.2) if aggressor == BUY else (0.2, 1.0)  # the side being lifted refills slowly
-    sim.scale_flow(QUIET * 0.2, limit_bid=thin[0], limit_ask=thin[1])
+    _quiet(sim, QUIET * 0.2, -aggressor, 0.2)  # the side being lifted refills slowly
     t0 = sim.now_ns
     step_ns = int(prm["step_ms"] * NS_PER_MS)
     start = sim.best(-aggressor)
@@ -195,9 +201,7 @@ def sweep(sim: Sim, prm: Params, d: int, done: Done) -> None:
     levels = int(prm["levels"])
     void = int(prm["void_levels"])
     thin_lots = max(1, int(sim.p.limit_median_lots * 0.3))
-    sim.scale_flow(
-        QUIET, limit_bid=1.0 if passive == SELL else 0.15, limit_ask=1.0 if passive == BUY else 0.15
-    )
+    _quiet(sim, QUIET, passive, 0.15)
     sim.thin(passive, void, thin_lots, skip=levels)  # the void beyond the swept levels
     at = sim.now_ns + 50 * NS_PER_MS
     far = [sim.best(passive)]
@@ -234,7 +238,9 @@ def iceberg(sim: Sim, prm: Params, d: int, done: Done) -> None:
     level = sim.best(passive)
     display = max(1, int(prm["display_x"] * sim.p.limit_median_lots))
     hidden = int(display * prm["hidden_x"])
-    sim.scale_flow(QUIET, limit_bid=1.0 if passive == SELL else 0.2, limit_ask=1.0 if passive == BUY else 0.2)
+    # few others join it: what trades there is the iceberg's, and what shows is mostly its tip
+    _quiet(sim, QUIET, passive, 0.05)
+    sim.pull(passive, level)
     ice = sim.iceberg(passive, level, display, hidden)
     hits = int(prm["hits"])
     t0 = sim.now_ns
@@ -456,7 +462,7 @@ SCENARIOS: dict[SignalKind, Scenario] = {
         ),
         Scenario(
             SignalKind.ICEBERG,
-            {"display_x": (5, 15), "hidden_x": (4, 10), "hits": (8, 16.99), "duration_s": (4, 10)},
+            {"display_x": (5, 15), "hidden_x": (6, 12), "hits": (8, 16.99), "duration_s": (4, 10)},
             iceberg,
         ),
         Scenario(

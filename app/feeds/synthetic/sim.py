@@ -343,7 +343,7 @@ class Sim:
             p.cancel_rate_hz * (self._resting[SELL] - self._protected_lots[SELL]) / chunk,
             (p.market_base_hz * (1 + tilt) + self._excite[BUY]) * self.market_scale[BUY],
             (p.market_base_hz * (1 - tilt) + self._excite[SELL]) * self.market_scale[SELL],
-            p.liquidation_hz * self.market_scale[BUY],
+            p.liquidation_hz * (self.market_scale[BUY] == 1.0),  # none while a scenario plays
         )
 
     def _decay(self) -> None:
