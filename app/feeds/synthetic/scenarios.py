@@ -62,6 +62,14 @@ def _quiet(sim: Sim, market: float, slow_side: int, limit: float) -> None:
     )
 
 
+def _push_through(sim: Sim, aggressor: int, lots: int, target_ticks: int) -> list[tuple[int, int, int]]:
+    """One aggressor order of `lots` that reaches `target_ticks`: the resting size on the way is
+    first thinned (pulled back, as offers step back in a thin market) so that it does."""
+    levels = max(1, (target_ticks - sim.best(-aggressor)) * aggressor + 1)
+    sim.thin(-aggressor, levels, max(1, lots // (levels + 1)))
+    return sim.market(aggressor, lots)
+
+
 def _qty(sim: Sim, lots: int) -> str:
     """Lots in base units, for the label's one-line detail (the lot size is not known here)."""
     return f"{lots} lots"
@@ -124,13 +132,19 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
     peak_ns = [t0]
 
     def wave(i: int) -> None:
-        volume = first * prm["shrink"] ** i
-        sim.thin(-aggressor, 14, max(1, int(volume / 9)))  # offers step back: each wave walks ~8 levels
-        for j in range(5):
-            sim.at(sim.now_ns + j * wave_ns // 10, lambda: take(int(volume / 5)))
+        volume = int(first * prm["shrink"] ** i)
+        for j in range(4):
+            sim.at(sim.now_ns + j * wave_ns // 10, lambda: take(sim.market(aggressor, volume // 5)))
+        # the wave's last order reaches a new extreme, with all the wave's volume smaller than before
+        sim.at(
+            sim.now_ns + 4 * wave_ns // 10,
+            lambda: take(
+                _push_through(sim, aggressor, volume - 4 * (volume // 5), extreme[0] + 2 * aggressor)
+            ),
+        )
 
-    def take(lots: int) -> None:
-        for price, _, _ in sim.market(aggressor, lots):
+    def take(fills: list[tuple[int, int, int]]) -> None:
+        for price, _, _ in fills:
             if (price - extreme[0]) * aggressor > 0:
                 extreme[0] = price
                 peak_ns[0] = sim.now_ns
@@ -335,18 +349,20 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
     first_extreme = [sim.best(-aggressor)]
     extreme = [first_extreme[0], t0]
 
-    def take(lots: int, second: bool, thin_to: int) -> None:
-        if thin_to:  # offers keep stepping back: the second push needs little to go far
-            sim.thin(-aggressor, 12, thin_to)
-        for price, _, _ in sim.market(aggressor, lots):
+    def take(lots: int, second: bool, last: bool) -> None:
+        if second and last:  # offers stepped back: the second push needs little to go further
+            fills = _push_through(sim, aggressor, lots, first_extreme[0] + 3 * aggressor)
+        else:
+            fills = sim.market(aggressor, lots)
+        for price, _, _ in fills:
             if (price - extreme[0]) * aggressor > 0:
                 extreme[0], extreme[1] = price, sim.now_ns
         if not second:
             first_extreme[0] = extreme[0]
 
-    def leg(total: float, second: bool, thin_to: int) -> None:
+    def leg(total: float, second: bool) -> None:
         for j in range(6):
-            sim.at(sim.now_ns + j * step // 8, lambda: take(int(total / 6), second, thin_to))
+            sim.at(sim.now_ns + j * step // 8, lambda j=j: take(int(total / 6), second, j == 5))  # type: ignore[misc]
 
     def pullback() -> None:
         # heavy passive size behind the pullback: lots of delta, little price
@@ -358,9 +374,9 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
             sim.at(sim.now_ns + j * step // 8, lambda: sim.market(-aggressor, int(push * 0.8 / 6)))
 
     cushion: list[int] = []
-    sim.at(t0, lambda: leg(push, False, 0))
+    sim.at(t0, lambda: leg(push, False))
     sim.at(t0 + step, pullback)
-    sim.at(t0 + 2 * step, lambda: leg(push * 0.4, True, max(1, int(push * 0.4 / 14))))
+    sim.at(t0 + 2 * step, lambda: leg(push * 0.4, True))
 
     def end() -> None:
         for price in cushion:

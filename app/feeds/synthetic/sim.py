@@ -51,6 +51,7 @@ class FlowParams:
     limit_decay_ticks: float = 15.0  # mean extra distance of the others beyond the first tick
     touch_share: float = 0.25  # of limit orders placed at one tick from the opposite best
     max_distance_ticks: int = 120
+    min_levels: int = 40  # deep liquidity: a side never has fewer levels (a sweep cannot empty it)
     limit_median_lots: int = 40  # 0.04 BTC
     limit_sigma: float = 1.0  # log-normal spread of limit sizes
     cancel_rate_hz: float = 0.6  # per resting order-sized chunk
@@ -211,6 +212,7 @@ class Sim:
         fills = self._take(side, lots)
         if fills:
             self.out.append(Prints(self.now_ns, side, fills))
+            self._keep_depth(-side)
         if excite:
             self._decay()
             self._excite[side] += self.p.hawkes_self_hz
@@ -439,6 +441,15 @@ class Sim:
                 del self.icebergs[(passive, price)]
         return fills
 
+    def _keep_depth(self, side: int) -> None:
+        """Deep resting liquidity that a real book has far out: levels added beyond the last one
+        until the side has `min_levels` again, so no order, however large, empties it."""
+        book = self.book(side)
+        step = -1 if side == BUY else 1
+        while len(book) < self.p.min_levels:
+            far = (min(book) if side == BUY else max(book)) if book else self.best(-side) + step
+            self._set(side, far + step, self.p.limit_median_lots * 2)
+
     def _set(self, side: int, price: int, lots: int) -> None:
         """Set a level's size (0 removes it), keeping bests, totals and the diff being built."""
         book = self.book(side)
@@ -490,6 +501,8 @@ class Sim:
             / NS_PER_S
             + self.p.value_vol_ticks * math.sqrt(self.p.diff_interval_ns / NS_PER_S) * self._draw.normal()
         )
+        self._keep_depth(BUY)
+        self._keep_depth(SELL)
         if self.update_id != self._published_id:
             bids = sorted(self._changed[BUY].items(), reverse=True)
             asks = sorted(self._changed[SELL].items())
