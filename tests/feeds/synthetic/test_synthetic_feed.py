@@ -107,7 +107,7 @@ def test_a_forward_jump_and_a_restart_reach_the_market_a_straight_run_reaches():
 
     first_session = feed.sessions_started
     vt2 = VirtualTime()
-    feed._clock, feed._sleep = vt2.clock, vt2.sleep  # noqa: SLF001 - continue on a new virtual clock
+    feed._clock, feed._sleep = vt2.clock, vt2.sleep
     feed.restart()
     run_virtual(feed, vt2, until_s=0.2)
     assert feed.sessions_started == first_session + 1
