@@ -349,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))
         return _run_window(args, [], synthetic=config)
     if args.venue or args.symbol:
+        if (args.venue or "").lower() == "synthetic":
+            parser.error("the synthetic market has no server: open it with --synthetic [SCENARIO]")
         if not (args.venue and args.symbol):
             parser.error("a live market needs both --venue and --symbol")
         return _run_window(args, [], live=True)
