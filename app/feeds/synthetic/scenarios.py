@@ -49,10 +49,13 @@ class Scenario:
         return {name: (lo + hi) / 2 for name, (lo, hi) in self.ranges.items()}
 
 
-def _finish(sim: Sim, d: int, done: Done, label: Signal) -> None:
+def _finish(  # noqa: PLR0917 (one call per scenario, in the label's own field order)
+    sim: Sim, d: int, done: Done, kind: SignalKind, peak_ns: int, price_ticks: int, detail: str
+) -> None:
+    """End a scenario: the background back to normal, the value nudged the read's way, the label."""
     sim.scale_flow()
     sim.nudge_value(d * FOLLOW_TICKS)
-    done(label)
+    done(Signal(kind, peak_ns, price_ticks, d, end_ns=sim.now_ns, detail=detail))
 
 
 def _quiet(sim: Sim, market: float, slow_side: int, limit: float) -> None:
@@ -104,15 +107,15 @@ def absorption(sim: Sim, prm: Params, d: int, done: Done) -> None:
 
     def end() -> None:
         sim.end_iceberg(passive, level)
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.ABSORPTION,
             last,
             level,
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{_qty(sim, taken[0])} absorbed at one level in {prm['duration_s']:.1f} s",
+            f"{_qty(sim, taken[0])} absorbed at one level in {prm['duration_s']:.1f} s",
         )
-        _finish(sim, d, done, label)
 
     sim.at(last + NS_PER_S, end)
     del ice
@@ -158,15 +161,15 @@ def exhaustion(sim: Sim, prm: Params, d: int, done: Done) -> None:
             sim.at(t0 + (2 * i + 1) * wave_ns, lambda i=i: pullback(i))  # type: ignore[misc]
 
     def end() -> None:
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.EXHAUSTION,
             peak_ns[0],
             extreme[0],
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{waves} pushes, each with less delta, into a new extreme",
+            f"{waves} pushes, each with less delta, into a new extreme",
         )
-        _finish(sim, d, done, label)
 
     sim.at(t0 + 2 * waves * wave_ns, end)
 
@@ -193,15 +196,15 @@ def stacked_imbalance(sim: Sim, prm: Params, d: int, done: Done) -> None:
     last = _series(sim, t0, levels + 2, step_ns, lift)
 
     def end() -> None:
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.STACKED_IMBALANCE,
             last,
             start,
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{levels}+ levels lifted one-sided from {start}",
+            f"{levels}+ levels lifted one-sided from {start}",
         )
-        _finish(sim, d, done, label)
 
     sim.at(last + NS_PER_S, end)
 
@@ -230,15 +233,9 @@ def sweep(sim: Sim, prm: Params, d: int, done: Done) -> None:
     sim.at(at, go)
 
     def end() -> None:
-        label = Signal(
-            SignalKind.SWEEP,
-            at,
-            far[0],
-            d,
-            end_ns=sim.now_ns,
-            detail=f"one order through {levels} levels into a thin book",
+        _finish(
+            sim, d, done, SignalKind.SWEEP, at, far[0], f"one order through {levels} levels into a thin book"
         )
-        _finish(sim, d, done, label)
 
     sim.at(at + int(prm["void_s"] * NS_PER_S), end)
 
@@ -271,15 +268,15 @@ def iceberg(sim: Sim, prm: Params, d: int, done: Done) -> None:
 
     def end() -> None:
         sim.end_iceberg(passive, level)
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.ICEBERG,
             last[0],
             level,
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{_qty(sim, ice.traded_lots)} traded against {_qty(sim, display)} shown",
+            f"{_qty(sim, ice.traded_lots)} traded against {_qty(sim, display)} shown",
         )
-        _finish(sim, d, done, label)
 
     sim.at(end_at, end)
 
@@ -323,15 +320,15 @@ def pulled_wall(sim: Sim, prm: Params, d: int, done: Done) -> None:
         sim.at(sim.now_ns + 2 * NS_PER_S, end)
 
     def end() -> None:
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.PULLED_WALL,
             pulled[0],
             wall,
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{_qty(sim, size)} pulled {trigger} ticks before price",
+            f"{_qty(sim, size)} pulled {trigger} ticks before price",
         )
-        _finish(sim, d, done, label)
 
     unguard = sim.guard(watch)
     sim.at(t0 + NS_PER_S, approach)
@@ -381,15 +378,15 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
     def end() -> None:
         for price in cushion:
             sim.release(aggressor, price)
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.CVD_DIVERGENCE,
             extreme[1],
             extreme[0],
-            d,
-            end_ns=sim.now_ns,
-            detail="a new extreme with less CVD than the one before",
+            "a new extreme with less CVD than the one before",
         )
-        _finish(sim, d, done, label)
 
     sim.at(t0 + 3 * step + NS_PER_S, end)
 
@@ -409,15 +406,15 @@ def large_print(sim: Sim, prm: Params, d: int, done: Done) -> None:
     sim.at(at, go)
 
     def end() -> None:
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.LARGE_PRINT,
             at,
             first[0],
-            d,
-            end_ns=sim.now_ns,
-            detail=f"one {_qty(sim, lots)} order, {prm['size_x']:.0f}x the median",
+            f"one {_qty(sim, lots)} order, {prm['size_x']:.0f}x the median",
         )
-        _finish(sim, d, done, label)
 
     sim.at(at + NS_PER_S, end)
 
@@ -442,15 +439,15 @@ def liquidation_cascade(sim: Sim, prm: Params, d: int, done: Done) -> None:
         sim.at(t, lambda i=i: liq(i))  # type: ignore[misc]
 
     def end() -> None:
-        label = Signal(
+        _finish(
+            sim,
+            d,
+            done,
             SignalKind.LIQUIDATION_CASCADE,
             times[-1],
             start[0],
-            d,
-            end_ns=sim.now_ns,
-            detail=f"{count} forced orders in {prm['span_s']:.1f} s",
+            f"{count} forced orders in {prm['span_s']:.1f} s",
         )
-        _finish(sim, d, done, label)
 
     sim.at(times[-1] + NS_PER_S, end)
 
