@@ -25,6 +25,8 @@ from app.core.sessions import SessionSchedule
 from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
+from app.feeds.synthetic.record import parse_kinds, record_synthetic
+from app.feeds.synthetic.stream import SyntheticConfig
 from app.resources import bundled_recording
 from app.venues import registry
 from app.venues.errors import UnknownInstrument
@@ -36,6 +38,9 @@ EXAMPLES = """examples:
   scalpdesk --venue bybit --symbol BTCUSDT      the window on a live market (recorded to the data dir)
   scalpdesk replay FILE --summary               one JSON summary of a recording, headless
   scalpdesk signals FILE --kinds sweep,absorption  the order-flow signals found in a recording
+  scalpdesk --synthetic random --seed 7         the window on the synthetic market, scenarios at random
+  scalpdesk synthetic --record sim.gz --duration 10m --scenarios sweep,iceberg
+                                                a synthetic session recorded headless (+ sim.gz.labels.json)
   scalpdesk record --venue okx --symbol BTC-USDT-SWAP --duration 3600
                                                 record a live market for an hour, no window
   scalpdesk --venue binance --symbol BTCUSDT --ws-url ws://127.0.0.1:9001 --rest-url http://127.0.0.1:9002
@@ -89,9 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open the window on these recordings (default: the bundled BTCUSDT recording, looped)",
     )
+    parser.add_argument(
+        "--synthetic",
+        nargs="?",
+        const="random",
+        metavar="SCENARIO",
+        help="open the window on the synthetic market: one scenario, a comma list, random (default) or none",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="the synthetic market's seed (default 7)")
     _add_live_options(parser, window=True)
     _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
+    _add_synthetic_command(commands)
     replay = commands.add_parser(
         "replay",
         help="replay recordings (<receive ns> <raw JSON> per line, gzip or plain)",
@@ -135,6 +149,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rec.add_argument("-v", "--verbose", action="store_true", help="log feed events")
     return parser
+
+
+def _add_synthetic_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    syn = commands.add_parser(
+        "synthetic",
+        help="record a synthetic market session headless (replayable, with its labels)",
+        description="Write a synthetic session as a recording FILE, its sidecar, and FILE.labels.json.",
+    )
+    syn.add_argument("--record", type=Path, required=True, metavar="FILE", help="where to write (.gz: gzip)")
+    syn.add_argument("--seed", type=int, default=7, help="the simulation's seed (default 7)")
+    syn.add_argument(
+        "--duration",
+        type=_timeframe_seconds,
+        default=600,
+        help="simulated time, e.g. 90s, 10m, 1h (default 10m)",
+    )
+    syn.add_argument(
+        "--scenarios", default="random", help="comma list of scenarios, random (default) or none"
+    )
+
+
+def _synthetic_config(seed: int, scenarios: str) -> SyntheticConfig:
+    return SyntheticConfig(seed=seed, kinds=tuple(parse_kinds(scenarios)))
+
+
+def _record_synthetic(args: argparse.Namespace) -> int:
+    try:
+        config = _synthetic_config(args.seed, args.scenarios)
+    except ValueError as exc:
+        print(f"scalpdesk: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        done = record_synthetic(args.record, config, args.duration * NS_PER_S)
+    except OSError as exc:
+        print(f"scalpdesk: cannot write {args.record}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{done.path}: {done.lines} lines, {len(done.labels)} labelled scenarios -> {done.labels_path}")
+    return 0
 
 
 def _add_live_options(parser: argparse.ArgumentParser, window: bool) -> None:
@@ -207,7 +259,12 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = False) -> int:
+def _run_window(
+    args: argparse.Namespace,
+    files: Sequence[Path],
+    live: bool = False,
+    synthetic: SyntheticConfig | None = None,
+) -> int:
     from app.storage.logs import start_logging  # noqa: PLC0415
     from app.ui.run_app import LiveChoice, run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
 
@@ -237,6 +294,7 @@ def _run_window(args: argparse.Namespace, files: Sequence[Path], live: bool = Fa
         screenshot=args.screenshot,
         hz=args.fps,
         stats_out=args.stats_out,
+        synthetic=synthetic,
     )
 
 
@@ -325,7 +383,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _record(args)
     if args.command == "signals":
         return _signals(args)
+    if args.command == "synthetic":
+        return _record_synthetic(args)
+    if args.synthetic is not None:
+        try:
+            config = _synthetic_config(args.seed, args.synthetic)
+        except ValueError as exc:
+            parser.error(str(exc))
+        return _run_window(args, [], synthetic=config)
     if args.venue or args.symbol:
+        if (args.venue or "").lower() == "synthetic":
+            parser.error("the synthetic market has no server: open it with --synthetic [SCENARIO]")
         if not (args.venue and args.symbol):
             parser.error("a live market needs both --venue and --symbol")
         return _run_window(args, [], live=True)

@@ -26,7 +26,7 @@ from app.feeds.recording import (
     iter_recordings,
     read_sidecar,
 )
-from app.venues.base import StreamId
+from app.venues.base import StreamId, VenueAdapter
 from app.venues.errors import UnknownInstrument
 from app.venues.registry import adapter, identify
 
@@ -91,18 +91,30 @@ def open_replay(
         instrument = venue_adapter.instrument(symbol, meta.instrument)
     except UnknownInstrument as exc:
         raise ReplayError(str(exc)) from exc
-    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions, summary=summary)
-    check = BboCheck()
-    pipeline = IngestPipeline(
-        venue_adapter.decoder(instrument), venue_adapter.book_sync(instrument), market, check
-    )
 
     def all_batches() -> Iterator[list[bytes]]:
         if first:
             yield first
         yield from batches
 
-    return ReplaySession(instrument, market, pipeline, check), all_batches()
+    return build_session(venue_adapter, instrument, bar_spec, sessions, summary), all_batches()
+
+
+def build_session(
+    venue_adapter: VenueAdapter,
+    instrument: Instrument,
+    bar_spec: BarSpec | None = None,
+    sessions: SessionSchedule | None = None,
+    summary: bool = True,
+) -> ReplaySession:
+    """A fresh market state and the pipeline (the venue's decoder and book sync, a BBO check)
+    that fills it: what every source of recorded-format lines plays into, files or not."""
+    market = MarketState(instrument, bar_spec=bar_spec, sessions=sessions, summary=summary)
+    check = BboCheck()
+    pipeline = IngestPipeline(
+        venue_adapter.decoder(instrument), venue_adapter.book_sync(instrument), market, check
+    )
+    return ReplaySession(instrument, market, pipeline, check)
 
 
 def run_replay(

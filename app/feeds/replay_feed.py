@@ -109,6 +109,8 @@ class ReplayFeed(SourceBase):
     new one) so that the UI rebinds its views to the new market state.
     """
 
+    kind = "replay"  # what the status bar calls this source
+
     def __init__(
         self,
         paths: Sequence[Path],
@@ -175,7 +177,7 @@ class ReplayFeed(SourceBase):
         sync = self.session.pipeline.sync
         return SourceStatus(
             state=self._state(),
-            kind="replay",
+            kind=self.kind,
             error=self._error,
             speed=self._speed,
             latency_ns=print_latency_ns(self.session.market),
@@ -397,6 +399,11 @@ class ReplayFeed(SourceBase):
     # -- helpers -----------------------------------------------------------------------------
 
     def _open(self) -> tuple[ReplaySession, LineCursor]:
+        """A fresh session and its lines from the first one: the one place the lines come from.
+
+        The synthetic market (app/feeds/synthetic/source.py) overrides this with generated lines
+        and keeps all the pacing, controls and sessions here, rather than a second pacing loop.
+        """
         session, batches = open_replay(self.paths, self._bar_spec, self._sessions, summary=self._summary)
         return session, LineCursor(as_generator(batches))
 

@@ -28,6 +28,8 @@ from app.feeds.live.rest import RestError
 from app.feeds.replay import ReplayError
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.source import MarketSource
+from app.feeds.synthetic.source import SyntheticFeed
+from app.feeds.synthetic.stream import SyntheticConfig
 from app.storage.first_run import FirstRun
 from app.storage.journal import Journal, data_dir, default_journal_path
 from app.storage.layouts import LayoutStore
@@ -85,9 +87,10 @@ def run_gui(
     started_s: float | None = None,
     log_path: Path | None = None,
     stats_out: Path | None = None,
+    synthetic: SyntheticConfig | None = None,
 ) -> int:
-    """Run the window on a replay of `paths` (or on the live market `live`) until it is closed;
-    returns the exit status.
+    """Run the window on a replay of `paths` (or on the live market `live`, or on the synthetic
+    market `synthetic`) until it is closed; returns the exit status.
 
     `started_s` (time.monotonic() when the process started work) lets the log say how long the
     first painted frame took (budget: 1 s, docs/ARCHITECTURE.md). `stats_out`: where the run
@@ -99,6 +102,8 @@ def run_gui(
         if live is not None:
             record_dir = data_dir() / "recordings" if live.record else None
             feed = asyncio.run(open_live_feed(live.venue, live.symbol, live.endpoints, record_dir))
+        elif synthetic is not None:
+            feed = SyntheticFeed(synthetic, speed=speed)
         else:
             feed = ReplayFeed(paths, speed=speed, loop=loop)
     except (ReplayError, UnknownInstrument, RestError, ValueError) as exc:

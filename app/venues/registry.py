@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.core.instrument import Instrument
-from app.venues import binance, bybit, hyperliquid, okx
+from app.venues import binance, bybit, hyperliquid, okx, synthetic
 from app.venues.base import StreamId, VenueAdapter
 from app.venues.errors import UnknownInstrument
 
@@ -23,7 +23,10 @@ _BUILT_IN: tuple[VenueAdapter, ...] = (
     bybit.BYBIT_LINEAR,
     okx.OKX_SWAP,
     hyperliquid.HYPERLIQUID,
+    synthetic.SYNTHETIC,
 )
+_OFFLINE = frozenset({synthetic.SYNTHETIC.name})
+"""Venues without a server (the simulated market): known to replays, not offered as live markets."""
 _adapters: dict[str, VenueAdapter] = {a.name: a for a in _BUILT_IN}
 
 ADAPTERS: Mapping[str, VenueAdapter] = MappingProxyType(_adapters)
@@ -35,7 +38,8 @@ ALIASES = {"binance": "binance-usdm", "bybit": "bybit-linear", "okx": "okx-swap"
 
 
 def venues() -> tuple[str, ...]:
-    return tuple(_adapters)
+    """The venues a live market can be opened on (`--venue`, the market picker)."""
+    return tuple(name for name in _adapters if name not in _OFFLINE)
 
 
 def adapter(venue: str) -> VenueAdapter:

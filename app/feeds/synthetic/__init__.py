@@ -1,0 +1,1 @@
+"""The synthetic market source: a seeded order-book simulation with labelled scenarios."""
