@@ -100,13 +100,16 @@ class StatusLine:
             lag_ms = status.latency_ns / NS_PER_MS
             live = status.kind == "live"
             # a replay's latency is the recorder's (its clock may have been off): say so
-            self.latency.setText(f"{'feed' if live else 'recorded'} latency {lag_ms:.0f} ms")
+            recorded = status.kind == "replay"
+            self.latency.setText(f"{'recorded' if recorded else 'feed'} latency {lag_ms:.0f} ms")
             self.latency.setToolTip(
                 "Exchange time of the newest print to its local receive, with this machine's clock "
                 "error measured against the venue's clock and taken out."
                 if live
                 else "Local receive time minus exchange time of the newest print, as recorded. "
                 "Negative means the receiving machine's clock was behind the exchange's."
+                if recorded
+                else "The simulated delay between the synthetic exchange and this machine."
             )
         now_s = self._clock()
         if status.session != self._last_session:  # a new session restarts the counters

@@ -54,7 +54,11 @@ class _Source:
 
 @pytest.mark.parametrize(
     ("kind", "text"),
-    [("live", "feed latency -1268 ms"), ("replay", "recorded latency -1268 ms")],
+    [
+        ("live", "feed latency -1268 ms"),
+        ("replay", "recorded latency -1268 ms"),
+        ("synthetic", "feed latency -1268 ms"),  # the simulated stamps, not a recorder's clock
+    ],
 )
 def test_a_replay_names_its_latency_as_recorded(qtbot, kind: str, text: str) -> None:
     from PySide6 import QtWidgets
