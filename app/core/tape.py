@@ -65,9 +65,9 @@ class _NarrowColumn:
 
     __slots__ = ("base", "data")
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, base: int | None = None) -> None:
         self.data: npt.NDArray[Any] = np.zeros(capacity, np.int32)
-        self.base: int | None = None  # set by the first values stored
+        self.base = base  # None: taken from the first values stored
 
     def encode(self, values: I64) -> npt.NDArray[Any]:
         """`values` as this column stores them (widening the column first if they need it)."""
@@ -119,11 +119,9 @@ class Tape:
             raise ValueError("capacity must be positive")
         self.capacity = capacity
         self._exchange_ns = np.zeros(capacity, np.int64)
-        self._lag_ns = _NarrowColumn(capacity)  # receive_ns - exchange_ns, base 0
-        self._lag_ns.base = 0
-        self._price = _NarrowColumn(capacity)
-        self._qty = _NarrowColumn(capacity)
-        self._qty.base = 0
+        self._lag_ns = _NarrowColumn(capacity, base=0)  # receive_ns - exchange_ns
+        self._price = _NarrowColumn(capacity)  # ticks from the first price
+        self._qty = _NarrowColumn(capacity, base=0)
         self._side = np.zeros(capacity, np.int8)
         self._trade_id = np.zeros(capacity, np.int64)
         self._head = 0  # index of the next write
