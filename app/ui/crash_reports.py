@@ -25,7 +25,12 @@ qt_log = logging.getLogger("qt")
 
 def write_report(directory: Path, kind: str, exc: BaseException) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"crash-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.txt"
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    path = directory / f"crash-{stamp}.txt"
+    n = 1
+    while path.exists():  # failures in the same second (a slot and the thread it started) keep each report
+        n += 1
+        path = directory / f"crash-{stamp}-{n}.txt"
     lines = [f"Scalpdesk crash report ({kind})", *(f"{k}: {v}" for k, v in versions().items()), ""]
     lines += traceback.format_exception(type(exc), exc, exc.__traceback__)
     path.write_text("\n".join(lines), encoding="utf-8")
