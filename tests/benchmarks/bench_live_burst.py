@@ -1,9 +1,11 @@
 """Live burst: the window on four live venues at once, fed faster than a liquidation burst.
 
 Four local exchange servers (tests/fakes) in this process: Binance USD-M replaying the bundled
-BTCUSDT recording on its own clock at `--speed` (its busiest minutes; exchange times moved to
-now, so its feed latency is the real send → receive delay), and Bybit, OKX and Hyperliquid each
-looping their real recordings at `--rate` frames a second. Four LiveFeeds run on the app's one
+BTCUSDT recording on its own clock at `--speed` (slow enough that it lasts the run; exchange
+times moved to now, so its feed latency is the real send → receive delay), and Bybit, OKX and
+Hyperliquid each looping their real recordings at `--rate` frames a second, with the context
+streams their recordings lack (ticker, mark price, open interest) sent each second, as the venues do.
+A stale event is counted as "went quiet" when the stream had sent data on its connection. Four LiveFeeds run on the app's one
 event loop; the window (1920×1080, 60 Hz) shows the Binance one, the other three ingest as a
 multi-venue window would. Reported like `--stats-out` (app/ui/run_report.py): frames, frame and
 view times, receive → pixel, messages per second per feed and combined, the receive → applied
@@ -71,6 +73,12 @@ async def measure(args: argparse.Namespace, app: QtWidgets.QApplication, config:
     binance = FakeBinance(
         ROOT / "resources" / "btcusdt_20240808.gz", realtime=True, speed=args.speed, shift_to_now=True
     )
+    recorded_s = (binance.times_ns[-1] - binance.times_ns[0]) / 1e9
+    if recorded_s / args.speed < args.warmup + args.seconds + 1:
+        raise SystemExit(
+            f"--speed {args.speed:g}: Binance's {recorded_s:.0f} s recording would end before the run does "
+            f"(at most --speed {recorded_s / (args.warmup + args.seconds + 1):.1f} for {args.seconds:g} s)"
+        )
     ws, rest = await binance.start()
     feeds = [
         (
@@ -142,6 +150,7 @@ async def measure(args: argparse.Namespace, app: QtWidgets.QApplication, config:
                 "gaps": feed.status().gaps,
                 "health": dict(feed.status().health),
                 "not_live_looks": not_live[name],
+                "unheard": sorted(set().union(*(c.stats.unheard_streams for c in feed.connections))),
                 "lag": lag[name].summary(),
             }
             for name, feed in feeds
@@ -163,8 +172,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--speed", type=float, default=15.0, help="Binance replay speed")
-    parser.add_argument("--rate", type=float, default=1000.0, help="frames/s of each other venue")
+    parser.add_argument(
+        "--speed", type=float, default=9.0, help="Binance replay speed (its recording must last the run)"
+    )
+    parser.add_argument("--rate", type=float, default=1500.0, help="frames/s of each other venue")
     parser.add_argument("--hz", type=int, default=60)
     args = parser.parse_args()
     app = QtWidgets.QApplication(sys.argv[:1])
@@ -203,13 +214,23 @@ def main() -> None:
     row("receive → pixel (Binance, shown)", r["latency"])
     for name, f in feeds.items():
         row(f"{name}: receive → applied (newest line of each batch)", f["lag"])
-    print("\n| feed | messages/s | malformed | gaps | stale events | reconnects | looks not live |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "\n| feed | messages/s | malformed | gaps | stale events | of which went quiet | reconnects ", end=""
+    )
+    print("| looks not live |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, f in feeds.items():
         h = f["health"]
         print(
             f"| {name} | {f['messages'] / wall:,.0f} | {f['malformed']} | {f['gaps']} | {h['stale_events']} "
-            f"| {h['forced_reconnects'] + h['connection_failures']} | {f['not_live_looks']} |"
+            f"| {h['went_quiet_events']} | {h['forced_reconnects'] + h['connection_failures']} "
+            f"| {f['not_live_looks']} |"
+        )
+    unheard = {name: f["unheard"] for name, f in feeds.items() if f["unheard"]}
+    if unheard:
+        print(
+            "\nStreams the fakes never send (absent from their recordings; one stale event each once its "
+            f"quiet allowance runs out, not a feed falling behind): {unheard}"
         )
 
 

@@ -57,6 +57,7 @@ class FakeVenue:
     faults: VenueFaults = field(default_factory=VenueFaults)
     repeat: int = 1  # play the recording this many times per connection (each pass opens with its snapshot)
     pace_every: int = 1  # frames sent between pauses: asyncio sleeps a millisecond or two at best
+    context_every_s: float = 1.0  # how often the context streams the recording lacks are sent
 
     def __post_init__(self) -> None:
         self.connections = 0
@@ -78,6 +79,11 @@ class FakeVenue:
         """The frame as this connection sends it (a venue's sequence moves on between them)."""
         return frame
 
+    def context(self, key: str) -> bytes | None:
+        """A frame for a subscribed context stream (ticker, mark price, open interest…) that the
+        recording does not carry, sent every `context_every_s` as the venue would; None: not one."""
+        return None
+
     # -- the server ---------------------------------------------------------------------------
 
     async def start(self) -> str:
@@ -97,11 +103,25 @@ class FakeVenue:
         subscribed: set[str] = set()
         ready = asyncio.Event()
         reader = asyncio.ensure_future(self._read(ws, subscribed, ready))
+        context: asyncio.Future[None] | None = None
         with contextlib.suppress(ConnectionClosed):
             await ready.wait()
+            context = asyncio.ensure_future(self._send_context(ws, subscribed))
             await self._play(ws, subscribed, first)
             await ws.wait_closed()
         reader.cancel()
+        if context is not None:
+            context.cancel()
+
+    async def _send_context(self, ws: ServerConnection, subscribed: set[str]) -> None:
+        recorded = {k for k, _ in self.frames}
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                for key in sorted(subscribed - recorded):
+                    frame = self.context(key)
+                    if frame is not None:
+                        await ws.send(frame.decode())
+                await asyncio.sleep(self.context_every_s)
 
     async def _read(self, ws: ServerConnection, subscribed: set[str], ready: asyncio.Event) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -208,6 +228,17 @@ class FakeBybit(FakeVenue):
             raw = archive.read(archive.namelist()[0]).splitlines()
         renamed = [frame.replace(b"orderbook.500.", b"orderbook.%d." % depth) for frame in raw]
         super().__init__([(json.loads(f)["topic"], f) for f in renamed], "/v5/public/linear", **kwargs)
+        first = json.loads(renamed[0])
+        self._ts_ms, self._price = first["ts"], first["data"]["b"][0][0]
+
+    def context(self, key: str) -> bytes | None:
+        if not key.startswith("tickers."):
+            return None
+        data = {"symbol": key.removeprefix("tickers."), "markPrice": self._price, "indexPrice": self._price,
+                "fundingRate": "0.0001", "nextFundingTime": str(self._ts_ms + 3_600_000),
+                "openInterest": "1000"}  # fmt: skip
+        msg = {"topic": key, "type": "snapshot", "ts": self._ts_ms, "data": data}
+        return json.dumps(msg, separators=(",", ":")).encode()
 
     def keys_of(self, request: dict[str, Any]) -> list[str]:
         return list(request.get("args", [])) if request.get("op") == "subscribe" else []
@@ -256,6 +287,26 @@ class FakeOkx(FakeVenue):
                 frame = json.dumps(msg, separators=(",", ":")).encode()
             frames.append((key, frame))
         super().__init__(frames, "/ws/v5/public", **kwargs)
+        self._context_rows: dict[str, dict[str, str]] = {}  # instId -> a recent book row's price, time
+        for key, frame in frames:
+            channel, _, inst = key.partition(":")
+            if channel == "books" and inst not in self._context_rows:
+                row = json.loads(frame)["data"][0]
+                self._context_rows[inst] = {"px": row["bids"][0][0], "ts": row["ts"]}
+
+    def context(self, key: str) -> bytes | None:
+        channel, _, inst = key.partition(":")
+        seen = self._context_rows.get(inst)
+        if seen is None:
+            return None
+        if channel == "mark-price":
+            row = {"instType": "SWAP", "instId": inst, "markPx": seen["px"], "ts": seen["ts"]}
+        elif channel == "open-interest":
+            row = {"instType": "SWAP", "instId": inst, "oi": "100000", "oiCcy": "1000", "ts": seen["ts"]}
+        else:
+            return None
+        msg = {"arg": {"channel": channel, "instId": inst}, "data": [row]}
+        return json.dumps(msg, separators=(",", ":")).encode()
 
     def keys_of(self, request: dict[str, Any]) -> list[str]:
         if request.get("op") != "subscribe":
@@ -290,6 +341,20 @@ class FakeHyperliquid(FakeVenue):
             data = msg["data"][0] if isinstance(msg["data"], list) else msg["data"]
             frames.append((f"{msg['channel']}:{data['coin']}", frame))
         super().__init__(frames, "/ws", **kwargs)
+        self._mid: dict[str, str] = {}  # coin -> a recorded best bid
+        for key, frame in frames:
+            channel, _, coin = key.partition(":")
+            if channel == "l2Book" and coin not in self._mid:
+                self._mid[coin] = json.loads(frame)["data"]["levels"][0][0]["px"]
+
+    def context(self, key: str) -> bytes | None:
+        channel, _, coin = key.partition(":")
+        if channel != "activeAssetCtx" or coin not in self._mid:
+            return None
+        px = self._mid[coin]
+        ctx = {"markPx": px, "oraclePx": px, "funding": "0.0000125", "openInterest": "1000.0"}
+        msg = {"channel": "activeAssetCtx", "data": {"coin": coin, "ctx": ctx}}
+        return json.dumps(msg, separators=(",", ":")).encode()
 
     def keys_of(self, request: dict[str, Any]) -> list[str]:
         sub = request.get("subscription", {})

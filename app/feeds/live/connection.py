@@ -52,9 +52,11 @@ class ConnectionStats:
     failures: int = 0  # connects that failed or connections that dropped
     frames: int = 0
     stale_events: int = 0
+    went_quiet_events: int = 0  # stale events of streams that had sent data on their connection
     forced_reconnects: int = 0  # closed by us: silent socket, or lifetime reached
     last_error: str = ""
     stale_streams: frozenset[str] = field(default_factory=frozenset)
+    unheard_streams: frozenset[str] = field(default_factory=frozenset)  # nothing since connect
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,8 @@ class Connection:
             now = self._monotonic()
             stale = self._watchdog.check(now)
             self.stats.stale_events = self._watchdog.stale_events
+            self.stats.went_quiet_events = self._watchdog.went_quiet_events
+            self.stats.unheard_streams = self._watchdog.unheard()
             self.stats.stale_streams = stale
             if stale and self.state in (ConnectionState.LIVE, ConnectionState.OPEN):
                 self.state = ConnectionState.STALE

@@ -142,6 +142,7 @@ class LiveFeed(SourceBase):
             ("connects", sum(s.connects for s in stats)),
             ("connection_failures", sum(s.failures for s in stats)),
             ("stale_events", sum(s.stale_events for s in stats)),
+            ("went_quiet_events", sum(s.went_quiet_events for s in stats)),
             ("forced_reconnects", sum(s.forced_reconnects for s in stats)),
             ("frames_received", sum(s.frames for s in stats)),
             ("snapshots_fetched", self.snapshots_fetched),

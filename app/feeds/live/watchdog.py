@@ -20,7 +20,12 @@ class StreamWatchdog:
         self._last_s = dict.fromkeys(streams, now_s)
         self._any_s = now_s
         self.stale_events = 0  # how often a stream went from live to stale
+        # ...of which by a stream that had sent data on this connection and then stopped: a feed
+        # falling silent. The rest never sent a thing since connect (a market without liquidations,
+        # a venue that dropped a topic, a URL that no longer carries it): a different problem.
+        self.went_quiet_events = 0
         self._stale: set[str] = set()
+        self._heard: set[str] = set()
 
     def restart(self, now_s: float) -> None:
         """A new connection: every stream gets a fresh grace period."""
@@ -28,6 +33,7 @@ class StreamWatchdog:
             self._last_s[name] = now_s
         self._any_s = now_s
         self._stale.clear()
+        self._heard.clear()
 
     def saw(self, stream: str | None, now_s: float) -> None:
         """Data arrived (on `stream`, when the message says which)."""
@@ -35,6 +41,7 @@ class StreamWatchdog:
         if stream is not None and stream in self._last_s:
             self._last_s[stream] = now_s
             self._stale.discard(stream)
+            self._heard.add(stream)
 
     def check(self, now_s: float) -> frozenset[str]:
         """The streams silent for longer than `stale_after_s`, counting new ones."""
@@ -43,7 +50,12 @@ class StreamWatchdog:
             if now_s - last > allowed and name not in self._stale:
                 self._stale.add(name)
                 self.stale_events += 1
+                self.went_quiet_events += name in self._heard
         return frozenset(self._stale)
+
+    def unheard(self) -> frozenset[str]:
+        """The streams that have sent nothing since the connection opened."""
+        return frozenset(self._last_s.keys() - self._heard)
 
     def silent_s(self, now_s: float) -> float:
         """How long the whole socket has sent nothing at all."""

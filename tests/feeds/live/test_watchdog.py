@@ -24,3 +24,15 @@ def test_a_new_connection_gives_every_stream_a_fresh_grace_period():
     dog.restart(5)
 
     assert dog.check(5.5) == frozenset()
+
+
+def test_a_stream_that_went_quiet_is_told_apart_from_one_never_heard_since_connect():
+    dog = StreamWatchdog(["depth", "ticker"], stale_after_s=10, now_s=0)
+    dog.saw("depth", 1)
+
+    assert dog.check(12) == {"depth", "ticker"}
+
+    assert dog.stale_events == 2 and dog.went_quiet_events == 1  # only depth had spoken
+    assert dog.unheard() == {"ticker"}
+    dog.restart(20)
+    assert dog.unheard() == {"depth", "ticker"}  # a new connection has heard nothing yet
