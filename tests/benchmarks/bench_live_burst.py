@@ -4,12 +4,12 @@ Four local exchange servers (tests/fakes) in this process: Binance USD-M replayi
 BTCUSDT recording on its own clock at `--speed` (slow enough that it lasts the run; exchange
 times moved to now, so its feed latency is the real send → receive delay), and Bybit, OKX and
 Hyperliquid each looping their real recordings at `--rate` frames a second, with the context
-streams their recordings lack (ticker, mark price, open interest) sent each second, as the venues do.
-A stale event is counted as "went quiet" when the stream had sent data on its connection. Four LiveFeeds run on the app's one
-event loop; the window (1920×1080, 60 Hz) shows the Binance one, the other three ingest as a
-multi-venue window would. Reported like `--stats-out` (app/ui/run_report.py): frames, frame and
-view times, receive → pixel, messages per second per feed and combined, the receive → applied
-lag of every feed (does one fall behind?), stale and reconnect counts,
+streams their recordings lack (ticker, mark price, open interest) sent each second, as the
+venues do. Four LiveFeeds run on the app's one event loop; the window (1920×1080, 60 Hz) shows
+the Binance one, the other three ingest as a multi-venue window would. Reported like
+`--stats-out` (app/ui/run_report.py): frames, frame and view times, receive → pixel, messages
+per second per feed and combined, the receive → applied lag of every feed (does one fall
+behind?), stale events (and of those, streams that went quiet after sending data), reconnects,
 malformed messages, CPU and peak memory.
 
 Budget (issue 11): ≥ 5,000 messages/s combined for 30 s, no frame over 16.7 ms at p99,
