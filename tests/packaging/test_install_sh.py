@@ -92,8 +92,8 @@ def test_uninstall_removes_what_install_added_and_keeps_the_journal(bundle, tmp_
     assert journal.read_bytes() == b"the user's trades"
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils not installed")
 def test_the_shipped_and_the_installed_entries_validate(bundle, tmp_path):
+    assert shutil.which("desktop-file-validate"), "no desktop-file-utils: bootstrap installs it"
     home = tmp_path / "home"
     run_install(bundle, home)
 
