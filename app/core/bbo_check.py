@@ -5,23 +5,40 @@ exchange ticker whose update id is ≤ u. Tickers and diffs arrive on different 
 ticker with a smaller id can arrive after the diff it belongs to; the checker therefore holds a
 diff's book top until a ticker with a larger id has been seen (or the stream ends), and looks
 the matching ticker up in a short history. Memory stays bounded either way.
+
+Tickers come ten times as often as diffs, yet only the one just before each diff is ever
+compared. So a batch's tickers are handed over once, at its end (`on_tickers`): their ids are
+taken and filtered with C-level loops (map, accumulate, compress) and the per-diff lookups are
+bisections of a list; no Python code runs per ticker. Deferring is exact: once a ticker with a
+larger id has been accepted, the accepted tickers at or before a diff's id can no longer
+change (an older ticker arriving later is out of order on its own stream and ignored).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Sequence
+from itertools import accumulate, compress
+from operator import eq, itemgetter
 
 Top = tuple[int | None, int, int | None, int]
 """(best bid ticks, its lots, best ask ticks, its lots); None for an empty side."""
+
+TickerRow = Sequence[int]
+"""A BookTicker, or any row with the update id at [2] and the top at [3:7]."""
+
+_ID = itemgetter(2)
+_TOP = slice(3, 7)
 
 
 class BboCheck:
     """Counts checks and mismatches; keeps the first few mismatches for diagnosis."""
 
     def __init__(self, history: int = 4096, max_pending: int = 4096, keep_mismatches: int = 10) -> None:
-        self._ticker_ids: deque[int] = deque(maxlen=history)
-        self._tickers: deque[Top] = deque(maxlen=history)
+        self._history = history
+        self._ticker_ids: list[int] = []
+        self._tickers: list[TickerRow] = []
         self._pending: deque[tuple[int, Top]] = deque()
         self._max_pending = max_pending
         self._keep = keep_mismatches
@@ -31,14 +48,30 @@ class BboCheck:
         self.examples: list[tuple[int, Top, Top]] = []
 
     def on_ticker(self, update_id: int, top: Top) -> None:
-        ids = self._ticker_ids
-        if ids and update_id < ids[-1]:
-            return  # out of order on its own stream: the newer one already stands
+        self.on_tickers(((0, 0, update_id, *top),))  # type: ignore[arg-type]
+
+    def on_tickers(self, tickers: Sequence[TickerRow]) -> None:
+        """Tickers in arrival order, after the `on_book` calls of the diffs applied before them."""
+        if not tickers:
+            return
+        ids = list(map(_ID, tickers))
+        known = self._ticker_ids
+        floor = known[-1] if known else ids[0]
+        newest = list(accumulate(ids, max, initial=floor))
+        del newest[0]
+        if ids != newest:  # an older ticker after a newer one: the newer one already stands
+            keep = list(map(eq, ids, newest))
+            ids = list(compress(ids, keep))
+            tickers = list(compress(tickers, keep))
+        known.extend(ids)
+        self._tickers.extend(tickers)
+        last = known[-1]
         pending = self._pending
-        while pending and pending[0][0] < update_id:
+        while pending and pending[0][0] < last:
             self._resolve(*pending.popleft())
-        ids.append(update_id)
-        self._tickers.append(top)
+        if len(known) > 2 * self._history:
+            del known[: -self._history]
+            del self._tickers[: -self._history]
 
     def on_book(self, update_id: int, top: Top) -> None:
         if self._ticker_ids and update_id < self._ticker_ids[-1]:
@@ -58,7 +91,7 @@ class BboCheck:
         if i == 0:
             self.unmatched += 1
             return
-        ticker = self._tickers[i - 1]
+        ticker: Top = tuple(self._tickers[i - 1][_TOP])  # type: ignore[assignment]
         self.checks += 1
         if book != ticker:
             self.mismatches += 1

@@ -80,6 +80,8 @@ class IngestPipeline:
         self._gathered = trades
         add_trade = trades.append
         ticker: BookTicker | None = None
+        checked: list[BookTicker] = []
+        add_checked = checked.append
         ignored = 0
         marker = self.decoder.latest_value_marker if check is None and self.conflate else None
         newest = -1
@@ -107,7 +109,7 @@ class IngestPipeline:
                 if kind is BookTicker:
                     ticker = event  # type: ignore[assignment]
                     if check is not None:
-                        check.on_ticker(event[2], event[3:])  # type: ignore[arg-type]
+                        add_checked(event)  # type: ignore[arg-type]
                 elif kind is Trade:
                     add_trade(event)  # type: ignore[arg-type]
                 elif kind is DepthDiff:
@@ -121,6 +123,8 @@ class IngestPipeline:
         self.counters.conflated += conflated
         if ticker is not None:
             self.market.apply_ticker(ticker)
+        if checked:
+            check.on_tickers(checked)  # type: ignore[union-attr]
         if trades:
             self._flush_trades(trades)
 

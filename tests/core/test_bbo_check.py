@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.core.bbo_check import BboCheck
+from app.core.events import BookTicker
 
 A = (100, 5, 101, 3)  # (bid ticks, bid lots, ask ticks, ask lots)
 B = (100, 4, 101, 3)
@@ -195,3 +199,81 @@ def test_pending_tops_beyond_the_limit_are_resolved_oldest_first():
     check.finish()
     assert (check.checks, check.mismatches) == (3, 1)
     assert check.examples == [(3, B, A)]
+
+
+def _ticker(update_id: int, top: tuple[int, int, int, int]) -> BookTicker:
+    return BookTicker(0, 0, update_id, *top)
+
+
+def test_a_batch_of_tickers_handed_over_at_its_end_is_checked_like_tickers_one_by_one():
+    batched, single = BboCheck(), BboCheck()
+    tickers = [_ticker(10, A), _ticker(12, B), _ticker(11, C), _ticker(14, C)]  # 11 is out of order
+
+    batched.on_book(9, A)  # before any ticker: waits, then is unmatched at the end
+    batched.on_book(12, B)
+    batched.on_book(13, A)  # the ticker at 12 (B) stands for 13: a mismatch
+    batched.on_tickers(tickers)
+    for check in (batched, single):
+        check.finish()
+    single.on_book(9, A)
+    for t in tickers[:2]:
+        single.on_ticker(t.update_id, t[3:])
+    single.on_book(12, B)
+    single.on_book(13, A)
+    for t in tickers[2:]:
+        single.on_ticker(t.update_id, t[3:])
+    single.finish()
+
+    assert (batched.checks, batched.mismatches, batched.unmatched) == (2, 1, 1)
+    assert (single.checks, single.mismatches, single.unmatched) == (2, 1, 1)
+    assert batched.examples == single.examples == [(13, A, B)]
+
+
+_TOPS = st.sampled_from([A, B, C, D])
+_EVENTS = st.lists(
+    st.tuples(st.booleans(), st.integers(0, 40), _TOPS), max_size=120
+)  # (is a ticker, update id, top), in arrival order
+
+
+@given(_EVENTS, st.lists(st.integers(1, 12), max_size=30))
+def test_any_batching_of_a_stream_gives_the_same_counts_and_examples(events, cuts):
+    """The pipeline hands a batch's tickers over at its end; that must change nothing (while the
+    history holds the tickers a pending top needs: it keeps 4,096, about 400 diffs' worth)."""
+    single = BboCheck(max_pending=10_000)
+    for is_ticker, update_id, top in events:
+        if is_ticker:
+            single.on_ticker(update_id, top)
+        else:
+            single.on_book(update_id, top)
+    single.finish()
+
+    batched = BboCheck(max_pending=10_000)
+    start, sizes = 0, iter(cuts)
+    while start < len(events):
+        batch = events[start : start + next(sizes, 1000)]
+        start += len(batch)
+        tickers = [_ticker(update_id, top) for is_ticker, update_id, top in batch if is_ticker]
+        for is_ticker, update_id, top in batch:
+            if not is_ticker:
+                batched.on_book(update_id, top)
+        batched.on_tickers(tickers)
+    batched.finish()
+
+    assert (batched.checks, batched.mismatches, batched.unmatched) == (
+        single.checks,
+        single.mismatches,
+        single.unmatched,
+    )
+    assert sorted(batched.examples) == sorted(single.examples)
+
+
+def test_the_ticker_history_stays_bounded():
+    check = BboCheck(history=100)
+
+    for start in range(0, 10_000, 500):
+        check.on_tickers([_ticker(i, A) for i in range(start, start + 500)])
+        check.on_book(start + 499, A)
+        assert len(check._ticker_ids) <= 2 * 100
+    check.finish()
+
+    assert (check.checks, check.mismatches) == (20, 0)
