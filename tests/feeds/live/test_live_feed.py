@@ -27,6 +27,17 @@ from app.venues.errors import UnknownInstrument
 TIMING = ConnectionTiming(connect_timeout_s=2, stale_after_s=0.5, reconnect_after_s=5, check_every_s=0.05)
 
 
+async def settled(feed: LiveFeed, quiet_s: float = 0.3, limit_s: float = 20.0) -> None:
+    """Until the feed has taken in what the fake sent: no new message for `quiet_s` (a loaded
+    machine can hold the last frames in the socket longer than any fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    seen = -1
+    while loop.time() < deadline and feed.pipeline.counters.messages != seen:
+        seen = feed.pipeline.counters.messages
+        await asyncio.sleep(quiet_s)
+
+
 def live(fake: FakeBinance, *, seconds: float | None = None, move=None, **kwargs) -> tuple[LiveFeed, list]:
     """Runs a LiveFeed on the fake until it has sent everything (or for `seconds`)."""
     looks: list = []
@@ -45,7 +56,7 @@ def live(fake: FakeBinance, *, seconds: float | None = None, move=None, **kwargs
         task = asyncio.ensure_future(feed.run())
         if seconds is None:
             await asyncio.wait_for(fake.done.wait(), 30)
-            await asyncio.sleep(0.3)
+            await settled(feed)
         else:
             for _ in range(int(seconds / 0.1)):
                 await asyncio.sleep(0.1)
