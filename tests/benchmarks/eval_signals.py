@@ -79,8 +79,9 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {machine}, Python {platform.python_version()}")
     which = "TUNING" if args.tuning else "MEASURED"
     print(
-        f"\n{which} seeds {seeds.start}–{seeds.stop - 1} per kind, each scenario at "
-        f"{SCENARIO_AT_NS // NS_PER_S} s into a fresh session with background flow\n"
+        f"\n{which} seeds {seeds.start}–{seeds.stop - 1} per kind, each scenario "
+        f"{SCENARIO_AT_NS // NS_PER_S}–{SCENARIO_AT_NS // NS_PER_S + 60} s into a fresh session "
+        "with background flow\n"
     )
     print("| kind | labels | detections | matched | precision | recall | tolerance (time, price) |")
     print("|---|---:|---:|---:|---:|---:|---|")

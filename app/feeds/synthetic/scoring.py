@@ -1,9 +1,10 @@
 """The detectors against the synthetic market's ground truth: labelled sessions played through
 the real pipeline and signal engine, exactly as a replay of their recording would, and scored.
 
-One run is one scenario played `SCENARIO_AT_NS` into a fresh session with background flow, and
-the market `TAIL_NS` past its end. Only detections of the scenario's kind inside its window
-(`ScenarioRun.window`: from its start to its end, widened by the kind's time tolerance) are
+One run is one scenario played 30–90 s into a fresh session with background flow (where in the
+minute depends on the seed: a footprint bar holds whatever else traded in its minute), and the
+market `TAIL_NS` past its end. Only detections of the scenario's kind inside its window
+(`ScenarioRun.window`: from its start to its end plus the kind's time tolerance) are
 scored: every one of them either is the labelled read or a false alarm; detections outside it
 are background, counted per hour on sessions without scenarios (`run_background`). Matching is
 `evaluate()`'s, with `same_side`: a read pointing the wrong way is no hit.
@@ -26,7 +27,7 @@ from app.feeds.replay import build_session
 from app.feeds.synthetic.stream import Played, SyntheticConfig, SyntheticMarket
 from app.venues.synthetic import SYNTHETIC
 
-SCENARIO_AT_NS = 40 * NS_PER_S  # the typical order settles after 250 orders (~16 s); bars fill
+SCENARIO_AT_NS = 30 * NS_PER_S  # the earliest start: the typical order settles after 250 orders (~16 s)
 TAIL_NS = 65 * NS_PER_S  # the slowest read: a footprint bar closes up to 60 s after the scenario
 
 
@@ -88,6 +89,11 @@ def replay(
     ]
 
 
+def scenario_at_ns(seed: int) -> int:
+    """When the scenario starts: 30–90 s in, anywhere in a minute (a footprint bar), from the seed."""
+    return SCENARIO_AT_NS + (seed * 7_919 % 600) * NS_PER_S // 10
+
+
 @dataclass(frozen=True)
 class ScenarioRun:
     seed: int
@@ -101,7 +107,7 @@ class ScenarioRun:
     @property
     def window(self) -> tuple[int, int]:
         tol = TOLERANCES[self.kind].time_ns
-        return self.played.start_ns - tol, (self.played.label.end_ns or self.played.label.ts_ns) + tol
+        return self.played.start_ns, (self.played.label.end_ns or self.played.label.ts_ns) + tol
 
     @property
     def scored(self) -> list[Signal]:
@@ -118,7 +124,7 @@ class ScenarioRun:
 
 def run_scenario(kind: SignalKind, seed: int, settings: SignalSettings | None = None) -> ScenarioRun:
     """One scenario with parameters drawn from `seed`, in background flow, replayed and detected."""
-    config = SyntheticConfig(seed=seed, plan=((kind, SCENARIO_AT_NS),))
+    config = SyntheticConfig(seed=seed, plan=((kind, scenario_at_ns(seed)),))
 
     def cutoff(market: SyntheticMarket) -> int | None:
         if not market.played:
