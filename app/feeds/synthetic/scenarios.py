@@ -477,7 +477,7 @@ SCENARIOS: dict[SignalKind, Scenario] = {
     for s in (
         Scenario(
             SignalKind.ABSORPTION,
-            {"volume_x": (150, 400), "duration_s": (3, 8), "display_x": (10, 30)},
+            {"volume_x": (400, 900), "duration_s": (3, 8), "display_x": (10, 30)},
             absorption,
         ),
         Scenario(
