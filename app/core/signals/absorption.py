@@ -3,7 +3,10 @@
 An episode is the run of one side's aggressor orders that all print within `hold_ticks` of the
 price where the run began (its anchor). It fires once, when the volume of its orders inside the
 last `window_ns` reaches `min_multiple` × the typical order size with at least `min_orders`
-orders: that much selling (buying) met a passive buyer (seller) who did not give way. An order
+orders, and `pace_multiple` × what that side usually trades in a window (its volume over the last
+`pace_window_ns`, scaled): that much selling (buying) met a passive buyer (seller) who did not
+give way. The pace matters as much as the size: in a market where price sits still, the side's
+ordinary flow for ten seconds prints within a couple of ticks too, and is no absorption. An order
 beyond the band ends the episode (price did not hold) and starts the next one where it printed.
 Orders of the other side do not end it. The read points against the aggressor: sells absorbed at
 the bid point up.
@@ -27,6 +30,8 @@ class AbsorptionSettings:
     hold_ticks: int = 2  # the band around the anchor that counts as "the level held"
     min_multiple: float = 20.0  # volume in the window ≥ this × the typical order size
     min_orders: int = 5  # several orders, not one large print
+    pace_multiple: float = 2.0  # … and ≥ this × what that side usually trades in a window (0: off)
+    pace_window_ns: int = 300 * NS_PER_S  # "usually": the side's volume over the last 5 minutes
 
 
 @dataclass(slots=True)
@@ -45,18 +50,30 @@ class AbsorptionDetector:
         self.settings = settings
         self.instrument = instrument
         self._episodes = {1: _Episode(), -1: _Episode()}
+        self._flow: dict[int, deque[tuple[int, int]]] = {1: deque(), -1: deque()}  # (ts_ns, lots)
+        self._flow_lots = {1: 0, -1: 0}
+        self._first_ns: int | None = None
 
     def on_orders(self, orders: Orders, out: Emitted) -> None:
         s = self.settings
         hold = s.hold_ticks
         window = s.window_ns
         episodes = self._episodes
+        pace_ns = s.pace_window_ns
+        flows, flow_lots = self._flow, self._flow_lots
+        if self._first_ns is None and orders.size:
+            self._first_ns = orders.ts_ns[0]
         for i, side in enumerate(orders.side):
             ep = episodes[side]
             ts = orders.ts_ns[i]
             lo = orders.low_ticks[i]
             hi = orders.high_ticks[i]
             q = orders.qty_lots[i]
+            flow = flows[side]
+            flow.append((ts, q))
+            flow_lots[side] += q
+            while flow[0][0] < ts - pace_ns:
+                flow_lots[side] -= flow.popleft()[1]
             if ep.orders and ep.anchor - hold <= lo and hi <= ep.anchor + hold:
                 ep.orders.append((ts, q))
                 ep.lots += q
@@ -73,6 +90,12 @@ class AbsorptionDetector:
                 continue
             need = s.min_multiple * orders.typical[i]
             if ep.lots >= need and len(ep.orders) >= s.min_orders:  # nan need: never
+                if s.pace_multiple:  # the side's usual flow per window, the episode left out
+                    span = min(pace_ns, ts - (self._first_ns or ts))
+                    if span < 2 * window:  # too little history for a pace yet: warming up
+                        continue
+                    if ep.lots < s.pace_multiple * (flow_lots[side] - ep.lots) * window / (span - window):
+                        continue
                 ep.fired = True
                 inst = self.instrument
                 secs = (ts - ep.orders[0][0]) / NS_PER_S

@@ -1,9 +1,10 @@
 """CVD divergence: price makes a higher swing high while CVD makes a lower one (bearish), or a
 lower swing low on a higher CVD low (bullish) — the new extreme was not bought (sold) as hard.
 
-Swings are pivots on the engine's short bars: a bar whose high is above the `pivot_bars` bars on
-each side (confirmed when the last of those closes). Each new swing high is compared with the
-previous one if it is at most `max_apart_bars` bars older; CVD at a swing is the highest (lowest)
+Swings are pivots on the engine's short bars: a bar whose high is above the `pivot_bars` bars
+before it and not exceeded by the `pivot_bars` after (confirmed when the last of those closes).
+Each new swing high is compared with the previous one if it is at most `max_apart_bars` bars
+older; CVD at a swing is the highest (lowest)
 CVD reached inside that bar. CVD here is the engine's own running sum from its start (only
 differences between swings matter, so a session reset changes nothing).
 """
@@ -66,7 +67,9 @@ class CvdDivergenceDetector:
         def ext(b: Bar) -> int:
             return b.high_ticks if direction > 0 else -b.low_ticks
 
-        if not all(ext(mid) > ext(b) for i, b in enumerate(bars) if i != k):
+        # above the bars before it, and not exceeded by those after: price coming back to the
+        # high and failing there (a double top) keeps it the swing; only a new high breaks it
+        if not all(ext(mid) > ext(b) for b in bars[:k]) or not all(ext(mid) >= ext(b) for b in bars[k + 1 :]):
             return None
         number = self._count - 1 - k
         at = mid.high_ticks if direction > 0 else mid.low_ticks

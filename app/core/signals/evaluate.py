@@ -2,8 +2,9 @@
 
 Matching is per kind and one-to-one: a detection matches an unmatched label of its kind when
 its time is within `time_tol_ns` of the label's interval [ts_ns, end_ns or ts_ns] and its price
-within `price_tol_ticks`; labels and detections are taken in time order and each detection takes
-the nearest (in time) eligible label, so one label is never counted twice.
+within `price_tol_ticks` (and, with `same_side`, it points the same way); labels and detections
+are taken in time order and each detection takes the nearest (in time) eligible label, so one
+label is never counted twice.
 """
 
 from __future__ import annotations
@@ -37,9 +38,15 @@ def _gap_ns(label: Signal, t: int) -> int:
 
 
 def evaluate(
-    labels: Sequence[Signal], detections: Sequence[Signal], time_tol_ns: int, price_tol_ticks: int
+    labels: Sequence[Signal],
+    detections: Sequence[Signal],
+    time_tol_ns: int,
+    price_tol_ticks: int,
+    *,
+    same_side: bool = False,
 ) -> dict[SignalKind, Score]:
-    """Score per kind present in either list."""
+    """Score per kind present in either list. `same_side`: a detection pointing the other way
+    than the label is no match (a trader would have traded it the wrong way)."""
     out: dict[SignalKind, Score] = {}
     for kind in {s.kind for s in labels} | {s.kind for s in detections}:
         mine = sorted((s for s in labels if s.kind is kind), key=lambda s: s.ts_ns)
@@ -50,6 +57,8 @@ def evaluate(
             best, best_gap = -1, time_tol_ns + 1
             for i, label in enumerate(mine):
                 if taken[i] or abs(det.price_ticks - label.price_ticks) > price_tol_ticks:
+                    continue
+                if same_side and det.side != label.side:
                     continue
                 gap = _gap_ns(label, det.ts_ns)
                 if gap < best_gap:

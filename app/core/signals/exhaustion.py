@@ -1,9 +1,12 @@
 """Exhaustion: price pushes to a new extreme on shrinking delta — the aggressors are running out.
 
-On the engine's short bars: the last `pushes` closed bars each made a higher high (a lower low),
-the last one the extreme of the last `lookback_bars` bars, every one of them with delta on the
-side of the push, shrinking bar after bar, the last ≤ `fade_ratio` × the first. The read points
-against the push. True when the last push's bar closes.
+On the engine's short bars, a push is a bar that made a new high (low) of the move, the move
+starting at the lowest low (highest high) of the last `lookback_bars` bars, so a spike before
+it does not count; pauses and pullbacks may lie between pushes, as between the drives of a
+"three drives" top. When a push's bar closes and it and the `pushes` − 1 pushes before it each
+had delta on the side of the push, shrinking push after push, the last ≤ `fade_ratio` × the
+first, the aggressors are running out. The read points against the push. It fires once per
+fading run: a further push that keeps fading continues the run already reported.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from app.core.units import NS_PER_S
 @dataclass(frozen=True, slots=True)
 class ExhaustionSettings:
     bar_ns: int = 5 * NS_PER_S
-    pushes: int = 3  # consecutive bars extending the extreme
-    lookback_bars: int = 12  # the last push is the extreme of this many bars (one minute)
+    pushes: int = 3  # bars extending the extreme, pauses between them allowed
+    lookback_bars: int = 12  # the move's start is looked for among this many bars (one minute)
     fade_ratio: float = 0.5  # last push's delta ≤ this × the first push's
 
 
@@ -36,6 +39,7 @@ class ExhaustionDetector:
         self.instrument = instrument
         self._bars = BarBuilder(settings.bar_ns)
         self._recent: deque[Bar] = deque(maxlen=max(settings.lookback_bars, settings.pushes + 1))
+        self._reported: dict[int, Bar | None] = {1: None, -1: None}  # the last push of a reported run
 
     def on_orders(self, orders: Orders, out: Emitted) -> None:
         for pos, bar in self._bars.on_orders(orders):
@@ -47,27 +51,42 @@ class ExhaustionDetector:
 
     def _judge(self, direction: int, last: Bar) -> Signal | None:
         s = self.settings
-        recent = list(self._recent)
-        if len(recent) < s.pushes + 1:
-            return None
-        run = recent[-s.pushes - 1 :]  # the bar before the pushes, then the pushes
+        recent = self._recent
 
         def extreme(b: Bar) -> int:
             return b.high_ticks if direction > 0 else -b.low_ticks
 
-        for before, bar in pairwise(run):
-            if extreme(bar) <= extreme(before):
-                return None
-        if any(extreme(b) > extreme(last) for b in recent[:-1]):
+        if len(recent) < s.pushes + 1:
             return None
-        deltas = [direction * b.delta_lots for b in run[1:]]
+
+        def counter(b: Bar) -> int:  # the other end of the bar: where a move up starts
+            return -b.low_ticks if direction > 0 else b.high_ticks
+
+        # the move starts at the window's swing low (for pushes up): a spike before it is not
+        # part of it; its pushes are the bars after it that made a new high of the move
+        bars = list(recent)
+        start = max(range(len(bars)), key=lambda i: (counter(bars[i]), i))
+        pushes: list[Bar] = []
+        running: int | None = None
+        for b in bars[start + 1 :]:
+            if running is None or extreme(b) > running:
+                pushes.append(b)
+                running = extreme(b)
+        if len(pushes) < s.pushes or pushes[-1] is not last:
+            return None
+        deltas = [direction * b.delta_lots for b in pushes[-s.pushes :]]
         if deltas[0] <= 0 or deltas[-1] <= 0:
             return None
         if any(b >= a for a, b in pairwise(deltas)):
             return None
         if deltas[-1] > s.fade_ratio * deltas[0]:
             return None
-        at = last.high_ticks if direction > 0 else last.low_ticks
+        top = last
+        if self._reported[direction] is pushes[-2]:  # the run already reported goes on fading
+            self._reported[direction] = top
+            return None
+        self._reported[direction] = top
+        at = top.high_ticks if direction > 0 else top.low_ticks
         inst = self.instrument
         word = "high" if direction > 0 else "low"
         return Signal(

@@ -66,10 +66,15 @@ def _quiet(sim: Sim, market: float, slow_side: int, limit: float) -> None:
 
 
 def _push_through(sim: Sim, aggressor: int, lots: int, target_ticks: int) -> list[tuple[int, int, int]]:
-    """One aggressor order of `lots` that reaches `target_ticks`: the resting size on the way is
-    first thinned (pulled back, as offers step back in a thin market) so that it does."""
+    """One aggressor order of `lots` that reaches `target_ticks` and stops about there: the resting
+    size on the way is first evened out (thinned, as offers step back in a thin market; empty
+    prices given as much) so that it does."""
     levels = max(1, (target_ticks - sim.best(-aggressor)) * aggressor + 1)
-    sim.thin(-aggressor, levels, max(1, lots // (levels + 1)))
+    per = max(1, lots // (levels + 1))
+    sim.thin(-aggressor, levels, per)
+    for price, size in sim.depth_lots(-aggressor, levels):
+        if not size:  # no hole on the way: the order stops at the target, not far beyond it
+            sim.place(-aggressor, price, per)
     return sim.market(aggressor, lots)
 
 
@@ -186,12 +191,16 @@ def stacked_imbalance(sim: Sim, prm: Params, d: int, done: Done) -> None:
     start = sim.best(-aggressor)
 
     def lift(_i: int) -> None:
-        # take the whole touch and a bit of the next: every level trades, one after the other
+        # an impulse eating real size level by level: sellers show `extra_x` at the touch and the
+        # buyers take all of it and a bit of the next, so each level trades far more than a
+        # minute's background leaves there (what a 1-minute footprint needs to stand out)
         for price, size in sim.depth_lots(-aggressor, 3)[1:]:
             if not size:  # no hole in the stack: every price on the way trades
                 sim.place(-aggressor, price, sim.p.market_median_lots)
+        (at, _), _ = sim.depth_lots(-aggressor, 2)
+        sim.place(-aggressor, at, int(prm["extra_x"] * sim.p.market_median_lots))
         (_, touch), (_, behind) = sim.depth_lots(-aggressor, 2)
-        sim.market(aggressor, touch + max(int(prm["extra_x"] * sim.p.market_median_lots), behind // 2))
+        sim.market(aggressor, touch + max(1, behind // 2))
 
     last = _series(sim, t0, levels + 2, step_ns, lift)
 
@@ -338,6 +347,10 @@ def pulled_wall(sim: Sim, prm: Params, d: int, done: Done) -> None:
 
 
 def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
+    """Two swings a scalper's 1-minute chart shows (legs of 15–25 s, the extremes 30–50 s apart):
+    push 1 to a clear extreme; a real pullback, a few ticks, then heavy aggression into protected
+    size below it (much delta, little price); push 2 with 40 % of the volume beyond the first
+    extreme; then price turns (one order back a few ticks), which is what makes it a swing."""
     aggressor = -d  # d = −1: buyers make the highs; the second high has less CVD behind it
     push = prm["push_x"] * sim.p.market_median_lots
     sim.scale_flow(QUIET * 0.4, limit_bid=0.6, limit_ask=0.6)
@@ -347,8 +360,10 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
     extreme = [first_extreme[0], t0]
 
     def take(lots: int, second: bool, last: bool) -> None:
-        if second and last:  # offers stepped back: the second push needs little to go further
-            fills = _push_through(sim, aggressor, lots, first_extreme[0] + 3 * aggressor)
+        if last:  # offers stepped back: the push's last order reaches a clear new extreme
+            best = sim.best(-aggressor)
+            ref = first_extreme[0] if (first_extreme[0] - best) * aggressor > 0 else best
+            fills = _push_through(sim, aggressor, lots, ref + (3 if second else 6) * aggressor)
         else:
             fills = sim.market(aggressor, lots)
         for price, _, _ in fills:
@@ -362,18 +377,23 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
             sim.at(sim.now_ns + j * step // 8, lambda j=j: take(int(total / 6), second, j == 5))  # type: ignore[misc]
 
     def pullback() -> None:
-        # heavy passive size behind the pullback: lots of delta, little price
+        # price gives back a few ticks, then heavy aggression meets protected size: delta, no price
+        _push_through(sim, -aggressor, max(1, int(push * 0.05)), sim.best(aggressor) - 4 * aggressor)
         for j in range(6):
             price = sim.best(aggressor) - aggressor * j
             sim.place(aggressor, price, int(push / 6), protect=True)
             cushion.append(price)
         for j in range(6):
-            sim.at(sim.now_ns + j * step // 8, lambda: sim.market(-aggressor, int(push * 0.8 / 6)))
+            sim.at(sim.now_ns + (j + 1) * step // 8, lambda: sim.market(-aggressor, int(push * 0.8 / 6)))
+
+    def turn() -> None:
+        _push_through(sim, -aggressor, max(1, int(push * 0.05)), sim.best(aggressor) - 4 * aggressor)
 
     cushion: list[int] = []
     sim.at(t0, lambda: leg(push, False))
-    sim.at(t0 + step, pullback)
+    sim.at(t0 + 6 * step // 8, pullback)  # right after push 1's extreme
     sim.at(t0 + 2 * step, lambda: leg(push * 0.4, True))
+    sim.at(t0 + 2 * step + 6 * step // 8, turn)
 
     def end() -> None:
         for price in cushion:
@@ -388,7 +408,7 @@ def cvd_divergence(sim: Sim, prm: Params, d: int, done: Done) -> None:
             "a new extreme with less CVD than the one before",
         )
 
-    sim.at(t0 + 3 * step + NS_PER_S, end)
+    sim.at(t0 + 3 * step, end)
 
 
 # -- large print: one aggressor order far above the usual size ----------------------------------
@@ -457,21 +477,21 @@ SCENARIOS: dict[SignalKind, Scenario] = {
     for s in (
         Scenario(
             SignalKind.ABSORPTION,
-            {"volume_x": (150, 400), "duration_s": (3, 8), "display_x": (10, 30)},
+            {"volume_x": (400, 900), "duration_s": (3, 8), "display_x": (10, 30)},
             absorption,
         ),
         Scenario(
             SignalKind.EXHAUSTION,
-            {"waves": (3, 5.99), "first_wave_x": (60, 120), "shrink": (0.45, 0.7), "wave_s": (1.0, 2.0)},
+            {"waves": (3, 3.99), "first_wave_x": (60, 120), "shrink": (0.45, 0.7), "wave_s": (2.5, 5.0)},
             exhaustion,
         ),
         Scenario(
             SignalKind.STACKED_IMBALANCE,
-            {"levels": (3, 6.99), "step_ms": (150, 500), "extra_x": (0.5, 2)},
+            {"levels": (3, 6.99), "step_ms": (150, 500), "extra_x": (30, 80)},
             stacked_imbalance,
         ),
         Scenario(
-            SignalKind.SWEEP, {"levels": (5, 12.99), "void_levels": (5, 15.99), "void_s": (2, 5)}, sweep
+            SignalKind.SWEEP, {"levels": (10, 20.99), "void_levels": (5, 15.99), "void_s": (2, 5)}, sweep
         ),
         Scenario(
             SignalKind.ICEBERG,
@@ -488,7 +508,7 @@ SCENARIOS: dict[SignalKind, Scenario] = {
             },
             pulled_wall,
         ),
-        Scenario(SignalKind.CVD_DIVERGENCE, {"push_x": (80, 160), "leg_s": (2, 4)}, cvd_divergence),
+        Scenario(SignalKind.CVD_DIVERGENCE, {"push_x": (150, 300), "leg_s": (15, 25)}, cvd_divergence),
         Scenario(SignalKind.LARGE_PRINT, {"size_x": (60, 200)}, large_print),
         Scenario(
             SignalKind.LIQUIDATION_CASCADE,

@@ -41,3 +41,11 @@ def test_each_detection_takes_the_nearest_label() -> None:
     found = [sig(A, 1290, 100), sig(A, 1010, 100)]
 
     assert evaluate(labels, found, time_tol_ns=400 * MS, price_tol_ticks=0)[A].matched == 2
+
+
+def test_with_same_side_a_detection_pointing_the_other_way_is_no_match() -> None:
+    labels = [sig(A, 1000, 100)]
+    found = [Signal(A, 1000 * MS, 100, -1)]
+
+    assert evaluate(labels, found, time_tol_ns=MS, price_tol_ticks=0)[A].matched == 1
+    assert evaluate(labels, found, time_tol_ns=MS, price_tol_ticks=0, same_side=True)[A].matched == 0

@@ -55,10 +55,11 @@ def test_it_runs_on_the_apps_qasync_loop_into_a_clean_market(qapp):
         runner.run(main())
 
     status, market = feed.status(), feed.binding.market
-    assert status.state is SourceState.PLAYING and status.messages > 1000
+    # the first scenario, a CVD divergence, keeps the background quiet for most of these 50 s
+    assert status.state is SourceState.PLAYING and status.messages > 500
     assert (status.malformed, status.gaps, status.resyncs) == (0, 0, 0)
     assert feed.session.bbo_check.checks > 100 and feed.session.bbo_check.mismatches == 0
-    assert market.tape.total > 300 and market.book.best_bid < market.book.best_ask
+    assert market.tape.total > 100 and market.book.best_bid < market.book.best_ask
     assert len(batches) > 20 and batches == sorted(batches)  # paced: many batches, in market order
     assert 20 * NS_PER_S < (feed.market_ns or 0) - feed.start_ns < 80 * NS_PER_S
 

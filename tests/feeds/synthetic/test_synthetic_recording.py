@@ -14,7 +14,7 @@ from app.feeds.synthetic.stream import SyntheticConfig, SyntheticMarket
 from app.venues.synthetic import SYNTHETIC
 
 CONFIG = SyntheticConfig(seed=5, first_gap_ns=5 * NS_PER_S, gap_ns=(5 * NS_PER_S, 10 * NS_PER_S))
-DURATION_NS = 90 * NS_PER_S
+DURATION_NS = 120 * NS_PER_S  # four scenarios or more, the CVD divergence a minute long
 
 
 def straight_session(config: SyntheticConfig, duration_ns: int) -> tuple[ReplaySession, SyntheticMarket]:
