@@ -23,6 +23,7 @@ import msgspec
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
 from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
+from app.feeds.merged_replay import market_files, run_merged_replay, summarize_merged
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 from app.feeds.synthetic.record import parse_kinds, record_synthetic
@@ -299,12 +300,14 @@ def _run_window(
 
 
 def _replay_summary(args: argparse.Namespace) -> int:
+    bars, sessions = BarSpec.time(args.timeframe), SessionSchedule(offset_ns=args.session_start)
     try:
-        session = run_replay(
-            args.files,
-            bar_spec=BarSpec.time(args.timeframe),
-            sessions=SessionSchedule(offset_ns=args.session_start),
-        )
+        groups = market_files(args.files) if len(args.files) > 1 else []
+        if len(groups) > 1:  # recordings of several venues: merged, with the aggregate
+            merged = run_merged_replay(groups, bar_spec=bars, sessions=sessions)
+            sys.stdout.write(msgspec.json.encode(summarize_merged(merged)).decode() + "\n")
+            return 0
+        session = run_replay(args.files, bar_spec=bars, sessions=sessions)
     except ReplayError as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return EXIT_INPUT
