@@ -71,6 +71,11 @@ class AggregateState(MarketState):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._owner = owner
 
+    @property
+    def aggregate(self) -> AggregateMarket:
+        """The aggregate this state belongs to (its venue column, per-venue CVD, best venues)."""
+        return self._owner
+
     def take_changes(self) -> int:
         """The frame clock's once-per-frame call: the summed book is brought up to date first."""
         self._owner.refresh_book()
@@ -184,6 +189,15 @@ class AggregateMarket:
         if bars.dropped_count != self._dropped_bars:
             self._dropped_bars = bars.dropped_count
             self.breakdown.prune(bars.dropped_count)
+
+    def replace_leg(self, leg: int, market: MarketState) -> None:
+        """Leg `leg` goes on in a new market state (a reconnect that could not resume, a replay
+        that started over): what the aggregate already took in stays; the new state's prints are
+        taken from its first one."""
+        self.legs[leg] = market
+        self._cursors[leg].reset()
+        self._book_marks[leg] = None
+        self._book_dirty = True
 
     def show_book(self, venue: int | None) -> None:
         """The ladder's book: one leg's (by index) or, with None, all legs summed."""
