@@ -113,7 +113,10 @@ class AggregateSource(SourceBase):
         error = "; ".join(f"{name}: {s.error}" for name, s in named if s.error) or None
         health: list[tuple[str, int]] = []
         for name, s in named:
-            health += [(f"{name} {key}", value) for key, value in s.health]
+            health += [
+                (f"{name} messages", s.messages),
+                *((f"{name} {key}", value) for key, value in s.health),
+            ]
         return SourceStatus(
             state=state,
             kind=self.kind,

@@ -10,10 +10,11 @@ from its open bar only, as the summed one is. On one venue's market this is the 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 from app.core.aggregate import AggregateMarket, aggregate_of
 from app.core.cvd_series import NS_PER_S, CvdSeries
@@ -21,7 +22,8 @@ from app.core.market import MarketState
 from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.cvd.plot_items import LineItem
-from widgets.cvd.view import CvdView
+from widgets.cvd.range import fit_y_range
+from widgets.cvd.view import PAD_BOTTOM_PX, PAD_TOP_PX, CvdView
 
 
 class _VenueLine:
@@ -79,6 +81,18 @@ class VenueCvdView(CvdView):
             self.legend.setText("CVD by venue: " + " &nbsp; ".join(parts))
             self.legend.adjustSize()
             self.legend.setVisible(True)
+            self._place_legend()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "legend"):
+            self._place_legend()
+
+    def _place_legend(self) -> None:
+        """At the bottom left of the CVD pane, above the time axis, clear of the headers."""
+        pane = self._cvd_plot.getViewBox().sceneBoundingRect()
+        bottom = self._glw.mapTo(self, self._glw.mapFromScene(pane.bottomLeft().toPoint()))
+        self.legend.move(bottom.x() + 6, bottom.y() - self.legend.height() - 4)
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         drew = super().refresh(changed, now_ns)
@@ -90,6 +104,41 @@ class VenueCvdView(CvdView):
                 if line.series.session_id is not None:
                     line.series.advance_to(now_ns)
         return self._draw_venues() or drew
+
+    def _fit_y(self, *args: Any) -> None:
+        """As the chart's own fit, with the CVD pane's range also holding every venue's line."""
+        super()._fit_y(*args)
+        if not self._lines or not self._x.shape[0]:
+            return
+        x0, x1 = self.x_range_s()
+        half = self._settings.timeframe_s / 2
+        bars = self._series.bars()
+        columns = [(self._x, bars.cvd_low, bars.cvd_high)]
+        for line in self._lines:
+            close = line.series.bars().cvd_close
+            columns.append((line.x[: line.drawn_n], close, close))
+        lows, highs = [], []
+        for x, lo, hi in columns:
+            if x.shape[0] != lo.shape[0]:
+                continue  # not drawn yet
+            i0 = int(np.searchsorted(x, x0 - half))
+            i1 = int(np.searchsorted(x, x1 + half, side="right"))
+            if i1 > i0:
+                lows.append(float(lo[i0:i1].min()))
+                highs.append(float(hi[i0:i1].max()))
+        if not lows:
+            return
+        vb = self._cvd_plot.getViewBox()
+        target = fit_y_range(
+            min(lows), max(highs), tuple(vb.viewRange()[1]), vb.height(),
+            pad_top_px=PAD_TOP_PX, pad_bottom_px=PAD_BOTTOM_PX,
+        )  # fmt: skip
+        if target is not None:
+            self._setting_range = True
+            try:
+                vb.setYRange(*target, padding=0)
+            finally:
+                self._setting_range = False
 
     def venue_cvd_lots(self) -> tuple[int, ...]:
         """Each venue's CVD now, in the aggregate's base units (what the lines end at)."""

@@ -27,6 +27,9 @@ class VenueLadderView(LadderView):
         super().__init__(parent)
         self._aggregate: AggregateMarket | None = None
         self.venue_bar = QtWidgets.QWidget(self)
+        self.venue_bar.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
+        )
         row = QtWidgets.QHBoxLayout(self.venue_bar)
         row.setContentsMargins(4, 2, 4, 2)
         self.book_choice = QtWidgets.QComboBox()

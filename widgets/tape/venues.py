@@ -109,14 +109,47 @@ class VenueTapeModel(TapeModel):
             return row
         venue = log.venue_of(row_id)
         values = {f.name: getattr(row, f.name) for f in fields(TapeRow)}
-        return VenueTapeRow(**values, venue=venue, venue_text=self.aggregate.agg.venues[venue])
+        return VenueTapeRow(**values, venue=venue, venue_text=short_venue(self.aggregate.agg.venues[venue]))
+
+
+SHORT_NAMES = {
+    "binance-usdm": "BIN",
+    "binance-coinm": "BIN-C",
+    "bybit-linear": "BYB",
+    "okx-swap": "OKX",
+    "hyperliquid": "HL",
+}
+
+
+def short_venue(name: str) -> str:
+    """A venue as the tape's narrow column writes it (`okx-swap:BTC-USD-SWAP` -> `OKX:BTC-USD-SWAP`)."""
+    venue, sep, symbol = name.partition(":")
+    return SHORT_NAMES.get(venue, venue[:4].upper()) + sep + symbol
 
 
 class VenueTapeItem(TapeItem):
-    """The tape's grid with a venue column at the right, in the venue's colour."""
+    """The tape's grid with a venue column after the time, in the venue's colour."""
+
+    _venue_left = 0.0
 
     def _venue_x(self, cols: _Columns) -> float:
-        return cols.sweep_x + self._char_w * 5
+        return self._venue_left
+
+    def _columns(self, frame: TapeFrame) -> _Columns:
+        cols = super()._columns(frame)
+        venues = [r.venue_text for r in frame.rows if isinstance(r, VenueTapeRow)]
+        if not venues:
+            return cols
+        shift = self._char_w * (max(len("Venue"), *(len(v) for v in venues)) + 1)
+        self._venue_left = cols.side_x
+        return _Columns(
+            cols.time_x,
+            cols.side_x + shift,
+            cols.price_right + shift,
+            cols.size_right + shift,
+            cols.prints_x + shift,
+            cols.sweep_x + shift,
+        )
 
     def _paint_header(self, painter: QtGui.QPainter, frame: TapeFrame, cols: _Columns, width: float) -> None:
         super()._paint_header(painter, frame, cols, width)
