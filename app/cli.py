@@ -23,6 +23,7 @@ import msgspec
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
 from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
+from app.feeds.merged_replay import market_files, run_merged_replay, summarize_merged
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
 from app.feeds.synthetic.record import parse_kinds, record_synthetic
@@ -37,6 +38,10 @@ EXAMPLES = """examples:
   scalpdesk --replay day1.gz day2.gz --speed 10 your recordings, as one session, at 10x
   scalpdesk --venue bybit --symbol BTCUSDT      the window on a live market (recorded to the data dir)
   scalpdesk replay FILE --summary               one JSON summary of a recording, headless
+  scalpdesk replay a.gz b.gz c.gz --summary     recordings of several venues: each, and the aggregate
+  scalpdesk --replay a.gz b.gz c.gz --aggregate several venues' recordings as one market
+  scalpdesk --live binance-usdm:BTCUSDT bybit:BTCUSDT okx:BTC-USDT-SWAP --aggregate
+                                                three live venues of BTC as one market
   scalpdesk signals FILE --kinds sweep,absorption  the order-flow signals found in a recording
   scalpdesk --synthetic random --seed 7         the window on the synthetic market, scenarios at random
   scalpdesk synthetic --record sim.gz --duration 10m --scenarios sweep,iceberg
@@ -102,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window on the synthetic market: one scenario, a comma list, random (default) or none",
     )
     parser.add_argument("--seed", type=int, default=7, help="the synthetic market's seed (default 7)")
+    _add_aggregate_options(parser)
     _add_live_options(parser, window=True)
     _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
@@ -189,6 +195,38 @@ def _record_synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_aggregate_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("several venues as one market")
+    group.add_argument(
+        "--live",
+        nargs="+",
+        metavar="VENUE:SYMBOL",
+        help="live markets of one base asset, e.g. binance-usdm:BTCUSDT bybit:BTCUSDT okx:BTC-USDT-SWAP "
+        "(each may end in @WS_URL[@REST_URL] for a local or test server); with --aggregate",
+    )
+    group.add_argument(
+        "--aggregate",
+        action="store_true",
+        help="show the --replay recordings (of different venues) or the --live markets as one market",
+    )
+
+
+def _aggregate_window(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from app.ui.aggregate_app import parse_live_leg  # noqa: PLC0415 (Qt loads only for a window)
+
+    if not args.aggregate:
+        parser.error("several live markets open as one market: add --aggregate")
+    try:
+        legs = [parse_live_leg(text, record=not args.no_record) for text in args.live or ()]
+    except ValueError as exc:
+        parser.error(str(exc))
+    if not legs and not args.replay:
+        parser.error(
+            "--aggregate needs --replay FILE... (recordings of different venues) or --live MARKET..."
+        )
+    return _run_window(args, args.replay or [], aggregate=True, live_legs=legs)
+
+
 def _add_live_options(parser: argparse.ArgumentParser, window: bool) -> None:
     live = parser.add_argument_group("live market")
     venues = ", ".join(registry.venues())
@@ -264,6 +302,9 @@ def _run_window(
     files: Sequence[Path],
     live: bool = False,
     synthetic: SyntheticConfig | None = None,
+    *,
+    aggregate: bool = False,
+    live_legs: Sequence[Any] = (),
 ) -> int:
     from app.storage.logs import start_logging  # noqa: PLC0415
     from app.ui.run_app import LiveChoice, run_gui  # noqa: PLC0415 (Qt loads only when a window is wanted)
@@ -295,16 +336,20 @@ def _run_window(
         hz=args.fps,
         stats_out=args.stats_out,
         synthetic=synthetic,
+        aggregate=aggregate,
+        live_legs=live_legs,
     )
 
 
 def _replay_summary(args: argparse.Namespace) -> int:
+    bars, sessions = BarSpec.time(args.timeframe), SessionSchedule(offset_ns=args.session_start)
     try:
-        session = run_replay(
-            args.files,
-            bar_spec=BarSpec.time(args.timeframe),
-            sessions=SessionSchedule(offset_ns=args.session_start),
-        )
+        groups = market_files(args.files) if len(args.files) > 1 else []
+        if len(groups) > 1:  # recordings of several venues: merged, with the aggregate
+            merged = run_merged_replay(groups, bar_spec=bars, sessions=sessions)
+            sys.stdout.write(msgspec.json.encode(summarize_merged(merged)).decode() + "\n")
+            return 0
+        session = run_replay(args.files, bar_spec=bars, sessions=sessions)
     except ReplayError as exc:
         print(f"scalpdesk: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -385,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _signals(args)
     if args.command == "synthetic":
         return _record_synthetic(args)
+    if args.live or args.aggregate:
+        return _aggregate_window(args, parser)
     if args.synthetic is not None:
         try:
             config = _synthetic_config(args.seed, args.synthetic)

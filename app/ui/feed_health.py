@@ -51,4 +51,5 @@ class FeedHealth:
                 effect = QtWidgets.QGraphicsOpacityEffect(view)
                 effect.setOpacity(GREYED_OPACITY)
                 view.setGraphicsEffect(effect)
-        self._notice(reason or "market data live again: SIM orders accepted")
+        live_again = "market data live again" + (": SIM orders accepted" if self._desk is not None else "")
+        self._notice(reason or live_again)

@@ -22,6 +22,7 @@ from pathlib import Path
 import qasync
 from PySide6 import QtWidgets
 
+from app.feeds.aggregate_source import AggregateSource
 from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
 from app.feeds.live.record import open_live_feed, venue_symbols
 from app.feeds.live.rest import RestError
@@ -36,6 +37,7 @@ from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.recent_recordings import RecentRecordings
 from app.storage.settings import SettingsStore
+from app.ui.aggregate_app import LiveLeg, aggregate_views, open_aggregate_live, open_aggregate_replay
 from app.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from app.ui.compose import DeskStores, compose
 from app.ui.crash_reports import CrashReporter
@@ -88,6 +90,8 @@ def run_gui(
     log_path: Path | None = None,
     stats_out: Path | None = None,
     synthetic: SyntheticConfig | None = None,
+    aggregate: bool = False,
+    live_legs: Sequence[LiveLeg] = (),
 ) -> int:
     """Run the window on a replay of `paths` (or on the live market `live`, or on the synthetic
     market `synthetic`) until it is closed; returns the exit status.
@@ -99,7 +103,15 @@ def run_gui(
     started_s = time.monotonic() if started_s is None else started_s
     feed: MarketSource
     try:
-        if live is not None:
+        if live_legs or aggregate:  # several venues as one market (app/ui/aggregate_app.py)
+            record_to = data_dir() / "recordings" if any(leg.record for leg in live_legs) else None
+            feed = (
+                asyncio.run(open_aggregate_live(live_legs, record_to))
+                if live_legs
+                else open_aggregate_replay(paths, speed, loop)
+            )
+            views = aggregate_views
+        elif live is not None:
             record_dir = data_dir() / "recordings" if live.record else None
             feed = asyncio.run(open_live_feed(live.venue, live.symbol, live.endpoints, record_dir))
         elif synthetic is not None:
@@ -223,7 +235,11 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         window.close()
         return None
 
-    stores = DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
+    stores = (
+        None
+        if isinstance(source, AggregateSource)
+        else DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
+    )
     layouts = LayoutStore(config_dir)
     built = compose(
         source,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PySide6 import QtWidgets
 
 from app.core.units import NS_PER_MS
+from app.feeds.aggregate_source import AggregateSource
 from app.feeds.source import MarketSource, SourceState, SourceStatus
 from app.ui.frame_clock import FrameClock
 from app.ui.run_report import peak_rss_mb
@@ -95,7 +96,10 @@ class StatusLine:
 
     def update(self) -> None:
         status = self.source.status()
-        self.state.setText(state_text(status))
+        if isinstance(self.source, AggregateSource):  # each feed's health, not only the best
+            self.state.setText(" · ".join(f"{n} {state_text(s)}" for n, s in self.source.leg_statuses()))
+        else:
+            self.state.setText(state_text(status))
         if status.latency_ns is not None:
             lag_ms = status.latency_ns / NS_PER_MS
             live = status.kind == "live"

@@ -29,3 +29,19 @@ VALUE_AREA = QColor(200, 200, 220, 28)
 PULL = QColor("#e06c75")  # liquidity pulled (sign also shown as text: never colour alone)
 STACK = QColor("#56b6c2")  # liquidity stacked
 LAST_PRICE = QColor("#ffffff")
+
+# One colour per venue of an aggregated market (per-venue CVD lines, the tape's venue column),
+# the Okabe–Ito colours the sides do not use, so venues stay apart for colour-blind traders too;
+# the venue's name is always written beside its colour.
+VENUE_COLOURS = (
+    QColor("#009e73"),
+    QColor("#cc79a7"),
+    QColor("#56b4e9"),
+    QColor("#d55e00"),
+    QColor("#e0e0e0"),
+    QColor("#0072b2"),
+)
+
+
+def venue_colour(venue: int) -> QColor:
+    return VENUE_COLOURS[venue % len(VENUE_COLOURS)]
