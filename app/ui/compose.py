@@ -24,6 +24,7 @@ from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
 from app.ui.open_recording import RecordingOpening
+from app.ui.signal_wiring import SignalWiring
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -44,12 +45,15 @@ class Workstation:
     window: MainWindow
     desk: TradingDesk | None
     _unsubscribe: list[Unsubscribe] = field(default_factory=list)
+    signals: SignalWiring | None = None
 
     def detach(self) -> None:
         """Stop listening to the source (the window and desk no longer follow it)."""
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        if self.signals is not None:
+            self.signals.close()
 
     def close(self) -> None:
         """Detach and close the desk's journal (after the window has closed)."""
@@ -114,4 +118,7 @@ def compose(
         trading.acted.connect(window.frames.request_frame)
     if idle_gc:
         window.frames.use_idle_gc(IDLE_GC)
-    return Workstation(source, window, desk, unsubscribe)
+    signals = SignalWiring(source)  # after the window: views rebind to a new session first
+    for view in views:
+        view.set_signals(signals.signals)
+    return Workstation(source, window, desk, unsubscribe, signals)

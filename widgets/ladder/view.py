@@ -110,7 +110,7 @@ class LadderView(MarketView):
         self._now_ns = now_ns
         self._sync_size()
         # the account never changes the market rows: they only rebuild for the market's own bits
-        dirty = self.model.update(changed & ~Changed.ACCOUNT, now_ns)
+        dirty = self.model.update(changed & ~(Changed.ACCOUNT | Changed.SIGNALS), now_ns)
         if dirty:
             self.canvas.mark_changed()
         return self._sync_orders() or dirty
