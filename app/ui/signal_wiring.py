@@ -84,7 +84,6 @@ class SignalWiring:
         if isinstance(self.source, Transport):
             self.signals.clear()  # time went back: what comes again must not be listed twice
         self._build(binding.market)
-        binding.market.changed |= Changed.SIGNALS
 
     def flush(self) -> list[Signal]:
         """The end of a recording: the order the engine held back is judged (`signals` does this)."""
@@ -114,7 +113,6 @@ class SignalWiring:
         market = self._engine.market if self._engine is not None else self.source.binding.market
         self.signals.retain(enabled)
         self._build(market)
-        market.changed |= Changed.SIGNALS
         log.info("signal detectors on: %s", ", ".join(sorted(k.value for k in enabled)) or "none")
 
     # -- internals -------------------------------------------------------------------------------
@@ -124,6 +122,7 @@ class SignalWiring:
             self._engine.close()
         self._engine = SignalEngine(market, self.settings)
         self.engines_built += 1
+        market.changed |= Changed.SIGNALS  # the views look at the list (again)
 
     def _publish(self, found: list[Signal], market: MarketState) -> None:
         self.signals.add(found)
