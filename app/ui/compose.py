@@ -24,6 +24,7 @@ from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
 from app.ui.open_recording import RecordingOpening
+from app.ui.signal_jump import SignalJump
 from app.ui.signal_wiring import SignalWiring
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
@@ -46,6 +47,7 @@ class Workstation:
     desk: TradingDesk | None
     _unsubscribe: list[Unsubscribe] = field(default_factory=list)
     signals: SignalWiring | None = None
+    jump: SignalJump | None = None  # the alert log's clicks
 
     def detach(self) -> None:
         """Stop listening to the source (the window and desk no longer follow it)."""
@@ -121,4 +123,7 @@ def compose(
     signals = SignalWiring(source)  # after the window: views rebind to a new session first
     for view in views:
         view.set_signals(signals.signals)
+    window.signal_jump = SignalJump(
+        source, window.views, lambda text: window.statusBar().showMessage(text, 5000)
+    )
     return Workstation(source, window, desk, unsubscribe, signals)

@@ -147,6 +147,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.splitDockWidget(docks["footprint"], docks["tape"], horizontal)
         if "footprint" in docks and "cvd" in docks:
             self.splitDockWidget(docks["footprint"], docks["cvd"], vertical)
+            if "alerts" in docks:  # the signal log beside the CVD, under the footprint
+                self.splitDockWidget(docks["cvd"], docks["alerts"], horizontal)
         if "tape" in docks and "account" in docks:
             self.splitDockWidget(docks["tape"], docks["account"], vertical)
             if "trades" in docks:
@@ -169,6 +171,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 [docks["footprint"], docks["cvd"]],
                 [int(height * 0.62), int(height * 0.30)],
                 QtCore.Qt.Orientation.Vertical,
+            )
+        if "cvd" in docks and "alerts" in docks:
+            cvd_w = docks["cvd"].width() + docks["alerts"].width()
+            self.resizeDocks(
+                [docks["cvd"], docks["alerts"]], [cvd_w - 520, 520], QtCore.Qt.Orientation.Horizontal
             )
         if "tape" in docks and "account" in docks:
             self.resizeDocks(

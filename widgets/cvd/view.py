@@ -188,6 +188,20 @@ class CvdView(MarketView):
     def following(self) -> bool:
         return self._following
 
+    def centre_on(self, ts_ns: int) -> None:
+        """Put an exchange time in the middle of the chart and stop following (an alert clicked
+        on a live market); the price and CVD ranges fit the bars around it."""
+        x0, x1 = self.x_range_s()
+        half = (x1 - x0) / 2
+        x = seconds_x(ts_ns)
+        self._following = False
+        self._setting_range = True
+        try:
+            self._price_plot.getViewBox().setXRange(x - half, x + half, padding=0)
+        finally:
+            self._setting_range = False
+        self._fit_y()
+
     def shown_bars(self) -> CvdBars:
         return self._series.bars()
 

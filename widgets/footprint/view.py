@@ -171,6 +171,28 @@ class FootprintView(MarketView):
         self._following = True
         self._follow(reset_zoom)
 
+    def centre_on(self, ts_ns: int, price_ticks: int) -> bool:
+        """Show the bar holding an exchange time with a price in the middle, and stop following
+        (an alert clicked on a live market); False if the chart no longer holds that time."""
+        if self.model is None:
+            return False
+        x = footprint_x(self.model.series, ts_ns)
+        if x is None:
+            return False
+        r = self.vb.viewRect()
+        self._following = False
+        self._auto_zoom = False
+        self._adjusting = True
+        try:
+            self.vb.setRange(
+                xRange=(x - r.width() / 2, x + r.width() / 2),
+                yRange=(price_ticks + 0.5 - r.height() / 2, price_ticks + 0.5 + r.height() / 2),
+                padding=0,
+            )
+        finally:
+            self._adjusting = False
+        return True
+
     def visible_cells(self) -> list[FootprintCell]:
         """The cells inside the view range (what the paint draws, as values)."""
         if self.model is None:
