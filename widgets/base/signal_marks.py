@@ -14,6 +14,7 @@ its tooltip (kind, price, time, strength, the detector's own line).
 from __future__ import annotations
 
 import functools
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from widgets.base.signal_style import KIND_STYLE, signal_tip
 HALF_PX = 5.0
 HEIGHT_PX = 8.0
 HOVER_PX = 9.0  # how near the pointer must be to a mark for its tooltip
+MAX_LETTERS = 60  # more marks in view than this: glyphs only (the letters would overlap anyway)
 _FONT = QtGui.QFont()
 _FONT.setPixelSize(10)
 _FONT.setBold(True)
@@ -72,6 +74,7 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         self._placed: tuple[int, int] | None = None  # (id of the list, its version) the marks come from
         self._visible: tuple[tuple[float, ...], list[SignalMark]] | None = None
         self._drawing: _Drawing | None = None
+        self._layer: tuple[_Drawing, QtGui.QPixmap, float] | None = None  # the drawing, rendered
         self.setZValue(31)  # over the bars and the fills
         self.setAcceptHoverEvents(True)
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -99,6 +102,7 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         self._xs = [m.x for m in marks]
         self._visible = None
         self._drawing = None
+        self._layer = None
         self.update()
         return True
 
@@ -175,21 +179,48 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
             region = region.intersected(tr.mapRect(exposed).normalized().adjusted(-1, -1, 1, 1))
         if not region.intersects(drawing.bounds):
             return  # a live column with none of the marks in it
+        layer = self._layer
+        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        if layer is None or layer[0] is not drawing or layer[2] != dpr:
+            layer = self._layer = (drawing, _render_layer(drawing, dpr), dpr)
+        area = region.intersected(drawing.bounds)
+        source = area.translated(-drawing.bounds.topLeft())
         p.save()
         try:
             p.resetTransform()
-            p.setClipRect(drawing.clip, QtCore.Qt.ClipOperation.IntersectClip)
-            p.setPen(QtGui.QPen(palette.BACKGROUND, 1))  # a dark rim: clear on cells of any colour
-            for colour, path in drawing.glyphs:
-                p.setBrush(colour)
-                p.drawPath(path)
-            p.setFont(_FONT)
-            for pos, text, colour in drawing.letters:
-                if region.intersects(QtCore.QRectF(pos, text.size())):
-                    p.setPen(colour)
-                    p.drawStaticText(pos, text)
+            p.drawPixmap(
+                area,
+                layer[1],
+                QtCore.QRectF(
+                    source.left() * dpr, source.top() * dpr, source.width() * dpr, source.height() * dpr
+                ),
+            )
         finally:
             p.restore()
+
+
+def _render_layer(drawing: _Drawing, dpr: float) -> QtGui.QPixmap:
+    """Every glyph and letter of a drawing, once, into a transparent pixmap the paints blit from: a
+    live frame repaints one column of a chart 60 times a second, the marks do not change with it."""
+    b = drawing.bounds
+    pixmap = QtGui.QPixmap(max(1, math.ceil(b.width() * dpr)), max(1, math.ceil(b.height() * dpr)))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pixmap)
+    try:
+        p.translate(-b.left(), -b.top())
+        p.setClipRect(drawing.clip)
+        p.setPen(QtGui.QPen(palette.BACKGROUND, 1))  # a dark rim: clear on cells of any colour
+        for colour, path in drawing.glyphs:
+            p.setBrush(colour)
+            p.drawPath(path)
+        p.setFont(_FONT)
+        for pos, text, colour in drawing.letters:
+            p.setPen(colour)
+            p.drawStaticText(pos, text)
+    finally:
+        p.end()
+    return pixmap
 
 
 @functools.lru_cache(maxsize=16)
@@ -239,14 +270,15 @@ def _build_drawing(
         if path is None:
             path = paths[sig.kind] = QtGui.QPainterPath()
         path.addPolygon(QtGui.QPolygonF([*poly, poly[0]]))
-        style = KIND_STYLE[sig.kind]
-        st = _letter(style.letter)
-        pos = QtCore.QPointF(x + half + 1, round(top - st.size().height() / 2))
-        letters.append((pos, st, style.colour))
+        if len(marks) <= MAX_LETTERS:
+            style = KIND_STYLE[sig.kind]
+            st = _letter(style.letter)
+            pos = QtCore.QPointF(x + half + 1, round(top - st.size().height() / 2))
+            letters.append((pos, st, style.colour))
     glyphs = [(KIND_STYLE[k].colour, path) for k, path in paths.items()]
     bounds = QtCore.QRectF()
     for _colour, path in glyphs:
         bounds = bounds.united(path.boundingRect())
     for pos, st, _colour in letters:
         bounds = bounds.united(QtCore.QRectF(pos, st.size()))
-    return _Drawing(key, clip, glyphs, letters, bounds.adjusted(-1, -1, 1, 1))
+    return _Drawing(key, clip, glyphs, letters, bounds.adjusted(-1, -1, 1, 1).intersected(clip))
