@@ -174,7 +174,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 QtCore.Qt.Orientation.Vertical,
             )
         if "cvd" in docks and "alerts" in docks:  # under the footprint: the CVD keeps most of it
-            alerts_w = 470
+            alerts_w = 400
             self.resizeDocks(
                 [docks["cvd"], docks["alerts"]],
                 [max(300, width - ladder_w - 330 - alerts_w), alerts_w],

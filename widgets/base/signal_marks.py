@@ -32,6 +32,7 @@ from widgets.base.signal_style import KIND_STYLE, signal_tip
 HALF_PX = 5.0
 HEIGHT_PX = 8.0
 HOVER_PX = 9.0  # how near the pointer must be to a mark for its tooltip
+DEDUPE_PX = 4  # marks of one kind and side closer than this draw one glyph
 MAX_LETTERS = 60  # more marks in view than this: glyphs only (the letters would overlap anyway)
 _FONT = QtGui.QFont()
 _FONT.setPixelSize(10)
@@ -64,9 +65,13 @@ def signal_marks(signals: Sequence[Signal], x_of: Callable[[int], float | None])
 class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
     """Covers its view and draws the signals inside it (`y_offset`: see FillMarksItem)."""
 
-    def __init__(self, y_offset: float = 0.0, bottom_px: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self, y_offset: float = 0.0, bottom_px: Callable[[], int] | None = None, *, scale: float = 1.0
+    ) -> None:
+        """`scale`: of the glyphs (the CVD's price pane, zoomed out over hours, takes smaller ones)."""
         super().__init__()
         self.y_offset = y_offset
+        self.scale = scale
         self._bottom_px = bottom_px
         self.instrument: Instrument | None = None
         self._marks: list[SignalMark] = []
@@ -122,7 +127,7 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         i0, i1 = bisect_left(self._xs, x - HOVER_PX * pw), bisect_right(self._xs, x + HOVER_PX * pw)
         for m in self._marks[i0:i1]:
             # the glyph's centre: half its height off the price, on the side it points from
-            cy = m.price_ticks + self.y_offset - m.signal.side * (HEIGHT_PX / 2) * ph
+            cy = m.price_ticks + self.y_offset - m.signal.side * (HEIGHT_PX * self.scale / 2) * ph
             d = ((m.x - x) / pw) ** 2 + ((cy - y) / ph) ** 2
             if d <= HOVER_PX**2 and (best is None or d < best[0]):
                 best = (d, m)
@@ -172,7 +177,9 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
             vb = self.getViewBox()
             area = tr.mapRect(vb.viewRect() if vb is not None else QtCore.QRectF()).normalized()
             clip = QtCore.QRectF(area.left(), area.top(), area.width(), max(0.0, area.height() - bottom))
-            drawing = self._drawing = _build_drawing(dkey, tr, clip, marks, self.y_offset)
+            drawing = self._drawing = _build_drawing(
+                dkey, tr, clip, marks, y_offset=self.y_offset, scale=self.scale
+            )
         exposed = option.exposedRect if option is not None else None
         region = drawing.clip
         if exposed is not None and not exposed.isEmpty():
@@ -216,6 +223,9 @@ def _render_layer(drawing: _Drawing, dpr: float) -> QtGui.QPixmap:
             p.drawPath(path)
         p.setFont(_FONT)
         for pos, text, colour in drawing.letters:
+            p.setPen(palette.BACKGROUND)  # a dark halo: the letter reads over any cell
+            for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                p.drawStaticText(pos + QtCore.QPointF(dx, dy), text)
             p.setPen(colour)
             p.drawStaticText(pos, text)
     finally:
@@ -243,15 +253,26 @@ class _Drawing:
 
 
 def _build_drawing(
-    key: tuple[Any, ...], tr: QtGui.QTransform, clip: QtCore.QRectF, marks: list[SignalMark], y_offset: float
+    key: tuple[Any, ...],
+    tr: QtGui.QTransform,
+    clip: QtCore.QRectF,
+    marks: list[SignalMark],
+    *,
+    y_offset: float,
+    scale: float,
 ) -> _Drawing:
     paths: dict[SignalKind, QtGui.QPainterPath] = {}
     letters: list[tuple[QtCore.QPointF, QtGui.QStaticText, QtGui.QColor]] = []
-    h, half = HEIGHT_PX, HALF_PX
+    h, half, dedupe = HEIGHT_PX * scale, HALF_PX * scale, max(DEDUPE_PX, round(DEDUPE_PX / scale))
+    drawn: set[tuple[SignalKind, int, int, int]] = set()
     for m in marks:
         sig = m.signal
         pt = tr.map(QtCore.QPointF(m.x, m.price_ticks + y_offset))
         x, y = round(pt.x()), round(pt.y())
+        spot = (sig.kind, sig.side, x // dedupe, y // dedupe)
+        if spot in drawn:  # zoomed out, a burst of one kind lands on one spot: one glyph says it
+            continue
+        drawn.add(spot)
         if sig.side > 0:  # ▲ under the price, its tip on it (device y grows downwards)
             poly = [QtCore.QPointF(x, y), QtCore.QPointF(x - half, y + h), QtCore.QPointF(x + half, y + h)]
             top = y + h / 2

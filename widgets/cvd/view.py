@@ -93,7 +93,7 @@ class CvdView(MarketView):
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
         self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
         self._price_plot.addItem(self.fill_marks, ignoreBounds=True)
-        self.signal_marks = SignalMarksItem()  # the order-flow signals, on the price pane
+        self.signal_marks = SignalMarksItem(scale=0.7)  # the order-flow signals, on the price pane
         self._price_plot.addItem(self.signal_marks, ignoreBounds=True)
 
         self._price_plot.addItem(GridItem(self._price_axis), ignoreBounds=True)

@@ -38,7 +38,7 @@ from widgets.ladder.columns import (
 )
 from widgets.ladder.model import LadderModel, LadderRow
 from widgets.ladder.orders import LadderOrders, RowOrders
-from widgets.ladder.signal_paint import paint_signal_marker
+from widgets.ladder.signal_paint import MARKER_PX, paint_signal_marker
 from widgets.ladder.signal_rows import LadderSignals
 from widgets.ladder.trading_paint import paint_trading_row
 
@@ -96,9 +96,11 @@ class LadderCanvas(QtWidgets.QWidget):
         """The widest text the column can show, its title, or (price) the footer label, plus padding."""
         texts = [self.text_width(column.title)]
         texts += [self.text_width(t, column.bold) for t in column.samples]
+        extra = 0
         if column.key == "price":
             texts += [self.text_width(self._price_text, True), self.text_width(FOOTER_LABEL)]
-        return math.ceil(max(texts) + 2 * pad_px + 1)  # +1: the grid line on the left edge
+            extra = 2 * MARKER_PX  # the signal marker at the left edge, the text still centred
+        return math.ceil(max(texts) + 2 * pad_px + 1 + extra)  # +1: the grid line on the left edge
 
     def sizeHint(self) -> QtCore.QSize:
         """Wide enough for every enabled column at its widest text."""

@@ -14,6 +14,7 @@ from widgets.ladder.signal_rows import RowSignal
 
 HALF_PX = 3.5
 HEIGHT_PX = 7.0
+MARKER_PX = 9  # room the marker takes at the price cell's left edge (paint.py widens the column)
 
 
 def marker_polygon(x: float, y: float, row_px: float, side: int) -> QtGui.QPolygonF:
