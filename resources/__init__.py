@@ -26,3 +26,10 @@ ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 def icon_png(size: int) -> Traversable:
     """The app icon rendered at `size` px (packaging/render_icons.py makes them from the SVG)."""
     return files(__name__) / "icons" / f"scalpdesk-{size}.png"
+
+
+def alert_sound(kind: str) -> Traversable:
+    """The WAV played for a signal kind (its `SignalKind` value); packaging/make_sounds.py makes them.
+
+    Wrap it in `importlib.resources.as_file` where a filesystem path is needed."""
+    return files(__name__) / "sounds" / f"{kind}.wav"

@@ -125,6 +125,7 @@ PURE_WIDGETS = {
     "widgets.ladder.orders",
     "widgets.ladder.scale",
     "widgets.ladder.settings",
+    "widgets.ladder.signal_rows",
     "widgets.tape.model",
     "widgets.tape.settings",
     "widgets.trades.trip_rows",

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.signals.kinds import SignalKind
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
@@ -111,6 +113,7 @@ def test_the_wheel_declares_every_dependency_and_the_command(wheel):
     assert _requirement_names(plain) == _requirement_names(PYPROJECT["project"]["dependencies"])
     assert b"scalpdesk = app.cli:main" in entry_points
     assert "app/resources/btcusdt_20240808.gz" in names
+    assert all(f"app/resources/sounds/{k.value}.wav" in names for k in SignalKind)  # the alert sounds
 
 
 @pytest.mark.slow

@@ -49,7 +49,8 @@ class Changed:
     CVD = 8
     CONTEXT = 16  # ticker BBO, mark price, funding, liquidations
     ACCOUNT = 32  # the paper account: orders, fills, position (set by the trading desk)
-    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT
+    SIGNALS = 64  # new order-flow signals, or the list restarted (set by app/ui/signal_wiring.py)
+    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT | SIGNALS
 
 
 class MarketState:

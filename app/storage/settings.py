@@ -205,9 +205,21 @@ class SettingsStore:
             # Never overwrite what a newer app wrote without keeping it.
             os.replace(self.path, self.path.with_name(f"{self.path.name}.v{self._newer_version}"))
             self._newer_version = None
+        doc = settings_to_dict(settings)
+        for key, value in self._other_sections().items():
+            doc.setdefault(key, value)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(settings_to_dict(settings), indent=1) + "\n", "utf-8")
+        tmp.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
         os.replace(tmp, self.path)
+
+    def _other_sections(self) -> dict[str, Any]:
+        """What other stores keep in the file (the Signals menu's "signals", app/storage/
+        signal_prefs.py): written back untouched, so saving the trading settings never undoes them."""
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return {}
+        return doc if isinstance(doc, dict) and doc.get("version") == FORMAT_VERSION else {}
 
     def _fall_back(self, reason: str) -> TradingSettings:
         kept = keep_aside(self.path)

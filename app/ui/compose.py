@@ -24,6 +24,8 @@ from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
 from app.ui.open_recording import RecordingOpening
+from app.ui.signal_desk import SignalDesk, install_signals
+from app.ui.signal_wiring import SignalWiring
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -44,12 +46,19 @@ class Workstation:
     window: MainWindow
     desk: TradingDesk | None
     _unsubscribe: list[Unsubscribe] = field(default_factory=list)
+    signal_desk: SignalDesk | None = None
+
+    @property
+    def signals(self) -> SignalWiring | None:
+        return None if self.signal_desk is None else self.signal_desk.wiring
 
     def detach(self) -> None:
         """Stop listening to the source (the window and desk no longer follow it)."""
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        if self.signal_desk is not None:
+            self.signal_desk.close()
 
     def close(self) -> None:
         """Detach and close the desk's journal (after the window has closed)."""
@@ -114,4 +123,6 @@ def compose(
         trading.acted.connect(window.frames.request_frame)
     if idle_gc:
         window.frames.use_idle_gc(IDLE_GC)
-    return Workstation(source, window, desk, unsubscribe)
+    # after the window: the views rebind to a new session before the engine does
+    signal_desk = install_signals(source, window, stores.settings.path.parent if stores is not None else None)
+    return Workstation(source, window, desk, unsubscribe, signal_desk)

@@ -28,8 +28,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.paper.actions import Action
 
 # Keys the window already uses: play/pause, speed, jump to live, replay log, ladder re-centre,
-# footprint/CVD follow, tape live. main_window should take its keys from here.
-RESERVED_KEYS: tuple[str, ...] = ("Space", "]", "[", "Home", "Ctrl+J", "C", "F", "Shift+F", "T")
+# footprint/CVD follow, tape live, mute the alert sounds. main_window should take its keys from here.
+RESERVED_KEYS: tuple[str, ...] = ("Space", "]", "[", "Home", "Ctrl+J", "C", "F", "Shift+F", "T", "M")
 
 _PORTABLE = QtGui.QKeySequence.SequenceFormat.PortableText
 _IGNORED_MODIFIERS = QtCore.Qt.KeyboardModifier.KeypadModifier  # numpad digits work like the top row

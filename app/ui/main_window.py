@@ -98,6 +98,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scan = ScanProgress(self.statusBar(), source) if isinstance(source, Transport) else None
         self.layouts = LayoutControl(self, views, store, self.default_layout, self.status.show_notice)
         self.trading: TradingMenu | None = None
+        self.extra_key_rows: list[Callable[[], list[tuple[str, str]]]] = []  # keys of added menus (Signals)
         if desk is not None:
             desk.notice.connect(self.status.show_notice)
             self.trading = TradingMenu(self, desk)
@@ -147,6 +148,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.splitDockWidget(docks["footprint"], docks["tape"], horizontal)
         if "footprint" in docks and "cvd" in docks:
             self.splitDockWidget(docks["footprint"], docks["cvd"], vertical)
+            if "alerts" in docks:  # the signal log beside the CVD, under the footprint
+                self.splitDockWidget(docks["cvd"], docks["alerts"], horizontal)
         if "tape" in docks and "account" in docks:
             self.splitDockWidget(docks["tape"], docks["account"], vertical)
             if "trades" in docks:
@@ -169,6 +172,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 [docks["footprint"], docks["cvd"]],
                 [int(height * 0.62), int(height * 0.30)],
                 QtCore.Qt.Orientation.Vertical,
+            )
+        if "cvd" in docks and "alerts" in docks:  # under the footprint: the CVD keeps most of it
+            alerts_w = 400
+            self.resizeDocks(
+                [docks["cvd"], docks["alerts"]],
+                [max(300, width - ladder_w - 330 - alerts_w), alerts_w],
+                QtCore.Qt.Orientation.Horizontal,
             )
         if "tape" in docks and "account" in docks:
             self.resizeDocks(
@@ -286,7 +296,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """(action, key) of the window's own keys: replay transport and view commands."""
         transport = self.transport.actions_by_name.values() if self.transport is not None else ()
         actions = [*transport, *self.view_actions.values()]
-        return [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions]
+        return rows + [row for more in self.extra_key_rows for row in more()]
 
     def key_table(self) -> list[tuple[str, str]]:
         rows = self.window_key_rows()

@@ -47,6 +47,7 @@ from app.ui.run_report import run_report, write_run_report
 from app.ui.theme import apply_theme
 from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
+from widgets.alerts import AlertsView
 from widgets.base import MarketView
 from widgets.cvd import CvdView
 from widgets.footprint import FootprintView
@@ -70,8 +71,8 @@ class LiveChoice:
 
 
 def default_views() -> list[MarketView]:
-    """The four order-flow views and the paper account's two, in their default dock order."""
-    return [LadderView(), FootprintView(), TapeView(), CvdView(), AccountView(), TradesView()]
+    """The four order-flow views, the paper account's two and the signal log, in their default dock order."""
+    return [LadderView(), FootprintView(), TapeView(), CvdView(), AccountView(), TradesView(), AlertsView()]
 
 
 def run_gui(

@@ -23,6 +23,7 @@ from PySide6.QtCore import Signal
 from app.core.market import MarketState
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
+from app.core.signals.recent import RecentSignals
 
 
 class MarketView(QtWidgets.QWidget):
@@ -43,6 +44,7 @@ class MarketView(QtWidgets.QWidget):
         self.market: MarketState | None = None
         self.paper: PaperSnapshot = PaperSnapshot()
         self.entry: EntryState = EntryState()
+        self.signals: RecentSignals | None = None  # the order-flow signals found so far (shared)
 
     # -- called by the frame clock / window ---------------------------------------------------
 
@@ -58,6 +60,11 @@ class MarketView(QtWidgets.QWidget):
         """
         self.paper = snapshot
         self.entry = entry
+
+    def set_signals(self, signals: RecentSignals | None) -> None:
+        """The shared list of signals found so far (app/ui/signal_wiring.py): views that mark them
+        read it in `refresh` when `Changed.SIGNALS` is set, and redraw only if its version moved."""
+        self.signals = signals
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         """Pull new state for `changed` bits at market time `now_ns`; True if a repaint is due."""

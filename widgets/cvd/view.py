@@ -28,6 +28,7 @@ from widgets.base.fmt import compact_qty
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
+from widgets.base.signal_marks import SignalMarksItem
 from widgets.base.view import MarketView
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
@@ -44,7 +45,7 @@ PAD_BOTTOM_PX = 34.0
 class CvdView(MarketView):
     view_id = "cvd"
     title = "CVD"
-    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT
+    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,8 @@ class CvdView(MarketView):
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
         self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
         self._price_plot.addItem(self.fill_marks, ignoreBounds=True)
+        self.signal_marks = SignalMarksItem(scale=0.7)  # the order-flow signals, on the price pane
+        self._price_plot.addItem(self.signal_marks, ignoreBounds=True)
 
         self._price_plot.addItem(GridItem(self._price_axis), ignoreBounds=True)
         self._cvd_plot.addItem(GridItem(self._cvd_axis), ignoreBounds=True)
@@ -135,6 +138,8 @@ class CvdView(MarketView):
         self._cvd_axis.instrument = inst
         self._following = True
         self.fill_marks.invalidate()  # another market: another receive → exchange clock offset
+        self.signal_marks.instrument = inst
+        self.signal_marks.invalidate()
         self._rebuild()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
@@ -157,6 +162,8 @@ class CvdView(MarketView):
             marks = self.fill_marks.place(self.paper.fills, self.paper.trips, x_of)
         else:
             marks = False
+        # bars are keyed by exchange time, as signals are: seconds_x places them, never moved
+        marks |= self.signal_marks.place(self.signals, seconds_x)
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
@@ -180,6 +187,20 @@ class CvdView(MarketView):
     @property
     def following(self) -> bool:
         return self._following
+
+    def centre_on(self, ts_ns: int) -> None:
+        """Put an exchange time in the middle of the chart and stop following (an alert clicked
+        on a live market); the price and CVD ranges fit the bars around it."""
+        x0, x1 = self.x_range_s()
+        half = (x1 - x0) / 2
+        x = seconds_x(ts_ns)
+        self._following = False
+        self._setting_range = True
+        try:
+            self._price_plot.getViewBox().setXRange(x - half, x + half, padding=0)
+        finally:
+            self._setting_range = False
+        self._fit_y()
 
     def shown_bars(self) -> CvdBars:
         return self._series.bars()

@@ -24,6 +24,7 @@ from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import PaintedAxis, unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
+from widgets.base.signal_marks import SignalMarksItem
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
 from widgets.footprint.model import FootprintCell, FootprintModel, StatsRow
@@ -66,7 +67,7 @@ class BarAxis(PaintedAxis):
 class FootprintView(MarketView):
     view_id = "footprint"
     title = "Footprint"
-    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT
+    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT | Changed.SIGNALS
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +108,11 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.fill_marks, ignoreBounds=True)
+        # the order-flow signals where they happened (widgets/base/signal_marks.py)
+        self.signal_marks = SignalMarksItem(
+            0.5, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
+        self.vb.addItem(self.signal_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.plot.mapToGlobal(pos))
@@ -134,6 +140,7 @@ class FootprintView(MarketView):
         self.model.advance_to(now_ns)
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
+        marks |= self._place_signal_marks(moved=self.model.last_index != last_before)
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -163,6 +170,28 @@ class FootprintView(MarketView):
         """Show the newest bar at the right edge (and the last price) and keep following it."""
         self._following = True
         self._follow(reset_zoom)
+
+    def centre_on(self, ts_ns: int, price_ticks: int) -> bool:
+        """Show the bar holding an exchange time with a price in the middle, and stop following
+        (an alert clicked on a live market); False if the chart no longer holds that time."""
+        if self.model is None:
+            return False
+        x = footprint_x(self.model.series, ts_ns)
+        if x is None:
+            return False
+        r = self.vb.viewRect()
+        self._following = False
+        self._auto_zoom = False
+        self._adjusting = True
+        try:
+            self.vb.setRange(
+                xRange=(x - r.width() / 2, x + r.width() / 2),
+                yRange=(price_ticks + 0.5 - r.height() / 2, price_ticks + 0.5 + r.height() / 2),
+                padding=0,
+            )
+        finally:
+            self._adjusting = False
+        return True
 
     def visible_cells(self) -> list[FootprintCell]:
         """The cells inside the view range (what the paint draws, as values)."""
@@ -275,6 +304,18 @@ class FootprintView(MarketView):
         else:
             self.item.set_model(model)
         self._place_fill_marks(moved=True)
+        self._place_signal_marks(moved=True)
+
+    def _place_signal_marks(self, *, moved: bool) -> bool:
+        """Put the signals on this chart's bars (exchange time, as the bars); True if they changed.
+
+        `moved`: a new bar or a rebuild. Time bars never move a placed mark, but a tick or volume
+        bar's span is known only once the next bar starts, so its marks are placed again then."""
+        self.signal_marks.instrument = None if self.market is None else self.market.instrument
+        if self.model is None:
+            return self.signal_marks.set_marks([])
+        series = self.model.series
+        return self.signal_marks.place(self.signals, lambda ts_ns: footprint_x(series, ts_ns), moved=moved)
 
     def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""

@@ -38,6 +38,8 @@ from widgets.ladder.columns import (
 )
 from widgets.ladder.model import LadderModel, LadderRow
 from widgets.ladder.orders import LadderOrders, RowOrders
+from widgets.ladder.signal_paint import MARKER_PX, paint_signal_marker
+from widgets.ladder.signal_rows import LadderSignals
 from widgets.ladder.trading_paint import paint_trading_row
 
 FONT_PX = 11
@@ -53,6 +55,7 @@ class LadderCanvas(QtWidgets.QWidget):
         super().__init__(parent)
         self.model = model
         self.orders = orders if orders is not None else LadderOrders()
+        self.signal_rows = LadderSignals()  # rows with a recent order-flow signal (the view updates it)
         self.ghost: tuple[int, RowOrders] | None = None  # (target row price, orders dragged) while dragging
         self.row_px = ROW_PX
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
@@ -93,9 +96,11 @@ class LadderCanvas(QtWidgets.QWidget):
         """The widest text the column can show, its title, or (price) the footer label, plus padding."""
         texts = [self.text_width(column.title)]
         texts += [self.text_width(t, column.bold) for t in column.samples]
+        extra = 0
         if column.key == "price":
             texts += [self.text_width(self._price_text, True), self.text_width(FOOTER_LABEL)]
-        return math.ceil(max(texts) + 2 * pad_px + 1)  # +1: the grid line on the left edge
+            extra = 2 * MARKER_PX  # the signal marker at the left edge, the text still centred
+        return math.ceil(max(texts) + 2 * pad_px + 1 + extra)  # +1: the grid line on the left edge
 
     def sizeHint(self) -> QtCore.QSize:
         """Wide enough for every enabled column at its widest text."""
@@ -285,6 +290,9 @@ class LadderCanvas(QtWidgets.QWidget):
                 p.drawPixmap(0, y, strips["odd" if (row.price_ticks // g) % 2 else "even"])
                 self._paint_row(p, row, y, cols)
                 paint_trading_row(self, p, self.orders, price_ticks=row.price_ticks, y=y, cols=cols)
+                mark = self.signal_rows.rows.get(row.price_ticks)
+                if mark is not None:
+                    paint_signal_marker(p, mark, y, ROW_PX, cols)
         if bounds.bottom() >= footer_top and bounds.top() < footer_top + FOOTER_PX:
             p.drawPixmap(0, footer_top, strips["footer"])
             self._paint_footer(p, footer_top, cols)

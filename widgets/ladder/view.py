@@ -26,6 +26,7 @@ from app.core.paper.commands import MoveOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
 from widgets.base.menus import add_setting
+from widgets.base.signal_style import signal_tip
 from widgets.base.view import MarketView
 from widgets.ladder.clicks import Press, click_commands, move_commands
 from widgets.ladder.columns import rows_for_height
@@ -34,6 +35,7 @@ from widgets.ladder.model import LadderModel, LadderRow, LadderTotals
 from widgets.ladder.orders import LadderOrders, PositionCell, RowOrders
 from widgets.ladder.paint import LadderCanvas
 from widgets.ladder.settings import LADDER_SETTINGS, LadderSettings
+from widgets.ladder.signal_rows import RowSignal
 from widgets.ladder.tips import cell_tip
 
 _WHEEL_STEP = 120  # angleDelta units of one wheel notch
@@ -110,10 +112,24 @@ class LadderView(MarketView):
         self._now_ns = now_ns
         self._sync_size()
         # the account never changes the market rows: they only rebuild for the market's own bits
-        dirty = self.model.update(changed & ~Changed.ACCOUNT, now_ns)
+        dirty = self.model.update(changed & ~(Changed.ACCOUNT | Changed.SIGNALS), now_ns)
         if dirty:
             self.canvas.mark_changed()
-        return self._sync_orders() or dirty
+        return self._sync_signals() | self._sync_orders() or dirty
+
+    def signal_at(self, price_ticks: int) -> RowSignal | None:
+        """The recent signal marked on the row at `price_ticks` (None: no marker there)."""
+        return self.canvas.signal_rows.rows.get(price_ticks)
+
+    def _sync_signals(self) -> bool:
+        """Markers for the signals of the last minute (exchange time, as the signals): queue the
+        rows whose marker appeared, faded or went."""
+        now_ns = None if self.market is None else self.market.last_trade_ns
+        prices = self.canvas.signal_rows.update(self.signals, now_ns, self.model.settings.group_ticks)
+        if not prices:
+            return False
+        self.canvas.mark_prices(prices)
+        return True
 
     def _sync_orders(self) -> bool:
         """Re-index the account's orders if it or the grid changed; queue their rows for repaint."""
@@ -236,7 +252,13 @@ class LadderView(MarketView):
         if column is None:
             return False
         row = self.canvas.row_at(pos.y())
-        text = cell_tip(self, column, None if row is None else row.price_ticks)
+        mark = self.signal_at(row.price_ticks) if row is not None and column == "price" else None
+        if mark is not None:
+            inst = None if self.market is None else self.market.instrument
+            more = f"\n(+{mark.count - 1} more on this row in the last minute)" if mark.count > 1 else ""
+            text = signal_tip(mark.signal, inst) + more
+        else:
+            text = cell_tip(self, column, None if row is None else row.price_ticks)
         if not text:
             return False
         QtWidgets.QToolTip.showText(event.globalPos(), text, self.canvas)
