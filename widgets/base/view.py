@@ -23,6 +23,7 @@ from PySide6.QtCore import Signal
 from app.core.market import MarketState
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
+from app.core.paper.trip_review import TripReview
 
 
 class MarketView(QtWidgets.QWidget):
@@ -43,6 +44,7 @@ class MarketView(QtWidgets.QWidget):
         self.market: MarketState | None = None
         self.paper: PaperSnapshot = PaperSnapshot()
         self.entry: EntryState = EntryState()
+        self.review: TripReview | None = None
 
     # -- called by the frame clock / window ---------------------------------------------------
 
@@ -58,6 +60,11 @@ class MarketView(QtWidgets.QWidget):
         """
         self.paper = snapshot
         self.entry = entry
+
+    def set_review(self, review: TripReview | None) -> None:
+        """The round trip under review (widgets/base/trip_marks.py), or None. Views that draw it
+        override this and show it from their next refresh on; it outlives a new market session."""
+        self.review = review
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         """Pull new state for `changed` bits at market time `now_ns`; True if a repaint is due."""

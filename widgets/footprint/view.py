@@ -18,12 +18,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
+from app.core.paper.trip_review import TripReview
 from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import PaintedAxis, unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
+from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip, review_offset_ns
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
 from widgets.footprint.model import FootprintCell, FootprintModel, StatsRow
@@ -107,6 +109,8 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.fill_marks, ignoreBounds=True)
+        self.trip_marks = TripMarksItem(0.5)  # the trade under review (Trades view → Review)
+        self.vb.addItem(self.trip_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.plot.mapToGlobal(pos))
@@ -134,6 +138,7 @@ class FootprintView(MarketView):
         self.model.advance_to(now_ns)
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
+        marks = (self.review is not None and self._place_trip_marks()) or marks
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -275,6 +280,23 @@ class FootprintView(MarketView):
         else:
             self.item.set_model(model)
         self._place_fill_marks(moved=True)
+        self._place_trip_marks()
+
+    def set_review(self, review: TripReview | None) -> None:
+        super().set_review(review)
+        self._place_trip_marks()
+
+    def _place_trip_marks(self) -> bool:
+        """The reviewed trip on this chart's bars, as far as the replay has got; True if changed."""
+        if self.model is None:
+            return self.trip_marks.set_marks([], [])
+        series = self.model.series
+        offset_ns = review_offset_ns(self.review, self.market)
+
+        def x_of(ts_ns: int) -> float | None:
+            return footprint_x(series, ts_ns + offset_ns)
+
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, newest_receive_ns(self.market)))
 
     def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""
