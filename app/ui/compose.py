@@ -24,6 +24,7 @@ from app.ui.idle_gc import IDLE_GC
 from app.ui.main_window import MainWindow
 from app.ui.market_picker import ListSymbols
 from app.ui.open_recording import RecordingOpening
+from app.ui.trade_review import OriginOf, ReviewHandoff, TradeReview
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -44,6 +45,7 @@ class Workstation:
     window: MainWindow
     desk: TradingDesk | None
     _unsubscribe: list[Unsubscribe] = field(default_factory=list)
+    review: TradeReview | None = None  # Trades view → Review (app/ui/trade_review.py)
 
     def detach(self) -> None:
         """Stop listening to the source (the window and desk no longer follow it)."""
@@ -72,11 +74,13 @@ def compose(
     list_symbols: ListSymbols | None = None,
     idle_gc: bool = False,
     recordings: RecordingOpening | None = None,
+    review: ReviewHandoff | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too.
 
     `idle_gc`: collect garbage between frames (app/ui/idle_gc.py), as the app does; off by
     default so that tests which build many windows leave the collector as they found it.
+    `review`: a trade review the previous window asked this one to show (app/ui/trade_review.py).
     """
     binding = source.binding
     desk: TradingDesk | None = None
@@ -88,6 +92,7 @@ def compose(
             views,
             clock_ns=lambda: source.market_ns,
             sessions=binding.market.sessions,
+            origin=OriginOf(source),
         )
         desk.bind(binding.market)
     window = MainWindow(
@@ -114,4 +119,5 @@ def compose(
         trading.acted.connect(window.frames.request_frame)
     if idle_gc:
         window.frames.use_idle_gc(IDLE_GC)
-    return Workstation(source, window, desk, unsubscribe)
+    reviews = TradeReview(window, desk, source, review) if desk is not None else None
+    return Workstation(source, window, desk, unsubscribe, reviews)
