@@ -7,10 +7,11 @@ a live feed records to, or the synthetic market) and keeps a `TripReview` of eve
 - the trip's recording is the replay on screen: seek to `REVIEW_LEAD_NS` before the entry, play
   at `REVIEW_SPEED`, and hand the trip to every view (`MarketView.set_review`: footprint, CVD and
   ladder draw it, widgets/base/trip_marks.py);
-- another recording (or a live window): switch the window to a replay of it the way File → Open
-  recording… does (`RecordingMenu.open_files`: checks, Recent recordings, one new window), and
-  leave the review in the `ReviewHandoff` that app/ui/run_app.py passes to the next window, which
-  applies it before its replay starts;
+- another recording (or a live window; a recording still being written is finished first):
+  switch the window to a replay of it the way File → Open recording… does
+  (`RecordingMenu.open_files`: checks, Recent recordings, one new window), and leave the review
+  in the `ReviewHandoff` that app/ui/run_app.py passes to the next window, which applies it
+  before its replay starts;
 - no recording (journaled before sources were, a live feed not recorded, the synthetic market, a
   file moved away): one line in the status bar, and the window stays as it is.
 """
@@ -27,7 +28,7 @@ from PySide6 import QtCore
 from app.core.paper.trip_review import OriginKind, ReviewPlan, TradeOrigin, TripReview, plan_review
 from app.feeds.live.feed import LiveFeed
 from app.feeds.replay_feed import ReplayFeed
-from app.feeds.source import MarketSource, Transport
+from app.feeds.source import MarketSource, Recordable, Transport
 from app.feeds.synthetic.source import SyntheticFeed
 from app.ui.main_window import MainWindow
 from app.ui.trading_desk import TradingDesk
@@ -135,12 +136,21 @@ class TradeReview(QtCore.QObject):
             return self._refuse(
                 f"Trade #{trip_id} was made on another recording; this window cannot open it."
             )
+        self._finish_recording(plan)
         self.handoff.pending = PendingReview(review, plan)
         log.info("reviewing trade #%d: switching to %s", trip_id, ", ".join(plan.paths))
         if not menu.open_files([Path(p) for p in plan.paths]):  # the menu has said why
             self.handoff.pending = None
             return f"Trade #{trip_id}: its recording could not be opened."
         return None
+
+    def _finish_recording(self, plan: ReviewPlan) -> None:
+        """A live trade reviewed from the file this feed is still writing: end the recording first
+        (leaving the live window would end it anyway), so the replay reads a whole file."""
+        source = self._source
+        writing = source.recording if isinstance(source, Recordable) else None
+        if writing is not None and _file_key(writing) in plan.paths:
+            self._window.record_action.setChecked(False)  # the Feed menu's toggle: it says so
 
     def clear(self) -> None:
         """Take the reviewed trip's marks off the views (the replay plays on as it is)."""

@@ -161,7 +161,7 @@ class CvdView(MarketView):
             marks = self.fill_marks.place(self.paper.fills, self.paper.trips, x_of)
         else:
             marks = False
-        marks = (self.review is not None and self._place_trip_marks()) or marks
+        marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
@@ -171,14 +171,16 @@ class CvdView(MarketView):
         super().set_review(review)
         self._place_trip_marks()
 
-    def _place_trip_marks(self) -> bool:
+    def _place_trip_marks(self, now_ns: int = 0) -> bool:
         """The reviewed trip on the price pane, as far as the replay has got; True if changed."""
         offset_ns = review_offset_ns(self.review, self.market)
 
         def x_of(ts_ns: int) -> float:
             return seconds_x(ts_ns + offset_ns)
 
-        return self.trip_marks.set_marks(*place_trip(self.review, x_of, newest_receive_ns(self.market)))
+        # the frame clock's market time, else the newest print: nothing the replay has not reached
+        now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
 
     def settings(self) -> dict[str, Any]:
         return CVD_SETTINGS.to_dict(self._settings)

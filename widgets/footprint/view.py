@@ -138,7 +138,7 @@ class FootprintView(MarketView):
         self.model.advance_to(now_ns)
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
-        marks = (self.review is not None and self._place_trip_marks()) or marks
+        marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -286,7 +286,7 @@ class FootprintView(MarketView):
         super().set_review(review)
         self._place_trip_marks()
 
-    def _place_trip_marks(self) -> bool:
+    def _place_trip_marks(self, now_ns: int = 0) -> bool:
         """The reviewed trip on this chart's bars, as far as the replay has got; True if changed."""
         if self.model is None:
             return self.trip_marks.set_marks([], [])
@@ -296,7 +296,9 @@ class FootprintView(MarketView):
         def x_of(ts_ns: int) -> float | None:
             return footprint_x(series, ts_ns + offset_ns)
 
-        return self.trip_marks.set_marks(*place_trip(self.review, x_of, newest_receive_ns(self.market)))
+        # the frame clock's market time, else the newest print: nothing the replay has not reached
+        now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
 
     def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""
