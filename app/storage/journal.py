@@ -16,6 +16,12 @@ Under writes with no pause a PASSIVE checkpoint never catches the log's end, so 
 restart; past `_WAL_RESTART_FRAMES` the thread runs one RESTART checkpoint (an append may wait for
 it, rarely: ms).
 
+Schema versions. Version 2 added where each event was made: a `sources` table (the source kind,
+the market, the recording files; one row per distinct origin) and two nullable columns on
+`events`, `source_id` and `exchange_offset_ns` (app/core/paper/trip_review.py). The migration is
+additive (`ALTER TABLE … ADD COLUMN`, in the opening transaction): a version-1 journal opens
+with every row as it was, and its old rows simply have no source.
+
 A file that is not a readable SQLite database (garbage, truncated, from a newer app) never stops
 the app: it is renamed to `<name>.corrupt-<n>` (with its WAL), a fresh journal starts and `notice`
 says so. A single row that does not decode is skipped and counted (`skipped`), never fatal.
@@ -23,6 +29,7 @@ says so. A single row that does not decode is skipped and counted (`skipped`), n
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -33,10 +40,11 @@ import platformdirs
 
 from app.core.paper.codec import CorruptEvent, decode_event, encode_event
 from app.core.paper.events import PaperEvent
+from app.core.paper.trip_review import EventStamp, OriginKind, TradeOrigin
 from app.storage.keep_aside import keep_aside
 from app.storage.layouts import APP_NAME
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "journal.sqlite3"
 DATA_DIR_ENV = "SCALPDESK_DATA_DIR"
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
@@ -51,7 +59,24 @@ _SCHEMA = (
     " kind TEXT NOT NULL, body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS events_by_account ON events (account, seq)",
 )
-_INSERT = "INSERT INTO events (account, ts_ns, kind, body) VALUES (?, ?, ?, ?)"
+# Each step takes the schema from version n to n + 1 (index 0: 1 -> 2); a fresh file is built at
+# version 1 above and migrated like any old one, so there is one way to reach the current schema.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE sources (source_id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+        " market TEXT NOT NULL, paths TEXT NOT NULL, UNIQUE (kind, market, paths))",
+        "ALTER TABLE events ADD COLUMN source_id INTEGER",
+        "ALTER TABLE events ADD COLUMN exchange_offset_ns INTEGER",
+    ),
+)
+_INSERT = (
+    "INSERT INTO events (account, ts_ns, kind, body, source_id, exchange_offset_ns) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_SELECT = (
+    "SELECT e.seq, e.kind, e.body, e.exchange_offset_ns, s.kind, s.market, s.paths"
+    " FROM events e LEFT JOIN sources s ON s.source_id = e.source_id"
+    " WHERE e.account = ? ORDER BY e.seq"
+)
 
 
 def data_dir() -> Path:
@@ -78,6 +103,21 @@ def _clamp_ns(ts_ns: int) -> int:
     return max(-_INT64_MAX - 1, min(_INT64_MAX, ts_ns))
 
 
+def _origin(
+    seen: dict[tuple[str, str, str], TradeOrigin | None], kind: str, market: str, paths: str
+) -> TradeOrigin | None:
+    """A `sources` row as an origin; None if it does not read (the events themselves still do)."""
+    key = (kind, market, paths)
+    if key not in seen:
+        try:
+            files = json.loads(paths)
+            ok = isinstance(files, list) and all(isinstance(f, str) for f in files)
+            seen[key] = TradeOrigin(OriginKind(kind), str(market), tuple(files)) if ok else None
+        except (ValueError, TypeError):
+            seen[key] = None
+    return seen[key]
+
+
 class Journal:
     """An append-only log of paper events per account, one SQLite file for all accounts."""
 
@@ -87,6 +127,7 @@ class Journal:
         self.last_seq: int | None = None  # seq of the last event appended through this object
         self._open_notice: str | None = None
         self._load_notice: str | None = None
+        self._source_ids: dict[TradeOrigin, int] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = self._connect()
@@ -149,9 +190,14 @@ class Journal:
             row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
             version = row[0] if row else None
             if version is None:
-                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif not isinstance(version, int) or version > SCHEMA_VERSION:
+                version = 1
+                db.execute("INSERT INTO schema_version (version) VALUES (1)")
+            elif not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
                 raise _Unreadable(f"schema version {version!r}, this app reads {SCHEMA_VERSION}")
+            for steps in _MIGRATIONS[version - 1 :]:
+                for statement in steps:
+                    db.execute(statement)
+            db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -159,17 +205,23 @@ class Journal:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def append(self, account: str, events: Sequence[PaperEvent]) -> None:
-        """Write `events` in one transaction: all of them survive a kill, or none do."""
+    def append(self, account: str, events: Sequence[PaperEvent], stamp: EventStamp | None = None) -> None:
+        """Write `events` in one transaction: all of them survive a kill, or none do.
+
+        `stamp`: where the batch was made (its source and the market's clock offset), kept beside
+        every event of it for reviewing the trade later; None leaves the row without a source.
+        """
         if not events:
             return
-        rows = [(account, _clamp_ns(event.ts_ns), *encode_event(event)) for event in events]
+        offset = None if stamp is None else stamp.exchange_offset_ns
+        encoded = [(account, _clamp_ns(event.ts_ns), *encode_event(event)) for event in events]
         db = self._db
         db.execute("BEGIN")
         try:
+            source_id = None if stamp is None else self._source_id(stamp.origin)
             cursor = None
-            for row in rows:
-                cursor = db.execute(_INSERT, row)
+            for row in encoded:
+                cursor = db.execute(_INSERT, (*row, source_id, offset))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -177,24 +229,44 @@ class Journal:
         assert cursor is not None
         self.last_seq = cursor.lastrowid
 
+    def _source_id(self, origin: TradeOrigin) -> int:
+        """The row of `origin` in `sources` (added the first time; inside the caller's transaction)."""
+        cached = self._source_ids.get(origin)
+        if cached is not None:
+            return cached
+        key = (origin.kind.value, origin.market, json.dumps(list(origin.paths)))
+        self._db.execute("INSERT OR IGNORE INTO sources (kind, market, paths) VALUES (?, ?, ?)", key)
+        (source_id,) = self._db.execute(
+            "SELECT source_id FROM sources WHERE kind = ? AND market = ? AND paths = ?", key
+        ).fetchone()
+        self._source_ids[origin] = int(source_id)
+        return int(source_id)
+
     # -- reading ------------------------------------------------------------------------------
 
     def load(self, account: str) -> list[PaperEvent]:
         """Every readable event of `account` in the order it was appended."""
-        events: list[PaperEvent] = []
+        return [event for event, _stamp in self.load_stamped(account)]
+
+    def load_stamped(self, account: str) -> list[tuple[PaperEvent, EventStamp | None]]:
+        """`load`, each event with the stamp it was appended with (None: none, or an unreadable one)."""
+        events: list[tuple[PaperEvent, EventStamp | None]] = []
         self.skipped = 0
         self._load_notice = None
         first_problem: str | None = None
+        origins: dict[tuple[str, str, str], TradeOrigin | None] = {}
         try:
-            rows = self._db.execute(
-                "SELECT seq, kind, body FROM events WHERE account = ? ORDER BY seq", (account,)
-            )
-            for seq, kind, body in rows:
+            rows = self._db.execute(_SELECT, (account,))
+            for seq, kind, body, offset, *source in rows:
                 try:
-                    events.append(decode_event(kind, body))
+                    event = decode_event(kind, body)
                 except CorruptEvent as exc:
                     self.skipped += 1
                     first_problem = first_problem or f"row {seq}: {exc}"
+                    continue
+                origin = _origin(origins, *source) if source[0] is not None else None
+                offset_ns = offset if isinstance(offset, int) else None
+                events.append((event, EventStamp(origin, offset_ns) if origin is not None else None))
         except sqlite3.DatabaseError as exc:  # damage found mid-read: keep what was read
             self._load_notice = f"Trade journal: reading stopped after {len(events)} events ({exc})."
         if self.skipped:

@@ -26,6 +26,7 @@ from app.ui.market_picker import ListSymbols
 from app.ui.open_recording import RecordingOpening
 from app.ui.signal_desk import SignalDesk, install_signals
 from app.ui.signal_wiring import SignalWiring
+from app.ui.trade_review import OriginOf, ReviewHandoff, TradeReview
 from app.ui.trading_desk import TradingDesk
 from widgets.base import MarketView
 
@@ -47,6 +48,7 @@ class Workstation:
     desk: TradingDesk | None
     _unsubscribe: list[Unsubscribe] = field(default_factory=list)
     signal_desk: SignalDesk | None = None
+    review: TradeReview | None = None  # Trades view → Review (app/ui/trade_review.py)
 
     @property
     def signals(self) -> SignalWiring | None:
@@ -81,11 +83,13 @@ def compose(
     list_symbols: ListSymbols | None = None,
     idle_gc: bool = False,
     recordings: RecordingOpening | None = None,
+    review: ReviewHandoff | None = None,
 ) -> Workstation:
     """Build the window on `source` with `views`; with `stores`, a SIM trading desk too.
 
     `idle_gc`: collect garbage between frames (app/ui/idle_gc.py), as the app does; off by
     default so that tests which build many windows leave the collector as they found it.
+    `review`: a trade review the previous window asked this one to show (app/ui/trade_review.py).
     """
     binding = source.binding
     desk: TradingDesk | None = None
@@ -97,6 +101,7 @@ def compose(
             views,
             clock_ns=lambda: source.market_ns,
             sessions=binding.market.sessions,
+            origin=OriginOf(source),
         )
         desk.bind(binding.market)
     window = MainWindow(
@@ -125,4 +130,5 @@ def compose(
         window.frames.use_idle_gc(IDLE_GC)
     # after the window: the views rebind to a new session before the engine does
     signal_desk = install_signals(source, window, stores.settings.path.parent if stores is not None else None)
-    return Workstation(source, window, desk, unsubscribe, signal_desk)
+    reviews = TradeReview(window, desk, source, review) if desk is not None else None
+    return Workstation(source, window, desk, unsubscribe, signal_desk, reviews)

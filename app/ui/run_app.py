@@ -45,6 +45,7 @@ from app.ui.frame_clock import DEFAULT_HZ
 from app.ui.open_recording import RecordingOpening
 from app.ui.run_report import run_report, write_run_report
 from app.ui.theme import apply_theme
+from app.ui.trade_review import ReviewHandoff
 from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
 from widgets.alerts import AlertsView
@@ -166,6 +167,7 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     # must not use it up, nor have it on screen (app/ui/welcome_dialog.py).
     first_run = FirstRun(config_dir)
     greet = exit_after_s is None and screenshot is None and not first_run.welcomed()
+    review = ReviewHandoff()  # a trade review asked for in one window, shown by the next
     failed = False
     next_source: MarketSource | None = source
     while next_source is not None:
@@ -185,6 +187,7 @@ async def _main(  # noqa: PLR0917 (private; one call site)
             switch_to,
             stats_out,
             first_run if greet else None,
+            review,
         )
         greet = False
         if switch_to:
@@ -207,6 +210,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     switch_to: list[MarketSource],
     stats_out: Path | None,
     greet: FirstRun | None,
+    review: ReviewHandoff | None = None,
 ) -> bool:
     """Show the window on `source` until it is closed; True if the source crashed."""
     loop = asyncio.get_running_loop()
@@ -255,6 +259,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         list_symbols=lambda venue: venue_symbols(venue, opening.endpoints),
         idle_gc=True,
         recordings=RecordingOpening(open_recordings, recent_recordings),
+        review=review,
     )
     window = built.window
     window.show()

@@ -32,8 +32,10 @@ from app.core.paper.events import (
     RiskLocked,
 )
 from app.core.paper.exchange import BOOK_EXHAUSTED, PaperExchange
-from app.core.paper.snapshot import PaperSnapshot
+from app.core.paper.snapshot import PaperSnapshot, tick_value_quote
+from app.core.paper.trip_review import EventStamp, TradeOrigin, TripReview, TripReviewBuilder
 from app.core.sessions import SessionSchedule
+from app.feeds.source import print_latency_ns
 from app.storage.journal import Journal
 from app.storage.settings import SettingsStore, TradingSettings
 from app.storage.trade_export import write_trades_csv
@@ -62,8 +64,11 @@ class TradingDesk(QtCore.QObject):
         *,
         clock_ns: Callable[[], int | None],
         sessions: SessionSchedule | None = None,
+        origin: Callable[[], TradeOrigin | None] | None = None,
         parent: QtCore.QObject | None = None,
     ) -> None:
+        """`origin`: the source the market comes from now, journaled beside each event so that a
+        trade can be reviewed on its recording (app/core/paper/trip_review.py)."""
         super().__init__(parent)
         self.instrument = instrument
         self.account = account_name(instrument)
@@ -71,6 +76,7 @@ class TradingDesk(QtCore.QObject):
         self.store = store
         self.views = list(views)
         self._clock_ns = clock_ns
+        self._origin = origin
         self.settings = store.load()
         self.exchange = PaperExchange(
             instrument,
@@ -79,7 +85,11 @@ class TradingDesk(QtCore.QObject):
             self.settings.risk_limits(instrument),
             sessions,
         )
-        self.exchange.restore(journal.load(self.account))
+        stamped = journal.load_stamped(self.account)
+        self.exchange.restore(event for event, _stamp in stamped)
+        self.reviews = TripReviewBuilder(tick_value_quote(instrument))
+        for event, stamp in stamped:
+            self.reviews.add(event, stamp)
         log.info("SIM account %s restored from %s: %s", self.account, journal.path, self.summary())
         self.entry = self._entry_from(self.settings, size_index=0)
         self.market: MarketState | None = None
@@ -206,7 +216,10 @@ class TradingDesk(QtCore.QObject):
     def _commit(self, events: list[PaperEvent]) -> None:
         if not events:
             return
-        self.journal.append(self.account, events)
+        stamp = self._stamp()
+        self.journal.append(self.account, events, stamp)
+        for event in events:
+            self.reviews.add(event, stamp)
         for event in events:
             text = _notice_for(event)
             if text:
@@ -215,6 +228,17 @@ class TradingDesk(QtCore.QObject):
         self.publish()
         if any(not isinstance(e, AccountChanged) for e in events):
             log.info("SIM account: %s", self.summary())
+
+    def _stamp(self) -> EventStamp | None:
+        origin = self._origin() if self._origin is not None else None
+        if origin is None:
+            return None
+        latency = print_latency_ns(self.market) if self.market is not None else None
+        return EventStamp(origin, None if latency is None else -latency)
+
+    def review(self, trip_id: int) -> TripReview | None:
+        """Where and when a closed trip was made, with its bracket legs (None: no such trip)."""
+        return self.reviews.review(trip_id)
 
     def publish(self, *, force: bool = False) -> None:
         snapshot = self.exchange.snapshot()

@@ -23,6 +23,7 @@ from PySide6.QtCore import Signal
 from app.core.market import MarketState
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
+from app.core.paper.trip_review import TripReview
 from app.core.signals.recent import RecentSignals
 
 
@@ -45,6 +46,7 @@ class MarketView(QtWidgets.QWidget):
         self.paper: PaperSnapshot = PaperSnapshot()
         self.entry: EntryState = EntryState()
         self.signals: RecentSignals | None = None  # the order-flow signals found so far (shared)
+        self.review: TripReview | None = None
 
     # -- called by the frame clock / window ---------------------------------------------------
 
@@ -65,6 +67,11 @@ class MarketView(QtWidgets.QWidget):
         """The shared list of signals found so far (app/ui/signal_wiring.py): views that mark them
         read it in `refresh` when `Changed.SIGNALS` is set, and redraw only if its version moved."""
         self.signals = signals
+
+    def set_review(self, review: TripReview | None) -> None:
+        """The round trip under review (widgets/base/trip_marks.py), or None. Views that draw it
+        override this and show it from their next refresh on; it outlives a new market session."""
+        self.review = review
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         """Pull new state for `changed` bits at market time `now_ns`; True if a repaint is due."""

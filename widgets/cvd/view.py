@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.cvd_series import NS_PER_S, CvdBars, CvdSeries, Divergence, DivergenceKind, DivergenceTracker
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
+from app.core.paper.trip_review import TripReview
 from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
@@ -29,6 +30,7 @@ from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
 from widgets.base.signal_marks import SignalMarksItem
+from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip, review_offset_ns
 from widgets.base.view import MarketView
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
@@ -95,6 +97,8 @@ class CvdView(MarketView):
         self._price_plot.addItem(self.fill_marks, ignoreBounds=True)
         self.signal_marks = SignalMarksItem(scale=0.7)  # the order-flow signals, on the price pane
         self._price_plot.addItem(self.signal_marks, ignoreBounds=True)
+        self.trip_marks = TripMarksItem()  # the trade under review (Trades view → Review)
+        self._price_plot.addItem(self.trip_marks, ignoreBounds=True)
 
         self._price_plot.addItem(GridItem(self._price_axis), ignoreBounds=True)
         self._cvd_plot.addItem(GridItem(self._cvd_axis), ignoreBounds=True)
@@ -164,10 +168,26 @@ class CvdView(MarketView):
             marks = False
         # bars are keyed by exchange time, as signals are: seconds_x places them, never moved
         marks |= self.signal_marks.place(self.signals, seconds_x)
+        marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
         return True
+
+    def set_review(self, review: TripReview | None) -> None:
+        super().set_review(review)
+        self._place_trip_marks()
+
+    def _place_trip_marks(self, now_ns: int = 0) -> bool:
+        """The reviewed trip on the price pane, as far as the replay has got; True if changed."""
+        offset_ns = review_offset_ns(self.review, self.market)
+
+        def x_of(ts_ns: int) -> float:
+            return seconds_x(ts_ns + offset_ns)
+
+        # the frame clock's market time, else the newest print: nothing the replay has not reached
+        now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
 
     def settings(self) -> dict[str, Any]:
         return CVD_SETTINGS.to_dict(self._settings)

@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
+from app.core.paper.trip_review import TripReview
 from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
@@ -25,6 +26,7 @@ from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import PaintedAxis, unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
 from widgets.base.signal_marks import SignalMarksItem
+from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip, review_offset_ns
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
 from widgets.footprint.model import FootprintCell, FootprintModel, StatsRow
@@ -113,6 +115,8 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.signal_marks, ignoreBounds=True)
+        self.trip_marks = TripMarksItem(0.5)  # the trade under review (Trades view → Review)
+        self.vb.addItem(self.trip_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.plot.mapToGlobal(pos))
@@ -141,6 +145,7 @@ class FootprintView(MarketView):
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
         marks |= self._place_signal_marks(moved=self.model.last_index != last_before)
+        marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -305,6 +310,7 @@ class FootprintView(MarketView):
             self.item.set_model(model)
         self._place_fill_marks(moved=True)
         self._place_signal_marks(moved=True)
+        self._place_trip_marks()
 
     def _place_signal_marks(self, *, moved: bool) -> bool:
         """Put the signals on this chart's bars (exchange time, as the bars); True if they changed.
@@ -316,6 +322,24 @@ class FootprintView(MarketView):
             return self.signal_marks.set_marks([])
         series = self.model.series
         return self.signal_marks.place(self.signals, lambda ts_ns: footprint_x(series, ts_ns), moved=moved)
+
+    def set_review(self, review: TripReview | None) -> None:
+        super().set_review(review)
+        self._place_trip_marks()
+
+    def _place_trip_marks(self, now_ns: int = 0) -> bool:
+        """The reviewed trip on this chart's bars, as far as the replay has got; True if changed."""
+        if self.model is None:
+            return self.trip_marks.set_marks([], [])
+        series = self.model.series
+        offset_ns = review_offset_ns(self.review, self.market)
+
+        def x_of(ts_ns: int) -> float | None:
+            return footprint_x(series, ts_ns + offset_ns)
+
+        # the frame clock's market time, else the newest print: nothing the replay has not reached
+        now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
 
     def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""

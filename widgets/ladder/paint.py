@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.base import palette
 from widgets.base.cache import BoundedCache
+from widgets.base.trip_marks import MarkKind, paint_ladder_tags
 from widgets.ladder.columns import (
     ALL_COLUMNS,
     DEFAULT_PRICE_TEXT,
@@ -57,6 +58,7 @@ class LadderCanvas(QtWidgets.QWidget):
         self.orders = orders if orders is not None else LadderOrders()
         self.signal_rows = LadderSignals()  # rows with a recent order-flow signal (the view updates it)
         self.ghost: tuple[int, RowOrders] | None = None  # (target row price, orders dragged) while dragging
+        self.trip_tags: dict[int, tuple[MarkKind, ...]] = {}  # row price -> the reviewed trip's marks
         self.row_px = ROW_PX
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is painted
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -293,6 +295,11 @@ class LadderCanvas(QtWidgets.QWidget):
                 mark = self.signal_rows.rows.get(row.price_ticks)
                 if mark is not None:
                     paint_signal_marker(p, mark, y, ROW_PX, cols)
+                tags = self.trip_tags.get(row.price_ticks) if self.trip_tags else None
+                if tags:
+                    paint_ladder_tags(
+                        p, tags, y=y, row_px=ROW_PX, width=width, cols=cols, font_ascent=self._fm.ascent()
+                    )
         if bounds.bottom() >= footer_top and bounds.top() < footer_top + FOOTER_PX:
             p.drawPixmap(0, footer_top, strips["footer"])
             self._paint_footer(p, footer_top, cols)

@@ -25,8 +25,10 @@ from app.core.market import Changed, MarketState
 from app.core.paper.commands import MoveOrder
 from app.core.paper.entry import EntryState
 from app.core.paper.snapshot import PaperSnapshot
+from app.core.paper.trip_review import TripReview
 from widgets.base.menus import add_setting
 from widgets.base.signal_style import signal_tip
+from widgets.base.trip_marks import MarkKind, ladder_tags, row_price_of
 from widgets.base.view import MarketView
 from widgets.ladder.clicks import Press, click_commands, move_commands
 from widgets.ladder.columns import rows_for_height
@@ -67,6 +69,7 @@ class LadderView(MarketView):
         self.setMinimumWidth(200)
         self._now_ns = 0
         self._press: Press | None = None
+        self._tags_group = 0  # the grouping the review tags were placed at
 
     # -- what is on screen (for tests and the window) -------------------------------------------
 
@@ -84,6 +87,10 @@ class LadderView(MarketView):
     def position_at(self, price_ticks: int) -> PositionCell | None:
         """The Pos column at a row: "AVG" or the P&L per lot in ticks of closing there (None: flat)."""
         return self.orders.position_at(price_ticks)
+
+    def trip_tags(self) -> dict[int, tuple[MarkKind, ...]]:
+        """Row price -> the reviewed trip's marks on that row (entry, exit, stop, target)."""
+        return dict(self.canvas.trip_tags)
 
     def cell_rect(self, price_ticks: int, column: str) -> QtCore.QRect | None:
         """Pixel rect, in `canvas` coordinates, of a column's ("bid", "orders", ...) cell at a row."""
@@ -108,8 +115,20 @@ class LadderView(MarketView):
         super().set_paper(snapshot, entry)
         self.entry_bar.show_state(snapshot, entry)
 
+    def set_review(self, review: TripReview | None) -> None:
+        super().set_review(review)
+        self._tag_trip()
+
+    def _tag_trip(self) -> None:
+        group = self.model.settings.group_ticks
+        self.canvas.trip_tags = ladder_tags(self.review, row_price_of(group))
+        self._tags_group = group
+        self.canvas.update()
+
     def refresh(self, changed: int, now_ns: int) -> bool:
         self._now_ns = now_ns
+        if self.review is not None and self._tags_group != self.model.settings.group_ticks:
+            self._tag_trip()
         self._sync_size()
         # the account never changes the market rows: they only rebuild for the market's own bits
         dirty = self.model.update(changed & ~(Changed.ACCOUNT | Changed.SIGNALS), now_ns)

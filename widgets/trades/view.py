@@ -4,6 +4,11 @@ This is the review screen: hold times, P&L in ticks, money and R per trade, and 
 say whether the practice is working (win rate, expectancy, profit factor, drawdown). The view only
 shows and asks: exporting writes a file, which is the window's job (`export_requested(path)`), and
 a selected trade is announced (`trade_selected(trip_id)`) for the charts to jump to it.
+
+Review (`review_requested(trip_id)`): the Review button, a double-click on a row, or the row's
+context menu ask the window to replay that trade's recording from a little before its entry,
+slowly, with the trade drawn on the charts and the ladder (app/ui/trade_review.py); the context
+menu also clears a review (`review_cleared`).
 """
 
 from __future__ import annotations
@@ -77,6 +82,8 @@ class TradesView(MarketView):
 
     export_requested = Signal(str)  # a path the user chose: the window writes the CSV there
     trade_selected = Signal(int)  # trip_id of the trade the user selected
+    review_requested = Signal(int)  # trip_id of the trade to replay from its entry, with its marks
+    review_cleared = Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +99,13 @@ class TradesView(MarketView):
         header.setStretchLastSection(False)
         self._size_columns()
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda index: self.review_row(index.row()))
+        self.table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu(self.table.indexAt(pos).row()).exec(
+                self.table.viewport().mapToGlobal(pos)
+            )
+        )
         self.sim_label = QtWidgets.QLabel("SIM")
         self.sim_label.setStyleSheet(
             f"color: {palette.HIGHLIGHT.name()}; border: 1px solid {palette.HIGHLIGHT.name()};"
@@ -103,12 +117,21 @@ class TradesView(MarketView):
         style_button(self.export_button)
         self.export_button.setToolTip("Write every closed trade to a CSV file")
         self.export_button.clicked.connect(self._ask_export)
+        self.review_button = QtWidgets.QPushButton("Review")
+        style_button(self.review_button)
+        self.review_button.setToolTip(
+            "Replay the selected trade's recording from 10 s before its entry, slowly, with the trade drawn"
+            " (or double-click a trade)"
+        )
+        self.review_button.setEnabled(False)
+        self.review_button.clicked.connect(self._review_selected)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 4)
         bar.setSpacing(10)
         bar.addWidget(self.sim_label)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
+        bar.addWidget(self.review_button)
         bar.addWidget(self.export_button)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -158,6 +181,30 @@ class TradesView(MarketView):
             if cell.key == key:
                 return cell
         raise KeyError(key)
+
+    def review_row(self, row: int) -> bool:
+        """Ask for a review of the trade on `row` (0: the newest); False if there is no such row."""
+        if not 0 <= row < self.model.rowCount():
+            return False
+        self.review_requested.emit(self.model.trip_at(row).trip_id)
+        return True
+
+    def row_menu(self, row: int) -> QtWidgets.QMenu:
+        """The context menu of a row (-1: below the rows): review it, or clear the review."""
+        menu = QtWidgets.QMenu(self)
+        if 0 <= row < self.model.rowCount():
+            trip_id = self.model.trip_at(row).trip_id
+            menu.addAction(f"Review trade #{trip_id} on its recording", lambda: self.review_row(row))
+        menu.addAction("Clear review", self.review_cleared.emit)
+        return menu
+
+    def _show_row_menu(self, pos: QtCore.QPoint) -> None:
+        self.row_menu(self.table.indexAt(pos).row()).exec(self.table.viewport().mapToGlobal(pos))
+
+    def _review_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.review_row(rows[0].row())
 
     def select_trip(self, trip_id: int) -> bool:
         """Select (and scroll to) a trade; False if it is not in the list."""
@@ -212,6 +259,7 @@ class TradesView(MarketView):
     def _on_selection(self, *_: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
         trip_id = self.model.trip_at(rows[0].row()).trip_id if rows else None
+        self.review_button.setEnabled(trip_id is not None)
         if trip_id is not None and trip_id != self._selected_id:
             self.trade_selected.emit(trip_id)  # rows inserted above it move the selection: not a new one
         self._selected_id = trip_id
