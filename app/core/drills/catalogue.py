@@ -51,6 +51,7 @@ class DrillSpec:
     bracket: DrillBracket = DrillBracket(stop_ticks=10)
     window_s: float = 10.0  # reaction allowed, and the span in which the best price is looked for
     horizon_s: float = 20.0  # the trial ends this long after the signal (open positions are closed)
+    spacing_s: float = 40.0  # from one trial's scenario to the next (a scenario plus the horizon fit)
 
     def limit_after(self, streak: int) -> int:
         """Time allowed for the next prompt after `streak` correct answers in a row (rising pace)."""
@@ -98,6 +99,7 @@ CATALOGUE: dict[str, DrillSpec] = {
             signal=SignalKind.SWEEP,
             bracket=DrillBracket(stop_ticks=10, target_ticks=15),
             window_s=5.0,
+            spacing_s=35.0,
         ),
         DrillSpec(
             "exit-pulled-wall",
@@ -109,6 +111,7 @@ CATALOGUE: dict[str, DrillSpec] = {
             task=Task.EXIT,
             bracket=DrillBracket(stop_ticks=20),
             window_s=5.0,
+            spacing_s=60.0,
         ),
     )
 }
