@@ -35,7 +35,7 @@ from app.ui.compose import DeskStores, Workstation, compose
 from app.ui.drills.execution_run import ExecutionRun
 from app.ui.drills.hiding import hide_for_practice
 from app.ui.drills.overlay import ColumnMask
-from app.ui.drills.practice_menu import practice_menu, show_history
+from app.ui.drills.practice_menu import show_history
 from app.ui.drills.reaction_run import ReactionRun
 from app.ui.drills.run_base import DrillRun
 from app.ui.run_app import default_views
@@ -119,7 +119,6 @@ def open_drill(
     window, desk = built.window, built.desk
     assert desk is not None
     window.setWindowTitle(f"Scalpdesk — drill {spec.name} · seed {options.seed} — practice account")
-    window.menuBar().addMenu(practice_menu(window))
     masks = hide_for_practice(window, options)
 
     def history() -> object:
