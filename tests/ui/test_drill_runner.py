@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
 
 from app.core.drills.catalogue import get_drill
@@ -144,3 +144,36 @@ def test_an_exit_drill_puts_the_trader_against_the_wall_and_scores_the_flatten(q
     assert positions[0] * side < 0, (positions, label)
     assert score.errors == () and score.reaction_ms is not None and score.reaction_ms > 0
     assert score.pnl_r > -1.0  # out before the stop
+
+
+def test_hidden_clock_and_prices_mask_their_columns_and_hide_the_charts(qloop, qtbot, tmp_path: Path) -> None:
+    options = DrillOptions(seed=1, hide_clock=True, hide_prices=True)
+    drill = open_drill(get_drill("fade-absorption"), options, config_dir=tmp_path / "cfg")
+    window = drill.window
+    masks = {m.objectName(): m for m in drill.masks}
+    assert set(masks) == {"drill_mask_tape_time", "drill_mask_tape_price", "drill_mask_ladder_price"}
+
+    async def play() -> None:
+        window.show()
+        feed = asyncio.ensure_future(drill.source.run())
+        await asyncio.sleep(1.5)  # the views have painted, the masks have followed
+        feed.cancel()
+        await asyncio.gather(feed, return_exceptions=True)
+
+    try:
+        qloop.run_until_complete(play())
+        assert not window.docks["footprint"].isVisible() and not window.docks["cvd"].isVisible()
+        assert window.transport is not None and not window.transport.isVisible()
+        canvas = window.views["ladder"].canvas  # type: ignore[attr-defined]
+        (x, width) = next((x, w) for c, x, w in canvas.columns if c.key == "price")
+        mask = masks["drill_mask_ladder_price"]
+        assert mask.isVisible()
+        covered = mask.geometry()
+        column = QtCore.QRect(int(x), 0, int(width), canvas.height()).translated(
+            canvas.mapTo(window, QtCore.QPoint())
+        )
+        assert covered.contains(column), (covered, column)
+        assert masks["drill_mask_tape_time"].isVisible() and masks["drill_mask_tape_price"].isVisible()
+    finally:
+        window.close()
+        drill.close()

@@ -55,6 +55,8 @@ class PromptOverlay(QtWidgets.QWidget):
         width = max(anchor.width(), 420)
         x = top_left.x() + (anchor.width() - width) // 2
         self.setGeometry(max(0, x), top_left.y() + anchor.height() // 5, width, 170)
+        if self.isVisible():
+            self.raise_()  # above the masks, which may have (re)appeared since
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         p = QtGui.QPainter(self)
@@ -110,8 +112,9 @@ class ColumnMask(QtWidgets.QWidget):
             return
         origin = self.host.mapTo(self._window, QtCore.QPoint(0, 0))
         self.setGeometry(span.translated(origin))
-        self.show()
-        self.raise_()
+        if not self.isVisible():
+            self.show()
+            self.raise_()  # over its view once; the prompt and the score panel raise themselves above it
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         p = QtGui.QPainter(self)

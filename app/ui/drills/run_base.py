@@ -60,6 +60,7 @@ class DrillRun(QtCore.QObject):
         self.labels: list[str] = []  # what each attempt was about (prompt text, signal)
         self.record: SessionRecord | None = None
         self.panel: ScorePanel | None = None
+        self.started = False
         self.stopped = False
 
     @property
@@ -67,6 +68,7 @@ class DrillRun(QtCore.QObject):
         return self.record is not None
 
     def start(self) -> None:
+        self.started = True
         self.desk.acting.connect(self.on_action)
 
     def on_action(self, action: Action) -> None:
@@ -77,7 +79,8 @@ class DrillRun(QtCore.QObject):
         if self.stopped:
             return
         self.stopped = True
-        self.desk.acting.disconnect(self.on_action)
+        if self.started:
+            self.desk.acting.disconnect(self.on_action)
         if not self.done:
             log.info(
                 "drill %s stopped after %d of %d: not saved", self.spec.name, len(self.results), self.total
@@ -128,7 +131,7 @@ class DrillRun(QtCore.QObject):
             self.spec.name,
             session_id,
             where,
-            json.dumps(_summary_json(record)),
+            json.dumps(_summary_json(self.record)),
         )
 
 
