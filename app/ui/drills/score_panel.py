@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.drills.execution import ExecScore
 from app.core.drills.reaction import TrialScore
 from app.core.drills.summary import SessionSummary
+from app.core.paper.actions import Action
 
 PANEL_SIZE = QtCore.QSize(820, 520)
 _STYLE = """
@@ -32,14 +33,18 @@ def execution_rows(results: Sequence[ExecScore]) -> tuple[list[str], list[list[s
             pressed, reaction = "— (time ran out)", f"> {r.limit_ms} ms"
         else:
             wrong = [w for w, ok in (("key", r.key_ok), ("side", r.side_ok), ("size", r.size_ok)) if not ok]
-            pressed = (
-                ("✓ " if r.ok else "✗ ")
-                + (r.pressed or "")
-                + (f" (wrong {', '.join(wrong)})" if wrong else "")
-            )
+            why = f" (wrong {', '.join(wrong)})" if wrong else ""
+            pressed = ("✓ " if r.ok else "✗ ") + _said(r.pressed) + why
             reaction = f"{r.reaction_ms:.0f} ms"
         rows.append([str(n), r.prompt, pressed, reaction, f"{r.points:.0f}"])
     return header, rows
+
+
+def _said(action_id: str | None) -> str:
+    """An action id in the words of the Trading menu ("sell_bid" -> "Sell bid")."""
+    if action_id is None:
+        return ""
+    return Action(action_id).label.split(" (")[0]
 
 
 def reaction_rows(results: Sequence[TrialScore], labels: Sequence[str]) -> tuple[list[str], list[list[str]]]:
