@@ -7,6 +7,8 @@ the seed, so the market of a seed is the same with and without it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from app.core.units import NS_PER_S
@@ -40,3 +42,30 @@ def prompt_delays_ms(prompts: int, gap_ms: int, seed: int, random_start: bool) -
     rng = _rng(seed)
     first = FIRST_PROMPT_MS + int(rng.integers(0, RANDOM_PROMPT_MS))
     return [first] + [gap_ms + int(rng.integers(0, 2 * gap_ms + 1)) for _ in range(prompts - 1)]
+
+
+def pick_signals(
+    signal_ns: Sequence[int],
+    begin_ns: int,
+    trials: int,
+    *,
+    lead_ns: int,
+    spacing_ns: int,
+    seed: int,
+) -> list[int]:
+    """Which detected signals of a recording become trials: indexes into `signal_ns`, in time order.
+
+    The seed picks (another seed, other signals of the same day); each pick leaves `lead_ns` of
+    market before it (something to read) and `spacing_ns` to the next, so trials never overlap.
+    Fewer than `trials` when the recording has fewer such signals.
+    """
+    order = _rng(seed).permutation(len(signal_ns))
+    chosen: list[int] = []
+    for i in (int(i) for i in order):
+        t = signal_ns[i]
+        if t - lead_ns < begin_ns or any(abs(t - signal_ns[j]) < spacing_ns for j in chosen):
+            continue
+        chosen.append(i)
+        if len(chosen) == trials:
+            break
+    return sorted(chosen, key=lambda i: signal_ns[i])
