@@ -11,11 +11,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
-from app.core.drills.catalogue import CATALOGUE, UnknownDrill, get_drill
+from app.core.drills.catalogue import CATALOGUE, DrillSpec, UnknownDrill, get_drill
 from app.core.drills.options import DrillOptions
+from app.resources import bundled_recording
 
 EXIT_INPUT = 1
 
@@ -43,6 +45,14 @@ def add_drill_command(
     drill.add_argument("--hide-clock", action="store_true", help="no market clock on screen")
     drill.add_argument("--hide-prices", action="store_true", help="no price labels on the ladder")
     drill.add_argument("--random-start", action="store_true", help="the first signal at a random time")
+    drill.add_argument(
+        "--recording",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="drill on a recording's detected signals instead of the synthetic market "
+        "(no FILE: the bundled BTCUSDT recording)",
+    )
     drill.add_argument("--exit-after", type=seconds, metavar="SECONDS", help="close the window after SECONDS")
     drill.add_argument(
         "--screenshot", type=Path, metavar="PATH.png", help="write the window as PNG before exit"
@@ -76,9 +86,17 @@ def run_drill_command(args: argparse.Namespace) -> int:
         )
         return EXIT_INPUT
     from app.storage.logs import start_logging  # noqa: PLC0415
-    from app.ui.drills.run_drill import run_drill_gui  # noqa: PLC0415 (Qt loads only for a window)
 
     start_logging(logging.INFO, logging.INFO if args.verbose else logging.WARNING)
+    if args.recording is not None and not args.recording:
+        with as_file(bundled_recording()) as bundled:
+            return _open(args, spec, [bundled])
+    return _open(args, spec, args.recording or [])
+
+
+def _open(args: argparse.Namespace, spec: DrillSpec, recording: list[Path]) -> int:
+    from app.ui.drills.run_drill import run_drill_gui  # noqa: PLC0415 (Qt loads only for a window)
+
     options = DrillOptions(
         seed=args.seed,
         speed=args.speed,
@@ -87,7 +105,9 @@ def run_drill_command(args: argparse.Namespace) -> int:
         hide_prices=args.hide_prices,
         random_start=args.random_start,
     )
-    return run_drill_gui(spec, options, exit_after_s=args.exit_after, screenshot=args.screenshot)
+    return run_drill_gui(
+        spec, options, recording=recording, exit_after_s=args.exit_after, screenshot=args.screenshot
+    )
 
 
 def _list(as_json: bool) -> int:

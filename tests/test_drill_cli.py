@@ -73,3 +73,18 @@ def test_history_json_prints_the_sessions_of_the_data_dir(tmp_path: Path) -> Non
     )
     table = scalpdesk(tmp_path, "drill", "--history")
     assert "ride-sweep" in table.stdout and "1/2 right" in table.stdout and "+1.50 R" in table.stdout
+
+
+def test_a_recording_without_the_drills_signal_is_one_line_naming_what_it_has(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "drill", "exit-pulled-wall", "--recording"],  # the bundled one
+        cwd=ROOT,
+        env={**os.environ, "SCALPDESK_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "no pulled_wall signal in btcusdt_20240808.gz" in line and "absorption 13" in line

@@ -177,3 +177,36 @@ def test_hidden_clock_and_prices_mask_their_columns_and_hide_the_charts(qloop, q
     finally:
         window.close()
         drill.close()
+
+
+def test_a_fade_drill_on_the_bundled_recording_jumps_to_a_detected_absorption(
+    qloop, tmp_path: Path, btcusdt_recording: Path
+) -> None:
+    history = tmp_path / "drills.sqlite3"
+    options = DrillOptions(seed=5, trials=1, speed=20)
+    spec = get_drill("fade-absorption")
+    drill = open_drill(
+        spec, options, recording=[btcusdt_recording], config_dir=tmp_path / "cfg", history_path=history
+    )
+    run = drill.run
+    assert isinstance(run, ReactionRun) and run.total == 1
+    ladder = drill.window.views["ladder"]
+    start_ns = run.trial_starts_ns[0]
+
+    async def trader() -> None:
+        while run.trial.label is None:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.1)  # a human's reaction: the replay moves on meanwhile
+        press(ladder, "W" if run.trial.label.side > 0 else "S")
+
+    run_drill(qloop, drill, trader)
+    (score,) = run.results
+    assert isinstance(score, TrialScore)
+    assert score.reaction_ms is not None and 0 < score.reaction_ms < 10_000  # on the receive clock
+    assert TrialError.WRONG_SIDE not in score.errors and score.fill_ticks is not None
+    assert run.trial.jumped  # the quiet market before the trial was skipped
+    market = drill.source.binding.market
+    assert market.last_trade_ns is not None and market.last_trade_ns > start_ns
+    with DrillHistory(history) as h:
+        (session,) = h.sessions()
+    assert session.options["recording"] == [btcusdt_recording.name]

@@ -14,6 +14,7 @@ class DrillOptions:
     hide_clock: bool = False  # no market clock on screen: read the flow, not the time
     hide_prices: bool = False  # no price labels on the ladder: read sizes and positions, not numbers
     random_start: bool = False  # the first signal comes at a time drawn from the seed, not at 10 s
+    recording: tuple[str, ...] = ()  # file names of the recording drilled on; () = the synthetic market
 
     def trials_for(self, default: int) -> int:
         return self.trials if self.trials is not None else default

@@ -1,13 +1,17 @@
 """A read-and-react drill: the synthetic market plays the drill's scenario; the trader reads it and acts.
 
-Each trial is one scenario at a planned time (app/core/drills/schedule.py). Everything is timed in
-market time, so the speed option changes how fast the market plays, not the score:
+Each trial is one scenario at a planned time (app/core/drills/schedule.py), or on a recording one
+detected signal, `lead` before it. Everything is timed in market time, so the speed option changes
+how fast the market plays, not the score. Trial starts and signals are exchange times; they are
+put on the receive clock the desk and the quotes use (the recorded latency, which on a recording
+can be a second off, is measured when the signal is revealed):
 
 1. the scenario starts; for an exit drill the runner first puts the trader in, leaning on the
    largest resting level (long above a bid wall, short under an ask wall) with the drill's stop;
 2. the trader's first order action after that is the response (`TradingDesk.acting`);
-3. the scenario's label (`SyntheticFeed.labels()`) is the signal: its peak is when the read
-   became true; the best price reachable is looked for from it to the end of the window;
+3. the signal — the scenario's label (`SyntheticFeed.labels()`), or the detection on a recording —
+   is revealed once the market shown has reached it: its time is when the read became true; the
+   best price reachable is looked for from it to the end of the window;
 4. at the window's end any order of the trader's still working is a late cancel;
 5. at the horizon the runner flattens, and once flat the trial is scored (app/core/drills/reaction.py).
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.core.drills.catalogue import DrillSpec, Task
@@ -31,16 +35,21 @@ from app.core.paper.commands import Flatten, PlaceOrder
 from app.core.paper.orders import OrderKind, OrderRole
 from app.core.signals.kinds import Signal
 from app.core.units import NS_PER_S
-from app.feeds.synthetic.source import SyntheticFeed
+from app.feeds.source import MarketSource
 from app.ui.drills.run_base import DrillRun, show_feedback
 from app.ui.main_window import MainWindow
 from app.ui.trading_desk import TradingDesk
 
 log = logging.getLogger("app.ui.drills")
 
+JUMP_AHEAD_NS = 8 * NS_PER_S  # a recording drill skips quiet market longer than this to the next trial
+LAND_BEFORE_NS = 3 * NS_PER_S  # and lands this long before the trial starts
 OPEN_AFTER_NS = NS_PER_S  # an exit drill's position is opened this long into the scenario (the wall is up)
 WALL_LEVELS = 40  # levels each side searched for the wall
 CLOSE_WAIT_NS = 5 * NS_PER_S  # at most this long for the closing flatten to fill before scoring
+
+
+Reveal = Callable[[MarketState], list[Signal]]  # the trials' signals the market shown has reached
 
 
 class Phase(enum.Enum):
@@ -62,6 +71,7 @@ class Trial:
     response_lots: int = 0
     known_order_id: int = 0  # the highest order id before the response: its order is above
     quotes: list[Quote] = field(default_factory=list)
+    jumped: bool = False
     window_checked: bool = False
     working_at_window_end: bool = False
     realised_start: int = 0
@@ -75,15 +85,19 @@ class ReactionRun(DrillRun):
         options: DrillOptions,
         window: MainWindow,
         desk: TradingDesk,
-        source: SyntheticFeed,
+        source: MarketSource,
         trial_starts_ns: list[int],
+        reveal: Reveal,
         *,
+        jump: Callable[[int], None] | None = None,
         history_path: Path | None = None,
         on_history: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(spec, options, window, desk, history_path=history_path, on_history=on_history)
         self.source = source
-        self.trial_starts_ns = trial_starts_ns
+        self.trial_starts_ns = trial_starts_ns  # exchange times
+        self._reveal = reveal
+        self._jump = jump
         self.phase = Phase.WAITING
         self.trial = Trial(0, trial_starts_ns[0])
         self._unsubscribe: Callable[[], None] | None = None
@@ -122,15 +136,22 @@ class ReactionRun(DrillRun):
         if self.stopped or self.done or now_ns is None:
             return
         t = self.trial
-        if self.phase is Phase.WAITING and now_ns >= t.start_ns:
+        ex_ns = market.last_trade_ns if market.last_trade_ns is not None else now_ns
+        offset_ns = now_ns - ex_ns  # receive minus exchange: the recorded latency
+        if self.phase is Phase.WAITING and self._jump is not None and not t.jumped:
+            t.jumped = True
+            if t.start_ns - ex_ns > JUMP_AHEAD_NS:
+                self._jump(t.start_ns - LAND_BEFORE_NS + offset_ns)
+                return
+        if self.phase is Phase.WAITING and ex_ns >= t.start_ns:
             t.realised_start = self.desk.snapshot.realised_tick_lots
             t.responses_from_ns = now_ns
             self.phase = Phase.OPENING if self.spec.task is Task.EXIT else Phase.LIVE
             self.overlay.say(self.spec.title, self._instructions())
-        if self.phase is Phase.OPENING and now_ns >= t.start_ns + OPEN_AFTER_NS:
+        if self.phase is Phase.OPENING and ex_ns >= t.start_ns + OPEN_AFTER_NS:
             self._put_in(market, now_ns)
         if self.phase is Phase.LIVE:
-            self._live(market, now_ns)
+            self._live(market, now_ns, offset_ns)
         if self.phase is Phase.CLOSING:
             snap = self.desk.snapshot
             flat = snap.position_lots == 0 and not snap.orders
@@ -150,14 +171,15 @@ class ReactionRun(DrillRun):
         log.info("drill trial %d/%d: put in %s %s", t.index + 1, self.total, held, where)
         self.overlay.say(f"YOU ARE {held}", f"{where} · get out when it is pulled")
 
-    def _live(self, market: MarketState, now_ns: int) -> None:
+    def _live(self, market: MarketState, now_ns: int, offset_ns: int) -> None:
         t = self.trial
         book = market.book
         t.quotes.append(Quote(now_ns, book.best_bid, book.best_ask))
         if t.label is None:
-            labels = self.source.labels()
+            labels = self._reveal(market)
             if len(labels) > t.index:
-                t.label = labels[t.index]
+                found = labels[t.index]
+                t.label = replace(found, ts_ns=found.ts_ns + offset_ns)  # on the receive clock
                 self._signalled(t.label)
         label = t.label
         if label is None:
@@ -173,7 +195,7 @@ class ReactionRun(DrillRun):
     def _signalled(self, label: Signal) -> None:
         price = self.desk.instrument.price_str(label.price_ticks)
         log.info(
-            "drill signal %d/%d: %s side %+d at %s (peak %d ns)",
+            "drill signal %d/%d: %s side %+d at %s (at %d ns, receive clock)",
             self.trial.index + 1,
             self.total,
             label.kind.value,

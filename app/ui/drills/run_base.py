@@ -119,7 +119,7 @@ class DrillRun(QtCore.QObject):
             table = execution_rows([r for r in self.results if isinstance(r, ExecScore)])
         self.panel = ScorePanel(
             self.window,
-            f"{self.spec.name} — {self.spec.title.title()} · seed {self.options.seed}",
+            f"{self.spec.name} · seed {self.options.seed}",
             summary,
             table,
             read_react=read_react,
