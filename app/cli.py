@@ -23,6 +23,7 @@ import msgspec
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
 from app.core.units import NS_PER_HOUR, NS_PER_MIN, NS_PER_S
+from app.drill_command import add_drill_command, run_drill_command
 from app.feeds.merged_replay import market_files, run_merged_replay, summarize_merged
 from app.feeds.replay import ReplayError, run_replay, summarize
 from app.feeds.replay_feed import MAX_SPEED, MIN_SPEED
@@ -46,6 +47,7 @@ EXAMPLES = """examples:
   scalpdesk --synthetic random --seed 7         the window on the synthetic market, scenarios at random
   scalpdesk synthetic --record sim.gz --duration 10m --scenarios sweep,iceberg
                                                 a synthetic session recorded headless (+ sim.gz.labels.json)
+  scalpdesk drill exec-basic --seed 3           practice: a hotkey drill (drill --list, drill --history)
   scalpdesk record --venue okx --symbol BTC-USDT-SWAP --duration 3600
                                                 record a live market for an hour, no window
   scalpdesk --venue binance --symbol BTCUSDT --ws-url ws://127.0.0.1:9001 --rest-url http://127.0.0.1:9002
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_window_options(parser)
     commands = parser.add_subparsers(dest="command")
     _add_synthetic_command(commands)
+    add_drill_command(commands, _speed, _positive_seconds)
     replay = commands.add_parser(
         "replay",
         help="replay recordings (<receive ns> <raw JSON> per line, gzip or plain)",
@@ -430,6 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _signals(args)
     if args.command == "synthetic":
         return _record_synthetic(args)
+    if args.command == "drill":
+        return run_drill_command(args)
     if args.live or args.aggregate:
         return _aggregate_window(args, parser)
     if args.synthetic is not None:

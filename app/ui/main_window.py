@@ -19,6 +19,7 @@ from app.feeds.source import MarketBinding, MarketSource, Recordable, Transport
 from app.storage.journal import data_dir
 from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
+from app.ui.drills.practice_menu import practice_menu
 from app.ui.feed_health import FeedHealth
 from app.ui.frame_clock import DEFAULT_HZ, FrameClock
 from app.ui.layout_control import LayoutControl
@@ -248,6 +249,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         if self.trading is not None:
             bar.addMenu(self.trading.menu)
+        bar.addMenu(practice_menu(self))  # drills and their history (docs/DRILLS.md)
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Welcome…", self.show_welcome)

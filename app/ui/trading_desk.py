@@ -54,6 +54,9 @@ class TradingDesk(QtCore.QObject):
     # the trader did something the views now show (an order, a cancel, a size): draw it now,
     # not at the next frame-clock tick (docs/ARCHITECTURE.md: hotkey → drawn within a frame)
     acted = QtCore.Signal()
+    # an action (hotkey, menu) is about to be handled: drills score what the trader pressed
+    # (app/ui/drills/) without handling keys a second time
+    acting = QtCore.Signal(object)
 
     def __init__(
         self,
@@ -134,6 +137,7 @@ class TradingDesk(QtCore.QObject):
 
     def act(self, action: Action) -> None:
         """A hotkey or button: size and bracket choices change the entry, the rest is a command."""
+        self.acting.emit(action)
         index = action.size_index
         if index is not None:
             self._entry_intent(SelectSize(index))

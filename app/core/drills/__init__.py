@@ -1,0 +1,1 @@
+"""Practice drills: the catalogue, prompts and scoring (pure; the runner lives in app/ui/drills/)."""

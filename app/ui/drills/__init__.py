@@ -1,0 +1,1 @@
+"""Practice mode: the drill runner, its overlay and score panel, the history view (docs/DRILLS.md)."""

@@ -1,0 +1,40 @@
+"""The Practice menu: start a drill (in its own window and process) and open the drill history.
+
+A drill runs in a process of its own (`scalpdesk drill NAME`): its market, its throwaway paper
+account and its window never mix with the session the trader started it from.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+from app.core.drills.catalogue import CATALOGUE
+from app.storage.drill_history import DrillHistory
+from app.ui.drills.history_view import HistoryDialog
+
+
+def start_drill(name: str) -> bool:
+    """Open `scalpdesk drill NAME` beside this window; False if it could not be started."""
+    ok, _pid = QtCore.QProcess.startDetached(sys.executable, ["-m", "app", "drill", name])
+    return bool(ok)
+
+
+def show_history(parent: QtWidgets.QWidget, path: Path | None = None) -> HistoryDialog:
+    with DrillHistory(path) as history:
+        dialog = HistoryDialog(history, parent)
+    dialog.show()
+    return dialog
+
+
+def practice_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
+    menu = QtWidgets.QMenu("&Practice", window)
+    for spec in CATALOGUE.values():
+        item = menu.addAction(f"{spec.name} — {spec.title.title()}", lambda n=spec.name: start_drill(n))
+        item.setToolTip(spec.summary)
+    menu.setToolTipsVisible(True)
+    menu.addSeparator()
+    menu.addAction("Drill history…", lambda: show_history(window))
+    return menu
