@@ -231,6 +231,10 @@ class ReplayFeed(SourceBase):
         return self._end_ns
 
     @property
+    def scanning_end(self) -> bool:
+        return self._scan_end and self._end_ns is None and not self.finished
+
+    @property
     def finished(self) -> bool:
         """Nothing more to play: the end was reached with loop=False, or an error stopped the feed."""
         return self._finished

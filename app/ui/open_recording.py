@@ -135,7 +135,7 @@ class ScanProgress:
 
     @property
     def scanning(self) -> bool:
-        return self._source.end_ns is None and not self._source.finished
+        return self._source.scanning_end
 
     def update(self) -> None:
         """Called on every status tick."""

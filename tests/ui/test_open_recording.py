@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6 import QtWidgets
 
 from app.feeds.replay_feed import ReplayFeed
+from app.feeds.synthetic.source import SyntheticFeed
 from app.storage.recent_recordings import RecentRecordings
 from app.ui.main_window import MainWindow
 from app.ui.open_recording import ScanProgress
@@ -130,4 +131,23 @@ def test_the_status_bar_shows_a_busy_bar_until_the_replay_knows_its_end(btcusdt_
     progress.update()
 
     assert busy_before and feed.end_ns is not None
+    assert progress.widget.isHidden() and progress.label.isHidden()
+
+
+def test_an_endless_synthetic_market_never_shows_the_busy_bar(qloop):
+    feed = SyntheticFeed(speed=5)
+    bar = QtWidgets.QStatusBar()
+    progress = ScanProgress(bar, feed)
+
+    async def play_a_while() -> None:
+        task = asyncio.ensure_future(feed.run())
+        for _ in range(20):
+            await asyncio.sleep(0.02)
+            progress.update()
+        feed.stop()
+        await task
+
+    qloop.run_until_complete(play_a_while())
+
+    assert feed.end_ns is None and not feed.scanning_end
     assert progress.widget.isHidden() and progress.label.isHidden()
