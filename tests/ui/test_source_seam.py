@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHOOSERS = {"app/ui/run_app.py"}  # where the concrete source is picked
+CHOOSERS = {"app/ui/run_app.py", "app/ui/drills/run_drill.py"}  # where a concrete source is picked
 CONCRETE = {"app.feeds.replay_feed", "app.feeds.replay"}
 
 
