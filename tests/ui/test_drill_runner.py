@@ -223,3 +223,25 @@ def test_a_drill_trades_its_own_account_with_the_traders_keys_and_no_questions(t
     assert (fade.brackets[0].stop_ticks, fade.brackets[0].target_ticks) == (10, 15)
     assert fade.risk.daily_loss_quote is None
     assert drill_settings(mine, get_drill("exec-basic")).bracket is None  # prompts are plain orders
+
+
+def test_a_history_that_cannot_be_written_still_shows_the_score_and_says_so(qloop, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the history's folder should be")
+    options = DrillOptions(seed=1, trials=1)
+    drill = open_drill(
+        get_drill("exec-basic"), options, config_dir=tmp_path / "cfg", history_path=blocked / "h.sqlite3"
+    )
+    run = drill.run
+    ladder = drill.window.views["ladder"]
+
+    async def trader() -> None:
+        while run.current is None:
+            await asyncio.sleep(0.01)
+        for key in keys_for(run.current.text):
+            press(ladder, key)
+
+    assert run_drill(qloop, drill, trader)
+    assert run.record is not None and run.record.session_id is None
+    assert run.panel is not None and "Not saved" in run.panel.findChildren(QtWidgets.QLabel)[-1].text()
+    assert any("Not saved" in text for _, text in drill.window.status.notices)
