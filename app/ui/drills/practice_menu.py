@@ -16,9 +16,18 @@ from app.storage.drill_history import DrillHistory
 from app.ui.drills.history_view import HistoryDialog
 
 
+def drill_command(name: str) -> tuple[str, list[str]]:
+    """The program and arguments of `scalpdesk drill NAME` for this very install: the bundle's own
+    executable when frozen (PyInstaller), else this Python running the `app` package."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["drill", name]
+    return sys.executable, ["-m", "app", "drill", name]
+
+
 def start_drill(name: str) -> bool:
     """Open `scalpdesk drill NAME` beside this window; False if it could not be started."""
-    ok, _pid = QtCore.QProcess.startDetached(sys.executable, ["-m", "app", "drill", name])
+    program, args = drill_command(name)
+    ok, _pid = QtCore.QProcess.startDetached(program, args)
     return bool(ok)
 
 
