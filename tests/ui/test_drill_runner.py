@@ -245,3 +245,30 @@ def test_a_history_that_cannot_be_written_still_shows_the_score_and_says_so(qloo
     assert run.record is not None and run.record.session_id is None
     assert run.panel is not None and "Not saved" in run.panel.findChildren(QtWidgets.QLabel)[-1].text()
     assert any("Not saved" in text for _, text in drill.window.status.notices)
+
+
+def test_the_pace_drill_gives_less_time_with_every_right_answer_and_a_miss_resets_it(
+    qloop, tmp_path: Path
+) -> None:
+    spec = get_drill("exec-pace")
+    options = DrillOptions(seed=2, trials=4)
+    drill = open_drill(spec, options, config_dir=tmp_path / "cfg", history_path=tmp_path / "h.sqlite3")
+    run = drill.run
+    assert isinstance(run, ExecutionRun)
+    ladder = drill.window.views["ladder"]
+
+    async def trader() -> None:
+        for n in range(4):
+            while run.current is None or run.current.index != n:
+                await asyncio.sleep(0.01)
+            if n == 2:
+                continue  # let this one run out
+            for key in keys_for(run.current.text):
+                press(ladder, key)
+
+    run_drill(qloop, drill, trader)
+    limits = [r.limit_ms for r in run.results]  # type: ignore[union-attr]
+    assert [r.ok for r in run.results] == [True, True, False, True]
+    assert limits == [spec.limit_after(0), spec.limit_after(1), spec.limit_after(2), spec.limit_after(0)]
+    assert limits[0] > limits[1] > limits[2]
+    assert run.results[2].timed_out  # type: ignore[union-attr]
