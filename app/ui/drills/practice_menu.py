@@ -7,6 +7,7 @@ account and its window never mix with the session the trader started it from.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
@@ -38,10 +39,19 @@ def show_history(parent: QtWidgets.QWidget, path: Path | None = None) -> History
     return dialog
 
 
-def practice_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
+def practice_menu(
+    window: QtWidgets.QMainWindow, notice: Callable[[str], None] | None = None
+) -> QtWidgets.QMenu:
+    """The menu; `notice` hears when a drill could not be started (the status bar)."""
     menu = QtWidgets.QMenu("&Practice", window)
+
+    def start(name: str) -> None:
+        if not start_drill(name) and notice is not None:
+            program, args = drill_command(name)
+            notice(f"could not start the drill {name}: {program} {' '.join(args)}")
+
     for spec in CATALOGUE.values():
-        item = menu.addAction(f"{spec.name} — {spec.title.title()}", lambda n=spec.name: start_drill(n))
+        item = menu.addAction(f"{spec.name} — {spec.title.title()}", lambda n=spec.name: start(n))
         item.setToolTip(spec.summary)
     menu.setToolTipsVisible(True)
     menu.addSeparator()
