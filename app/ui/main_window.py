@@ -249,7 +249,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         if self.trading is not None:
             bar.addMenu(self.trading.menu)
-        bar.addMenu(practice_menu(self))  # drills and their history (docs/DRILLS.md)
+        bar.addMenu(practice_menu(self, self.status.show_notice))  # drills and their history (docs/DRILLS.md)
         bar.addMenu(self.layouts.menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Welcome…", self.show_welcome)

@@ -3,6 +3,10 @@ the Practice menu of the workstation lists every drill."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from app.core.drills.catalogue import drill_names
@@ -13,8 +17,11 @@ from app.storage.layouts import LayoutStore
 from app.storage.settings import SettingsStore
 from app.ui.compose import DeskStores, compose
 from app.ui.drills.history_view import HistoryDialog, day_seconds
+from app.ui.drills.practice_menu import drill_command
 from app.ui.run_app import default_views
 from tests.ui.conftest import HandSource
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _session(drill: str, day: str, score: float) -> SessionRecord:
@@ -56,3 +63,22 @@ def test_the_workstation_has_a_practice_menu_with_every_drill(
     assert bar[-1].text() == "&Help"
     built.window.close()
     built.close()
+
+
+def test_the_practice_menu_starts_a_working_scalpdesk_drill_command(tmp_path: Path, monkeypatch) -> None:
+    program, args = drill_command("ride-sweep")
+    assert args[-2:] == ["drill", "ride-sweep"]
+    # the very command, made headless: it must be a scalpdesk that knows the drill
+    result = subprocess.run(
+        [program, *args, "--history", "--json"],
+        cwd=ROOT,
+        env={**os.environ, "SCALPDESK_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sessions"] == []
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # the bundle: its executable is scalpdesk
+    assert drill_command("ride-sweep") == (sys.executable, ["drill", "ride-sweep"])

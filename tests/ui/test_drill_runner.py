@@ -7,6 +7,7 @@ write the history, and end on a score panel.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -15,10 +16,12 @@ from PySide6.QtTest import QTest
 from app.core.drills.catalogue import get_drill
 from app.core.drills.options import DrillOptions
 from app.core.drills.reaction import TrialError, TrialScore
+from app.core.paper.actions import Action
 from app.storage.drill_history import DrillHistory
+from app.storage.settings import TradingSettings
 from app.ui.drills.execution_run import ExecutionRun
 from app.ui.drills.reaction_run import ReactionRun
-from app.ui.drills.run_drill import DrillWindow, open_drill
+from app.ui.drills.run_drill import DrillWindow, drill_settings, open_drill
 from tests.ui.drill_keys import keys_for
 
 
@@ -69,7 +72,7 @@ def test_an_execution_drill_scores_keys_pressed_on_the_ladder(qloop, tmp_path: P
             while run.current is None or run.current.index != n:
                 await asyncio.sleep(0.01)
             keys = keys_for(run.current.text)
-            if n == 2:  # the wrong side on purpose: a buy key is a sell key's row above
+            if n == 2:  # wrong on purpose: a sell key becomes the buy key above it, Esc a buy market
                 keys = [k.replace("A", "Q").replace("S", "W").replace("D", "E") for k in keys]
                 keys = keys if keys != keys_for(run.current.text) else ["W"]
             pressed.append(run.current.text)
@@ -210,3 +213,62 @@ def test_a_fade_drill_on_the_bundled_recording_jumps_to_a_detected_absorption(
     with DrillHistory(history) as h:
         (session,) = h.sessions()
     assert session.options["recording"] == [btcusdt_recording.name]
+
+
+def test_a_drill_trades_its_own_account_with_the_traders_keys_and_no_questions(tmp_path: Path) -> None:
+    mine = replace(TradingSettings(), confirm=frozenset({Action.BUY_MARKET}), presets_qty=("0.002",) * 5)
+    fade = drill_settings(mine, get_drill("fade-absorption"))
+    assert fade.confirm == frozenset() and fade.presets_qty == mine.presets_qty and fade.keymap == mine.keymap
+    assert [b.name for b in fade.brackets] == ["Drill"] and fade.bracket == "Drill"
+    assert (fade.brackets[0].stop_ticks, fade.brackets[0].target_ticks) == (10, 15)
+    assert fade.risk.daily_loss_quote is None
+    assert drill_settings(mine, get_drill("exec-basic")).bracket is None  # prompts are plain orders
+
+
+def test_a_history_that_cannot_be_written_still_shows_the_score_and_says_so(qloop, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the history's folder should be")
+    options = DrillOptions(seed=1, trials=1)
+    drill = open_drill(
+        get_drill("exec-basic"), options, config_dir=tmp_path / "cfg", history_path=blocked / "h.sqlite3"
+    )
+    run = drill.run
+    ladder = drill.window.views["ladder"]
+
+    async def trader() -> None:
+        while run.current is None:
+            await asyncio.sleep(0.01)
+        for key in keys_for(run.current.text):
+            press(ladder, key)
+
+    assert run_drill(qloop, drill, trader)
+    assert run.record is not None and run.record.session_id is None
+    assert run.panel is not None and "Not saved" in run.panel.findChildren(QtWidgets.QLabel)[-1].text()
+    assert any("Not saved" in text for _, text in drill.window.status.notices)
+
+
+def test_the_pace_drill_gives_less_time_with_every_right_answer_and_a_miss_resets_it(
+    qloop, tmp_path: Path
+) -> None:
+    spec = get_drill("exec-pace")
+    options = DrillOptions(seed=2, trials=4)
+    drill = open_drill(spec, options, config_dir=tmp_path / "cfg", history_path=tmp_path / "h.sqlite3")
+    run = drill.run
+    assert isinstance(run, ExecutionRun)
+    ladder = drill.window.views["ladder"]
+
+    async def trader() -> None:
+        for n in range(4):
+            while run.current is None or run.current.index != n:
+                await asyncio.sleep(0.01)
+            if n == 2:
+                continue  # let this one run out
+            for key in keys_for(run.current.text):
+                press(ladder, key)
+
+    run_drill(qloop, drill, trader)
+    limits = [r.limit_ms for r in run.results]  # type: ignore[union-attr]
+    assert [r.ok for r in run.results] == [True, True, False, True]
+    assert limits == [spec.limit_after(0), spec.limit_after(1), spec.limit_after(2), spec.limit_after(0)]
+    assert limits[0] > limits[1] > limits[2]
+    assert run.results[2].timed_out  # type: ignore[union-attr]

@@ -85,6 +85,15 @@ class TapeItem(QtWidgets.QGraphicsObject):
         """Where the paused notice is drawn (over the header): clicking it resumes."""
         return QRectF(0, 0, self._size.width(), self.header_h)
 
+    def column_spans(self) -> dict[str, tuple[float, float]] | None:
+        """x ranges (item px, left to right) of the time and price columns as last painted; None
+        before the first paint. For whatever lies over the tape (a drill's masks)."""
+        cols = self._cols
+        if cols is None:
+            return None
+        price_left = cols.side_x + self._char_w * 5  # "SELL" and a space, then the price
+        return {"time": (cols.time_x, cols.side_x), "price": (price_left, cols.price_right)}
+
     def _columns(self, frame: TapeFrame) -> _Columns:
         """Columns as narrow as the texts on screen allow, so a slim dock still shows every one.
 

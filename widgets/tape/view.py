@@ -120,6 +120,10 @@ class TapeView(MarketView):
 
     # -- what is on screen -----------------------------------------------------------------
 
+    def column_spans(self) -> dict[str, tuple[float, float]] | None:
+        """x ranges of the time and price columns in the canvas viewport (see TapeItem)."""
+        return self._item.column_spans()
+
     def visible_rows(self) -> list[TapeRow]:
         """The rows painted right now, top first."""
         return self.model.visible_rows()

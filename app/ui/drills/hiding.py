@@ -14,8 +14,6 @@ from app.core.drills.options import DrillOptions
 from app.ui.drills.overlay import ColumnMask
 from app.ui.main_window import MainWindow
 
-_SIDE_CHARS = 5  # the tape's side text and its gap, before the right-aligned price
-
 
 def _ladder_price(ladder: QtWidgets.QWidget) -> QtCore.QRect | None:
     canvas = getattr(ladder, "canvas", None)
@@ -27,13 +25,13 @@ def _ladder_price(ladder: QtWidgets.QWidget) -> QtCore.QRect | None:
     return None
 
 
-def _tape_columns(tape: QtWidgets.QWidget) -> tuple[QtWidgets.QWidget, object, float] | None:
-    item = getattr(tape, "_item", None)
-    cols = getattr(item, "_cols", None)
-    canvas = getattr(tape, "canvas", None)
-    if item is None or cols is None or canvas is None:
+def _tape_span(tape: QtWidgets.QWidget, column: str, pad: int) -> QtCore.QRect | None:
+    spans = tape.column_spans()  # type: ignore[attr-defined]
+    if spans is None:
         return None  # not painted yet
-    return canvas.viewport(), cols, float(getattr(item, "_char_w", 8.0))
+    left, right = spans[column]
+    height = tape.canvas.viewport().height()  # type: ignore[attr-defined]
+    return QtCore.QRect(int(left), 0, int(right - left) + pad, height)
 
 
 def hide_for_practice(window: MainWindow, options: DrillOptions) -> list[ColumnMask]:
@@ -50,25 +48,14 @@ def hide_for_practice(window: MainWindow, options: DrillOptions) -> list[ColumnM
     if tape is not None:
         viewport = tape.canvas.viewport()  # type: ignore[attr-defined]
 
-        def time_span() -> QtCore.QRect | None:
-            found = _tape_columns(tape)
-            if found is None:
-                return None
-            host, cols, _cw = found
-            return QtCore.QRect(0, 0, int(cols.side_x) - 2, host.height())  # type: ignore[attr-defined]
-
-        def price_span() -> QtCore.QRect | None:
-            found = _tape_columns(tape)
-            if found is None:
-                return None
-            host, cols, cw = found
-            left = int(cols.side_x + cw * _SIDE_CHARS)  # type: ignore[attr-defined]
-            return QtCore.QRect(left, 0, int(cols.price_right) - left + 2, host.height())  # type: ignore[attr-defined]
-
         if options.hide_clock:
-            masks.append(ColumnMask(window, viewport, time_span, "drill_mask_tape_time"))
+            masks.append(
+                ColumnMask(window, viewport, lambda: _tape_span(tape, "time", -4), "drill_mask_tape_time")
+            )
         if options.hide_prices:
-            masks.append(ColumnMask(window, viewport, price_span, "drill_mask_tape_price"))
+            masks.append(
+                ColumnMask(window, viewport, lambda: _tape_span(tape, "price", 2), "drill_mask_tape_price")
+            )
     if options.hide_prices and ladder is not None:
         canvas = ladder.canvas  # type: ignore[attr-defined]
         masks.append(ColumnMask(window, canvas, lambda: _ladder_price(ladder), "drill_mask_ladder_price"))

@@ -7,6 +7,7 @@ account and its window never mix with the session the trader started it from.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
@@ -16,9 +17,18 @@ from app.storage.drill_history import DrillHistory
 from app.ui.drills.history_view import HistoryDialog
 
 
+def drill_command(name: str) -> tuple[str, list[str]]:
+    """The program and arguments of `scalpdesk drill NAME` for this very install: the bundle's own
+    executable when frozen (PyInstaller), else this Python running the `app` package."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["drill", name]
+    return sys.executable, ["-m", "app", "drill", name]
+
+
 def start_drill(name: str) -> bool:
     """Open `scalpdesk drill NAME` beside this window; False if it could not be started."""
-    ok, _pid = QtCore.QProcess.startDetached(sys.executable, ["-m", "app", "drill", name])
+    program, args = drill_command(name)
+    ok, _pid = QtCore.QProcess.startDetached(program, args)
     return bool(ok)
 
 
@@ -29,10 +39,19 @@ def show_history(parent: QtWidgets.QWidget, path: Path | None = None) -> History
     return dialog
 
 
-def practice_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
+def practice_menu(
+    window: QtWidgets.QMainWindow, notice: Callable[[str], None] | None = None
+) -> QtWidgets.QMenu:
+    """The menu; `notice` hears when a drill could not be started (the status bar)."""
     menu = QtWidgets.QMenu("&Practice", window)
+
+    def start(name: str) -> None:
+        if not start_drill(name) and notice is not None:
+            program, args = drill_command(name)
+            notice(f"could not start the drill {name}: {program} {' '.join(args)}")
+
     for spec in CATALOGUE.values():
-        item = menu.addAction(f"{spec.name} — {spec.title.title()}", lambda n=spec.name: start_drill(n))
+        item = menu.addAction(f"{spec.name} — {spec.title.title()}", lambda n=spec.name: start(n))
         item.setToolTip(spec.summary)
     menu.setToolTipsVisible(True)
     menu.addSeparator()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -105,11 +106,17 @@ class DrillRun(QtCore.QObject):
             attempts=tuple(dict(attempt_body(r), about=label) for r, label in pairs),
             options=self.options.as_json(),
         )
-        with DrillHistory(self.history_path) as history:
-            session_id = history.record(record)
-            where = history.path
-            if history.notice:
-                self.window.status.show_notice(history.notice)
+        try:
+            with DrillHistory(self.history_path) as history:
+                session_id: int | None = history.record(record)
+                where = history.path.name
+                if history.notice:
+                    self.window.status.show_notice(history.notice)
+            note = f"Saved to the drill history ({where}): Practice → Drill history…"
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a locked file: the score is still shown
+            session_id, note = None, f"Not saved: the drill history could not be written ({exc})."
+            self.window.status.show_notice(note)
+            log.error("drill %s: %s", self.spec.name, note)
         self.record = dataclasses.replace(record, session_id=session_id)
         self.overlay.hide()
         read_react = self.spec.family is Family.READ_REACT
@@ -123,14 +130,13 @@ class DrillRun(QtCore.QObject):
             summary,
             table,
             read_react=read_react,
-            note=f"Saved to the drill history ({where.name}): Practice → Drill history…",
+            note=note,
             on_history=self._on_history,
         )
         log.info(
-            "drill %s done: session %d saved to %s: %s",
+            "drill %s done: session %s: %s",
             self.spec.name,
             session_id,
-            where,
             json.dumps(_summary_json(self.record)),
         )
 

@@ -359,3 +359,15 @@ def test_no_market_paints_a_calm_placeholder(qtbot):
     assert view.visible_rows() == []
     assert not view.refresh(Changed.ALL, 0)
     assert not_blank(view)
+
+
+def test_the_time_and_price_columns_are_known_once_painted(view, market):
+    feed(view, market, SEQUENCE)
+    view.grab()  # a paint
+    spans = view.column_spans()
+    assert spans is not None
+    (t0, t1), (p0, p1) = spans["time"], spans["price"]
+    assert 0 <= t0 < t1 < p0 < p1 < view.canvas.viewport().width()
+    # the price text of the newest row is drawn inside the price span, not in the time span
+    metrics = QtGui.QFontMetricsF(view._item.font)
+    assert metrics.horizontalAdvance(view.visible_rows()[0].price_text) <= p1 - p0 + 1
