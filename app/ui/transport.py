@@ -160,13 +160,25 @@ class TransportBar(QtWidgets.QToolBar):
 
     # -- display ------------------------------------------------------------------------------
 
+    def _show_speed(self, speed: float) -> None:
+        """Select `speed` in the box; a speed off the ladder (`--speed 4`) gets its own item, in order,
+        until the speed changes again."""
+        box = self.speed_box
+        index = box.findData(speed)
+        if index < 0:
+            for i in range(box.count() - 1, -1, -1):
+                if float(box.itemData(i)) not in SPEEDS:
+                    box.removeItem(i)
+            index = sum(1 for s in SPEEDS if s < speed)
+            box.insertItem(index, speed_label(speed), speed)
+        if box.currentIndex() != index:
+            box.setCurrentIndex(index)
+
     def sync(self) -> None:
         """Show the source's state: play/pause text, speed, clock, slider position."""
         source = self.source
         self.play.setText("Play" if source.paused or source.finished else "Pause")
-        index = self.speed_box.findData(source.speed)
-        if index >= 0:
-            self.speed_box.setCurrentIndex(index)
+        self._show_speed(source.speed)
         now = source.market_ns
         self.clock.setText(clock_text(now) if now is not None else "--:--:--.---")
         if not self.time_edit.hasFocus():

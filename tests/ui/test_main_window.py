@@ -60,6 +60,21 @@ def test_transport_keys_pause_and_change_speed(make_window, probe_views, qtbot):
     assert window.transport.speed_box.currentText() == "5×"
 
 
+def test_a_speed_off_the_ladder_is_shown_as_it_is(make_window, probe_views):
+    window = make_window(probe_views)
+    box = window.transport.speed_box
+
+    window.source.set_speed(4)
+    window.transport.sync()
+    shown_at_4 = box.currentText()
+    window.transport._step_speed(+1)
+    window.transport.sync()
+
+    assert shown_at_4 == "4×"
+    assert window.source.speed == 5 and box.currentText() == "5×"
+    assert [box.itemText(i) for i in range(box.count())].count("4×") == 1  # kept in order, not twice
+
+
 def test_a_named_layout_round_trips_docks_and_view_settings(make_window, probe_views):
     window = make_window(probe_views)
     tape_dock = window.docks["tape"]
