@@ -31,6 +31,7 @@ from app.core.units import NS_PER_S  # noqa: E402
 from app.feeds.synthetic.scoring import (  # noqa: E402
     SCENARIO_AT_NS,
     TOLERANCES,
+    WARMUP_NS,
     ScenarioRun,
     run_background,
     run_scenario,
@@ -41,7 +42,6 @@ from app.feeds.synthetic.stream import START_NS  # noqa: E402
 MEASURED_FIRST = 1  # seeds 1–999: reported, never tuned on
 TUNING_FIRST = 1000  # seeds 1000–1999: looked at while tuning
 BACKGROUND_S = 600  # one background session: 10 minutes
-WARMUP_NS = 20 * NS_PER_S  # background detections before this are not counted (the scale warms up)
 
 
 def why(run: ScenarioRun, start_ns: int) -> str:
@@ -108,7 +108,7 @@ def main() -> None:
         counts: Counter[SignalKind] = Counter()
         for seed in bg_seeds:
             found = run_background(seed, BACKGROUND_S * NS_PER_S, settings)
-            counts.update(s.kind for s in found if s.ts_ns >= START_NS + WARMUP_NS)
+            counts.update(s.kind for s in found)
         hours = len(bg_seeds) * (BACKGROUND_S - WARMUP_NS / NS_PER_S) / 3600
         print(
             f"\nBackground flow only (no scenario), seeds {bg_seeds.start}–{bg_seeds.stop - 1}, "

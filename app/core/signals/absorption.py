@@ -92,7 +92,7 @@ class AbsorptionDetector:
             if ep.lots >= need and len(ep.orders) >= s.min_orders:  # nan need: never
                 if s.pace_multiple:  # the side's usual flow per window, the episode left out
                     span = min(pace_ns, ts - (self._first_ns or ts))
-                    if span < 2 * window:  # too little history for a pace yet: warming up
+                    if span < 3 * window:  # too little history for a pace yet: warming up
                         continue
                     if ep.lots < s.pace_multiple * (flow_lots[side] - ep.lots) * window / (span - window):
                         continue

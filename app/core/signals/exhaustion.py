@@ -5,8 +5,8 @@ starting at the lowest low (highest high) of the last `lookback_bars` bars, so a
 it does not count; pauses and pullbacks may lie between pushes, as between the drives of a
 "three drives" top. When a push's bar closes and it and the `pushes` − 1 pushes before it each
 had delta on the side of the push, shrinking push after push, the last ≤ `fade_ratio` × the
-first, the aggressors are running out. The read points against the push. It fires once per
-fading run: a further push that keeps fading continues the run already reported.
+first, the aggressors are running out. The read points against the push. A further push that
+keeps fading is reported again: the read is still true, at a new extreme.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ class ExhaustionDetector:
         self.instrument = instrument
         self._bars = BarBuilder(settings.bar_ns)
         self._recent: deque[Bar] = deque(maxlen=max(settings.lookback_bars, settings.pushes + 1))
-        self._reported: dict[int, Bar | None] = {1: None, -1: None}  # the last push of a reported run
 
     def on_orders(self, orders: Orders, out: Emitted) -> None:
         for pos, bar in self._bars.on_orders(orders):
@@ -81,12 +80,7 @@ class ExhaustionDetector:
             return None
         if deltas[-1] > s.fade_ratio * deltas[0]:
             return None
-        top = last
-        if self._reported[direction] is pushes[-2]:  # the run already reported goes on fading
-            self._reported[direction] = top
-            return None
-        self._reported[direction] = top
-        at = top.high_ticks if direction > 0 else top.low_ticks
+        at = last.high_ticks if direction > 0 else last.low_ticks
         inst = self.instrument
         word = "high" if direction > 0 else "low"
         return Signal(

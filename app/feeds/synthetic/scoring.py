@@ -28,6 +28,7 @@ from app.feeds.synthetic.stream import Played, SyntheticConfig, SyntheticMarket
 from app.venues.synthetic import SYNTHETIC
 
 SCENARIO_AT_NS = 30 * NS_PER_S  # the earliest start: the typical order settles after 250 orders (~16 s)
+WARMUP_NS = 30 * NS_PER_S  # detections before this are not counted (the typical size, the pace)
 TAIL_NS = 65 * NS_PER_S  # the slowest read: a footprint bar closes up to 60 s after the scenario
 
 
@@ -137,10 +138,10 @@ def run_scenario(kind: SignalKind, seed: int, settings: SignalSettings | None = 
 
 
 def run_background(seed: int, duration_ns: int, settings: SignalSettings | None = None) -> list[Signal]:
-    """Every detection on a session of background flow only (no scenario), after the warm-up."""
+    """Every detection on a session of background flow only (no scenario), after `WARMUP_NS`."""
     config = SyntheticConfig(seed=seed, kinds=())
     _, found = replay(config, lambda _: config.start_ns + duration_ns, settings or SignalSettings())
-    return found
+    return [s for s in found if s.ts_ns >= config.start_ns + WARMUP_NS]
 
 
 def total(scores: Iterable[Score]) -> Score:
