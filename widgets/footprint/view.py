@@ -109,7 +109,9 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.fill_marks, ignoreBounds=True)
-        self.trip_marks = TripMarksItem(0.5)  # the trade under review (Trades view → Review)
+        self.trip_marks = TripMarksItem(  # the trade under review (Trades view → Review)
+            0.5, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
         self.vb.addItem(self.trip_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
