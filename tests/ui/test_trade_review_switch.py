@@ -1,9 +1,9 @@
 """Review across windows, in the app's own window loop (run_app._main). A trade made on one replay
 is reviewed from a window on another: the window switches back to the first replay's files. And a
-trade made on a live feed
-(a local Binance replaying the real recording) that was being recorded is reviewed from that
-recording — the recording is finished, the window gives way to a replay of the file, seeking to
-before the entry at the slow speed, with the trade drawn as the replay reaches it.
+trade made on a live feed (a local Binance replaying the real recording) that was being recorded
+is reviewed from that recording — the recording is finished, the window gives way to a replay of
+the file, seeking to before the entry at the slow speed, with the trade drawn as the replay
+reaches it.
 
 The opened replay loops (as File → Open recording… replays do), so its marks are read at the
 moment the replay is past the exit, not after its end."""
