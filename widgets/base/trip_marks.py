@@ -75,11 +75,16 @@ class TripLevel:
 
 
 def place_trip(
-    review: TripReview | None, x_of: Callable[[int], float | None], now_ns: int | None
+    review: TripReview | None,
+    x_of: Callable[[int], float | None],
+    now_ns: int | None,
+    bar_end: Callable[[float], float] | None = None,
 ) -> tuple[list[TripPoint], list[TripLevel]]:
     """The marks a chart can place now: `x_of(receive ns)` gives its x (None: no bar for it);
     `now_ns` (receive time of the newest data; None: all of it) hides what has not happened yet
-    and ends a level still working at the newest data."""
+    and ends a level still working at the newest data — at `bar_end` of that x, the end of the
+    chart's bar holding it, so that the marks change once a bar while the replay plays (a level
+    growing every frame would repaint the whole chart every frame)."""
     if review is None:
         return [], []
     trip = review.trip
@@ -95,8 +100,10 @@ def place_trip(
     for span in review.legs:
         if now_ns is not None and span.from_ns > now_ns:
             continue
-        end_ns = span.to_ns if now_ns is None else min(span.to_ns, now_ns)
-        x0, x1 = x_of(span.from_ns), x_of(end_ns)
+        working = now_ns is not None and span.to_ns > now_ns
+        x0, x1 = x_of(span.from_ns), x_of(now_ns if working and now_ns is not None else span.to_ns)
+        if working and x1 is not None and bar_end is not None:
+            x1 = bar_end(x1)
         if x0 is not None and x1 is not None:
             levels.append(TripLevel(_LEG_KIND[span.role], x0, x1, span.price_ticks))
     return points, levels
