@@ -31,6 +31,7 @@ __all__ = [
     "OnBatch",
     "OnSession",
     "Recordable",
+    "Replaying",
     "SourceBase",
     "SourceState",
     "SourceStatus",
@@ -263,3 +264,13 @@ class Recordable(Protocol):
     def start_recording(self, directory: Path) -> Path: ...
 
     def stop_recording(self) -> None: ...
+
+
+@runtime_checkable
+class Replaying(Protocol):
+    """A source that plays recording files, in order (a replay; the synthetic market plays none).
+
+    Trades → Review names them in the journal and finds a trade's recording by them."""
+
+    @property
+    def paths(self) -> tuple[Path, ...]: ...

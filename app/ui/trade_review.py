@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6 import QtCore
 
 from app.core.paper.trip_review import OriginKind, ReviewPlan, TradeOrigin, TripReview, plan_review
-from app.feeds.live.feed import LiveFeed
-from app.feeds.replay_feed import ReplayFeed
-from app.feeds.source import MarketSource, Recordable, Transport
-from app.feeds.synthetic.source import SyntheticFeed
+from app.feeds.source import MarketSource, Recordable, Replaying, Transport
 from app.ui.main_window import MainWindow
 from app.ui.trading_desk import TradingDesk
 
@@ -45,35 +42,41 @@ class OriginOf:
     """The origin of what `source` delivers now, for the desk's journal stamps.
 
     Called on every journal append (the hotkey path), so a replay's origin is built once and a
-    live feed's only when its recording files change.
+    live feed's only when its recording file changes. A live recording rotates to a new file by
+    size and age; the origin then names every file of that recording so far (a later file alone
+    would replay without the book snapshot at the start of the first), and a new recording (the
+    toggle off and on) starts the list again.
     """
 
     def __init__(self, source: MarketSource) -> None:
         self._source = source
         market = source.binding.key
-        if isinstance(source, SyntheticFeed):
-            self._fixed: TradeOrigin | None = TradeOrigin(OriginKind.SYNTHETIC, market)
-        elif isinstance(source, ReplayFeed):
+        self._fixed: TradeOrigin | None = None
+        self._recordable: Recordable | None = source if isinstance(source, Recordable) else None
+        if source.status().kind == "synthetic":
+            self._fixed = TradeOrigin(OriginKind.SYNTHETIC, market)
+        elif isinstance(source, Replaying):
             self._fixed = TradeOrigin(OriginKind.REPLAY, market, tuple(map(_file_key, source.paths)))
-        else:
-            self._fixed = None
-        self._live: tuple[tuple[Path, ...], TradeOrigin] | None = None
+        self._files: list[Path] = []
+        self._live = TradeOrigin(OriginKind.LIVE, market)
 
     def __call__(self) -> TradeOrigin:
         if self._fixed is not None:
             return self._fixed
-        source = self._source
-        recorder = source.recorder if isinstance(source, LiveFeed) else None
-        files = tuple(recorder.paths) if recorder is not None else ()
-        if self._live is None or self._live[0] != files:
-            origin = TradeOrigin(OriginKind.LIVE, source.binding.key, tuple(map(_file_key, files)))
-            self._live = (files, origin)
-        return self._live[1]
+        current = self._recordable.recording if self._recordable is not None else None
+        if current is None:
+            if self._files:
+                self._files = []
+                self._live = replace(self._live, paths=())
+        elif not self._files or self._files[-1] != current:
+            self._files.append(current)
+            self._live = replace(self._live, paths=tuple(map(_file_key, self._files)))
+        return self._live
 
 
 def replay_paths(source: MarketSource) -> tuple[str, ...] | None:
     """The files the window replays now, as the journal names them (None: not a recording replay)."""
-    if isinstance(source, ReplayFeed) and not isinstance(source, SyntheticFeed):
+    if isinstance(source, Replaying) and source.paths:
         return tuple(map(_file_key, source.paths))
     return None
 

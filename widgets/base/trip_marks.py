@@ -75,11 +75,16 @@ class TripLevel:
 
 
 def place_trip(
-    review: TripReview | None, x_of: Callable[[int], float | None], now_ns: int | None
+    review: TripReview | None,
+    x_of: Callable[[int], float | None],
+    now_ns: int | None,
+    bar_end: Callable[[float], float] | None = None,
 ) -> tuple[list[TripPoint], list[TripLevel]]:
     """The marks a chart can place now: `x_of(receive ns)` gives its x (None: no bar for it);
     `now_ns` (receive time of the newest data; None: all of it) hides what has not happened yet
-    and ends a level still working at the newest data."""
+    and ends a level still working at the newest data — at `bar_end` of that x, the end of the
+    chart's bar holding it, so that the marks change once a bar while the replay plays (a level
+    growing every frame would repaint the whole chart every frame)."""
     if review is None:
         return [], []
     trip = review.trip
@@ -95,8 +100,10 @@ def place_trip(
     for span in review.legs:
         if now_ns is not None and span.from_ns > now_ns:
             continue
-        end_ns = span.to_ns if now_ns is None else min(span.to_ns, now_ns)
-        x0, x1 = x_of(span.from_ns), x_of(end_ns)
+        working = now_ns is not None and span.to_ns > now_ns
+        x0, x1 = x_of(span.from_ns), x_of(now_ns if working and now_ns is not None else span.to_ns)
+        if working and x1 is not None and bar_end is not None:
+            x1 = bar_end(x1)
         if x0 is not None and x1 is not None:
             levels.append(TripLevel(_LEG_KIND[span.role], x0, x1, span.price_ticks))
     return points, levels
@@ -124,11 +131,13 @@ def ladder_tags(review: TripReview | None, row_of: Callable[[float], int]) -> di
 
 
 class TripMarksItem(pg.GraphicsObject):  # type: ignore[misc]
-    """Covers its view and draws the reviewed trip inside it (`y_offset` as in FillMarksItem)."""
+    """Covers its view and draws the reviewed trip inside it (`y_offset` and `bottom_px`, the strip
+    the marks keep off, as in FillMarksItem)."""
 
-    def __init__(self, y_offset: float = 0.0) -> None:
+    def __init__(self, y_offset: float = 0.0, bottom_px: Callable[[], int] | None = None) -> None:
         super().__init__()
         self.y_offset = y_offset
+        self._bottom_px = bottom_px
         self.review: TripReview | None = None
         self._points: list[TripPoint] = []
         self._levels: list[TripLevel] = []
@@ -165,7 +174,9 @@ class TripMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         if vb is None:
             return
         tr = p.transform()
-        clip = tr.mapRect(vb.viewRect()).normalized()
+        area = tr.mapRect(vb.viewRect()).normalized()
+        bottom = self._bottom_px() if self._bottom_px is not None else 0
+        clip = QtCore.QRectF(area.left(), area.top(), area.width(), max(0.0, area.height() - bottom))
         p.save()
         try:
             p.resetTransform()
@@ -190,9 +201,20 @@ class TripMarksItem(pg.GraphicsObject):  # type: ignore[misc]
                 self._marker(p, point.kind, c)
                 p.setPen(QtGui.QPen(colour, 2))
                 self._marker(p, point.kind, c)
-                p.drawText(QtCore.QPointF(c.x() + MARKER_R_PX + 3, c.y() + MARKER_R_PX + 9), point.kind.value)
+                self._label(p, point.kind, c)
         finally:
             p.restore()
+
+    @staticmethod
+    def _label(p: QtGui.QPainter, kind: MarkKind, c: QtCore.QPointF) -> None:
+        """The entry's name above-left of its ring, the exit's below-right: a short trip's two
+        marks overlap, their names do not."""
+        r = MARKER_R_PX
+        if kind is MarkKind.ENTRY:
+            tw = QtGui.QFontMetricsF(_LABEL_FONT).horizontalAdvance(kind.value)
+            p.drawText(QtCore.QPointF(c.x() - r - 2 - tw, c.y() - r - 2), kind.value)
+        else:
+            p.drawText(QtCore.QPointF(c.x() + r + 2, c.y() + r + 10), kind.value)
 
     @staticmethod
     def _marker(p: QtGui.QPainter, kind: MarkKind, c: QtCore.QPointF) -> None:

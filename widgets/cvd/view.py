@@ -8,6 +8,7 @@ and of the market's CVD) so the trader can, say, watch only the big prints on 5 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -187,7 +188,12 @@ class CvdView(MarketView):
 
         # the frame clock's market time, else the newest print: nothing the replay has not reached
         now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
-        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
+        tf = float(self._settings.timeframe_s)
+
+        def bar_end(x: float) -> float:
+            return (math.floor(x / tf) + 1) * tf
+
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now, bar_end))
 
     def settings(self) -> dict[str, Any]:
         return CVD_SETTINGS.to_dict(self._settings)

@@ -43,6 +43,11 @@ ROW_PX = 16.0  # default zoom: a cell tall enough to read
 VOLUME_SIZES_BASE = (1, 5, 10, 25, 50, 100, 250, 500)  # bar sizes in base units, shown by instrument
 
 
+def _column_end(x: float) -> float:
+    """The right side of the bar column holding x (bar centres are whole numbers)."""
+    return math.floor(x + 0.5) + 0.4
+
+
 class BarAxis(PaintedAxis):
     """Bar start times under the bar centres, never between bars."""
 
@@ -115,7 +120,9 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.signal_marks, ignoreBounds=True)
-        self.trip_marks = TripMarksItem(0.5)  # the trade under review (Trades view → Review)
+        self.trip_marks = TripMarksItem(  # the trade under review (Trades view → Review)
+            0.5, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
         self.vb.addItem(self.trip_marks, ignoreBounds=True)
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
@@ -339,7 +346,7 @@ class FootprintView(MarketView):
 
         # the frame clock's market time, else the newest print: nothing the replay has not reached
         now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
-        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now))
+        return self.trip_marks.set_marks(*place_trip(self.review, x_of, now, _column_end))
 
     def _place_fill_marks(self, *, moved: bool) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""

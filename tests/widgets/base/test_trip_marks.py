@@ -74,3 +74,16 @@ def test_a_grouped_ladder_tags_the_row_nearest_an_average_price() -> None:
         650_010,
         650_020,
     ]
+
+
+def test_a_level_still_working_ends_at_the_end_of_the_bar_holding_now() -> None:
+    def bar_end(x: float) -> float:
+        return float(int(x) + 1)  # bars of one x unit
+
+    first = place_trip(REVIEW, x_of, now_ns=2_100, bar_end=bar_end)[1]
+    later_same_bar = place_trip(REVIEW, x_of, now_ns=2_900, bar_end=bar_end)[1]
+
+    assert first == later_same_bar  # nothing to repaint until the next bar
+    assert [lv.x1 for lv in first] == [3.0, 3.0]
+    done = place_trip(REVIEW, x_of, now_ns=9_000, bar_end=bar_end)[1]
+    assert [lv.x1 for lv in done] == [3.0, 5.0, 5.0]  # finished spans end where they ended
