@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -162,13 +163,16 @@ class AggregateMarket:
             )
             venue_ids.append(np.full(new.size, i, np.int8))
         if len(cols) == 1:
-            merged = cols[0]
-            venues = venue_ids[0]
+            merged, venues = cols[0], venue_ids[0]
         else:
-            joined = [np.concatenate(c) for c in zip(*cols, strict=True)]
-            order = np.argsort(joined[0], kind="stable")
-            merged = TradeColumns(*(c[order] for c in joined))
-            venues = np.concatenate(venue_ids)[order]
+            merged = TradeColumns(*(np.concatenate(c) for c in zip(*cols, strict=True)))
+            venues = np.concatenate(venue_ids)
+        times = merged.exchange_ns
+        if times.shape[0] > 1 and bool((times[1:] < times[:-1]).any()):
+            order = np.argsort(times, kind="stable")
+            columns: list[npt.NDArray[Any]] = [c[order] for c in merged]
+            merged = TradeColumns(*columns)
+            venues = venues[order]
         return merged, venues, merged.qty_lots
 
     def _apply(self, merged: TradeColumns, venues: npt.NDArray[np.int8], units: I64) -> None:
