@@ -52,6 +52,16 @@ class OrderBook:
         self.update_id = update_id
         self.updated_ns = exchange_ns
 
+    def adopt(self, bids: dict[int, int], asks: dict[int, int], update_id: int, exchange_ns: int) -> None:
+        """Replace the whole book with these dicts, taken as they are (no zero sizes in them): a
+        book built elsewhere (an aggregate's) without the copy `load` makes."""
+        self.bids, self.asks = bids, asks
+        self._bid = max(bids, default=_NO_BID)
+        self._ask = min(asks, default=_NO_ASK)
+        self._bid_stale = self._ask_stale = False
+        self.update_id = update_id
+        self.updated_ns = exchange_ns
+
     def apply(self, bids: list[Level], asks: list[Level], update_id: int, exchange_ns: int) -> None:
         """Apply absolute level quantities; a zero quantity removes the level (unknown is fine)."""
         side = self.bids

@@ -15,6 +15,8 @@ import pytest
 from reference.aggregate import Print, aggregate, common_unit, decimal_str
 from reference.recordings import btc_recordings
 
+from app.core.aggregate.book import load_summed
+from app.core.book import OrderBook
 from app.core.events import Trade
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
@@ -91,6 +93,10 @@ def test_aggregated_cvd_and_footprint_cells_are_the_sums_over_venues_of_the_raw_
     assert len(cells) > 300 and len({leg for _, _, leg in venue_cells}) == 3
     assert cells == dict(ref.cells)
     assert venue_cells == {k: v for k, v in ref.venue_cells.items() if v != [0, 0]}
+    whole = OrderBook()  # the book kept diff by diff equals the sum of the venues' whole books
+    load_summed(whole, agg.agg, [s.market.book for s in merged.sessions], range(3))
+    assert (agg.state.book.bids, agg.state.book.asks) == (whole.bids, whole.asks)
+    assert len(whole.bids) > 1000
 
 
 def test_the_summary_has_each_venue_alone_and_the_aggregate_of_an_independent_computation(recordings):

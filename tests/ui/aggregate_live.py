@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.binance import FakeBinance  # noqa: E402
 from fakes.venue import FakeHyperliquid, FakeOkx  # noqa: E402
+from websockets.asyncio.server import ServerConnection  # noqa: E402
 
 HL_PRICE = Decimal(105_053)  # where the recordings trade
 OKX_PRICE = Decimal(30_228)
@@ -108,6 +109,12 @@ class _Now:
     def new_shift(self, msg: dict[str, Any]) -> bool:
         """Whether this frame may move the prices to where Binance is now."""
         return True
+
+    async def _play(self, ws: ServerConnection, subscribed: set[str], first: bool) -> None:
+        # The fake starts playing at the first subscription; a client sends one request per
+        # stream, and on a server loop of its own (this thread) the rest may not be in yet.
+        await asyncio.sleep(0.3)
+        await super()._play(ws, subscribed, first)  # type: ignore[misc]
 
     def on_connection(self, frame: bytes, connection: int) -> bytes:
         sent = getattr(self, "_sent", {})

@@ -27,6 +27,7 @@ class VenueFootprintView(FootprintView):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         self._aggregate: AggregateMarket | None = None
         self.breakdown: CellBreakdown | None = None
+        self._pruned_at = 0
         super().__init__(parent)
         self.plot.scene().sigMouseMoved.connect(self._hover)
 
@@ -63,7 +64,9 @@ class VenueFootprintView(FootprintView):
         keys = prints.price_ticks - prints.price_ticks % g
         numbers = bar_numbers_of_last(model.series, prints.size)
         breakdown.add(numbers, keys, venues, prints.qty_lots, prints.side)
-        breakdown.prune(model.first_index)
+        if model.first_index != self._pruned_at:  # bars dropped: forget theirs (not every frame)
+            self._pruned_at = model.first_index
+            breakdown.prune(model.first_index)
 
     def cell_venues(self, bar_index: int, key: int) -> list[tuple[str, int, int]]:
         """(venue, buy units, sell units) of every venue that traded in a cell."""

@@ -9,7 +9,7 @@ venue's CVD in base units (`venue_cvd`), each footprint cell's per-venue breakdo
 (`breakdown`), and which venue quotes the best bid and ask (`best`).
 
 Cost: `update()` is proportional to the new prints (plus a few checks per leg), never to the
-history. The book is rebuilt from the legs' books at most once per frame, when one changed.
+history. The book follows the legs' depth events level by level (app/core/aggregate/book.py).
 
 Merging. Prints that arrive in one `update()` are merged by exchange time; a print arriving
 after a later-stamped print of another venue was applied is appended where it arrives (it joins
@@ -24,18 +24,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from app.core.aggregate.book import BestVenues, best_venues, load_summed
+from app.core.aggregate.book import BestVenues, SummedBook, best_venues
 from app.core.aggregate.breakdown import CellBreakdown, bar_numbers_of_last
 from app.core.aggregate.instrument import AggregateInstrument
 from app.core.aggregate.venue_column import VenueColumn
 from app.core.delta import CumulativeDelta
+from app.core.events import DepthDiff, DepthSnapshot
 from app.core.footprint import BarSpec
 from app.core.instrument import format_decimal
-from app.core.market import Changed, MarketState
+from app.core.market import Changed, DepthChange, MarketState
 from app.core.sessions import SessionSchedule
 from app.core.tape import DEFAULT_CAPACITY, TapeCursor, TradeColumns
 
@@ -62,6 +64,19 @@ class LegTotals:
         self.high_ticks = hi if self.high_ticks is None else max(self.high_ticks, hi)
         self.low_ticks = lo if self.low_ticks is None else min(self.low_ticks, lo)
         self.ticks_units += sum(t * u for t, u in zip(price_ticks.tolist(), units.tolist(), strict=True))
+
+
+class _LegDepth:
+    """A leg's depth log that hands each event straight to the aggregate's book."""
+
+    __slots__ = ("_leg", "_owner")
+
+    def __init__(self, owner: AggregateMarket, leg: int) -> None:
+        self._owner = owner
+        self._leg = leg
+
+    def append(self, change: DepthChange, /) -> None:
+        self._owner.on_depth(self._leg, change[1])
 
 
 class AggregateState(MarketState):
@@ -112,8 +127,11 @@ class AggregateMarket:
         self.book_venue: int | None = None  # None: the summed book; else that leg's alone
         self.best = BestVenues(None, None)
         self._cursors = [TapeCursor() for _ in range(n)]
-        self._book_marks: list[tuple[int, int, int, int] | None] = [None] * n
         self._book_dirty = True
+        self.book = SummedBook(agg, self.state.book)
+        self._depth_sinks = [_LegDepth(self, i) for i in range(n)]
+        for i, leg in enumerate(self.legs):
+            self._join(i, leg)
         self._dropped_bars = 0
         self._max_ns: int | None = None
 
@@ -128,13 +146,6 @@ class AggregateMarket:
                 new = cursor.take(leg.tape)
                 if new.size:
                     parts.append((i, new))
-            book = leg.book
-            mark = (id(book.bids), book.update_id, book.updated_ns, len(book))
-            if mark != self._book_marks[i]:
-                self._book_marks[i] = mark
-                self._book_dirty = True
-        if self._book_dirty:
-            self.state.changed |= Changed.BOOK
         if not parts:
             return 0
         merged, venues, units = self._merge(parts)
@@ -162,13 +173,16 @@ class AggregateMarket:
             )
             venue_ids.append(np.full(new.size, i, np.int8))
         if len(cols) == 1:
-            merged = cols[0]
-            venues = venue_ids[0]
+            merged, venues = cols[0], venue_ids[0]
         else:
-            joined = [np.concatenate(c) for c in zip(*cols, strict=True)]
-            order = np.argsort(joined[0], kind="stable")
-            merged = TradeColumns(*(c[order] for c in joined))
-            venues = np.concatenate(venue_ids)[order]
+            merged = TradeColumns(*(np.concatenate(c) for c in zip(*cols, strict=True)))
+            venues = np.concatenate(venue_ids)
+        times = merged.exchange_ns
+        if times.shape[0] > 1 and bool((times[1:] < times[:-1]).any()):
+            order = np.argsort(times, kind="stable")
+            columns: list[npt.NDArray[Any]] = [c[order] for c in merged]
+            merged = TradeColumns(*columns)
+            venues = venues[order]
         return merged, venues, merged.qty_lots
 
     def _apply(self, merged: TradeColumns, venues: npt.NDArray[np.int8], units: I64) -> None:
@@ -194,28 +208,45 @@ class AggregateMarket:
         """Leg `leg` goes on in a new market state (a reconnect that could not resume, a replay
         that started over): what the aggregate already took in stays; the new state's prints are
         taken from its first one."""
+        self.legs[leg].unwatch_depth(self._depth_sinks[leg])
         self.legs[leg] = market
         self._cursors[leg].reset()
-        self._book_marks[leg] = None
+        self._join(leg, market)
+
+    def _join(self, leg: int, market: MarketState) -> None:
+        """Follow a leg's depth events from now on, starting from the book it has."""
+        book = market.book
+        self.book.load_leg(leg, book.bids.items(), book.asks.items(), book.updated_ns)
+        market.watch_depth_with(self._depth_sinks[leg])
+        self._book_changed()
+
+    def on_depth(self, leg: int, event: DepthDiff | DepthSnapshot) -> None:
+        """One depth event a leg applied (its market state's depth log calls this)."""
+        if isinstance(event, DepthSnapshot):
+            self.book.load_leg(leg, event.bids, event.asks, event.exchange_ns)
+        else:
+            self.book.apply_leg(leg, event.bids, event.asks, event.exchange_ns)
+        self._book_changed()
+
+    def _book_changed(self) -> None:
         self._book_dirty = True
+        self.state.changed |= Changed.BOOK
 
     def show_book(self, venue: int | None) -> None:
         """The ladder's book: one leg's (by index) or, with None, all legs summed."""
         if venue is not None and not 0 <= venue < len(self.legs):
             raise ValueError(f"no leg {venue}")
         self.book_venue = venue
-        self._book_dirty = True
-        self.state.changed |= Changed.BOOK
+        self.book.show(venue)
+        self._book_changed()
 
     def refresh_book(self) -> bool:
-        """Rebuild the book if a leg's changed since the last rebuild; True if it did."""
+        """Which venues quote the best bid and ask, once per frame if a book changed (the book
+        itself is kept up to date by every depth event); True if a book had changed."""
         if not self._book_dirty:
             return False
         self._book_dirty = False
-        books = [leg.book for leg in self.legs]
-        shown = range(len(books)) if self.book_venue is None else (self.book_venue,)
-        load_summed(self.state.book, self.agg, books, shown)
-        self.best = best_venues(self.agg, books, range(len(books)))
+        self.best = best_venues(self.agg, [leg.book for leg in self.legs], range(len(self.legs)))
         return True
 
     # -- readers ---------------------------------------------------------------------------

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from reference.aggregate import Print, aggregate, common_grid, common_unit
 
 from app.core.aggregate import AggregateError, AggregateInstrument, AggregateMarket
+from app.core.aggregate.book import load_summed
+from app.core.book import OrderBook
+from app.core.events import DepthDiff, DepthSnapshot
 from app.core.footprint import BarSpec
 from app.core.market import MarketState
 from app.core.sessions import SessionSchedule
@@ -136,9 +139,9 @@ def test_one_base_asset_only():
 def test_the_summed_book_is_on_the_grid_and_names_the_venue_of_the_best_prices():
     states = [MarketState(leg) for leg in LEGS[:3]]
     agg = AggregateMarket(AggregateInstrument.of(LEGS[:3]), states)
-    states[0].book.load([(609_995, 1000)], [(610_001, 2000)], 1, 0)  # 60999.5 / 61000.1, 1 and 2 BTC
-    states[1].book.load([(61_000, 50_000)], [(61_002, 100_000)], 1, 0)  # 61000 (0.5 BTC) / 61002
-    states[2].book.load([(600_000, 600)], [(610_005, 0)], 1, 0)  # 60000.0: 600 contracts = 1 BTC
+    states[0].load_snapshot(DepthSnapshot(0, 0, 1, [(609_995, 1000)], [(610_001, 2000)]))  # 1 and 2 BTC
+    states[1].load_snapshot(DepthSnapshot(0, 0, 1, [(61_000, 50_000)], [(61_002, 100_000)]))  # 0.5 / 1 BTC
+    states[2].load_snapshot(DepthSnapshot(0, 0, 1, [(600_000, 600)], [(610_005, 0)]))  # 600 contracts = 1 BTC
 
     agg.update()
     agg.refresh_book()
@@ -150,3 +153,11 @@ def test_the_summed_book_is_on_the_grid_and_names_the_venue_of_the_best_prices()
     agg.show_book(1)
     agg.refresh_book()
     assert (book.bids, book.asks) == ({61_000: 50_000_000}, {61_002: 100_000_000})
+    states[1].apply_diff(DepthDiff(0, 0, 2, 2, 1, [(61_000, 0), (60_999, 20_000)], []))  # one venue's diff
+    assert (book.bids, book.best_bid) == ({60_999: 20_000_000}, 60_999)
+    agg.show_book(None)
+    states[0].apply_diff(DepthDiff(0, 0, 2, 2, 1, [(609_995, 0)], [(610_001, 1000)]))
+    summed = OrderBook()
+    load_summed(summed, agg.agg, [s.book for s in states], range(3))  # the same, from whole books
+    expected = ({60_000: 100_000_000, 60_999: 20_000_000}, {61_001: 100_000_000, 61_002: 100_000_000})
+    assert (book.bids, book.asks) == (summed.bids, summed.asks) == expected
