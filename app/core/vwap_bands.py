@@ -92,6 +92,7 @@ class SessionVwapSeries:
         self.sums = VwapSums()
         self.session_id: int | None = None
         self.version = 0
+        self.dropped_count = 0  # points dropped from the front (a reader's indexes shift by this)
         self._max = max_points
         self._n = 0
         self._start = np.zeros(256, dtype=np.int64)
@@ -157,4 +158,5 @@ class SessionVwapSeries:
         keep = self._n - self._n // 2
         for arr in (self._start, self._vwap, self._sigma):
             arr[:keep] = arr[self._n - keep : self._n]
+        self.dropped_count += self._n - keep
         self._n = keep
