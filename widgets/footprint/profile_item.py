@@ -108,7 +108,9 @@ class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
         i0 = int(np.searchsorted(lv.price_ticks, lo_key))
         i1 = int(np.searchsorted(lv.price_ticks, hi_key, side="right"))
         vols = lv.volume_lots
-        top_vol = int(vols.max()) if vols.size else 0
+        # scaled to the rows in view: at one-tick grouping a session spans hundreds of rows, and
+        # against the POC far off screen the rows beside the bars would be a pixel wide
+        top_vol = int(vols[i0:i1].max()) if i1 > i0 else 0
         width = strip.width() - 2
         va_lo = shape.val_ticks if shape.val_ticks is not None else 0
         va_hi = shape.vah_ticks if shape.vah_ticks is not None else -1
