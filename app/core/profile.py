@@ -147,7 +147,16 @@ class VolumeProfile:
     independent of the display grouping and exact over a whole day.
     """
 
-    __slots__ = ("buy_lots", "cells", "group_ticks", "sell_lots", "sum_lots", "sum_ticks_lots", "trades")
+    __slots__ = (
+        "buy_lots",
+        "cells",
+        "group_ticks",
+        "sell_lots",
+        "sum_lots",
+        "sum_ticks2_lots",
+        "sum_ticks_lots",
+        "trades",
+    )
 
     def __init__(self, group_ticks: int = 1) -> None:
         if group_ticks < 1:
@@ -155,6 +164,7 @@ class VolumeProfile:
         self.group_ticks = group_ticks
         self.cells: dict[int, Cell] = {}
         self.sum_ticks_lots = 0
+        self.sum_ticks2_lots = 0  # Σq·p²: the VWAP bands' σ, exact like the VWAP
         self.sum_lots = 0
         self.buy_lots = 0
         self.sell_lots = 0
@@ -162,7 +172,8 @@ class VolumeProfile:
 
     def clear(self) -> None:
         self.cells = {}
-        self.sum_ticks_lots = self.sum_lots = self.buy_lots = self.sell_lots = self.trades = 0
+        self.sum_ticks_lots = self.sum_ticks2_lots = self.sum_lots = 0
+        self.buy_lots = self.sell_lots = self.trades = 0
 
     @property
     def volume_lots(self) -> int:
@@ -186,6 +197,7 @@ class VolumeProfile:
             cell[SELL_TRADES] += 1
             self.sell_lots += qty_lots
         self.sum_ticks_lots += price_ticks * qty_lots
+        self.sum_ticks2_lots += price_ticks * price_ticks * qty_lots
         self.sum_lots += qty_lots
         self.trades += 1
 
@@ -213,7 +225,7 @@ class VolumeProfile:
         all_n = np.diff(np.append(starts, n))
         g = self.group_ticks
         cells = self.cells
-        stl = 0
+        stl = st2 = 0
         for price, bq, aq, bn, an in zip(
             ps[starts].tolist(), buy_q.tolist(), all_q.tolist(), buy_n.tolist(), all_n.tolist(), strict=True
         ):
@@ -226,9 +238,11 @@ class VolumeProfile:
             cell[BUY_TRADES] += bn
             cell[SELL_TRADES] += an - bn
             stl += price * aq
+            st2 += price * price * aq
         total_buy = int(buy_q.sum())
         total = int(all_q.sum())
         self.sum_ticks_lots += stl
+        self.sum_ticks2_lots += st2
         self.sum_lots += total
         self.buy_lots += total_buy
         self.sell_lots += total - total_buy
@@ -254,3 +268,10 @@ class VolumeProfile:
         if self.sum_lots == 0:
             return None
         return Fraction(self.sum_ticks_lots, self.sum_lots)
+
+    def variance_ticks2(self) -> Fraction | None:
+        """Exact volume-weighted variance of price in ticks² (σ of the VWAP bands)."""
+        n = self.sum_lots
+        if n == 0:
+            return None
+        return Fraction(n * self.sum_ticks2_lots - self.sum_ticks_lots**2, n * n)

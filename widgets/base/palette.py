@@ -29,6 +29,7 @@ VALUE_AREA = QColor(200, 200, 220, 28)
 PULL = QColor("#e06c75")  # liquidity pulled (sign also shown as text: never colour alone)
 STACK = QColor("#56b6c2")  # liquidity stacked
 LAST_PRICE = QColor("#ffffff")
+LIQUIDATION = QColor("#b57bff")  # forced orders (always with a LIQ text or marker beside the colour)
 
 # One colour per venue of an aggregated market (per-venue CVD lines, the tape's venue column),
 # the Okabe–Ito colours the sides do not use, so venues stay apart for colour-blind traders too;

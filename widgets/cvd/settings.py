@@ -9,7 +9,7 @@ from typing import Any
 from app.core.cvd_series import CvdSpec
 from app.core.footprint import BarSpec
 from app.core.sessions import SessionSchedule
-from widgets.base.settings import IntIn, Matches, OneOf, Setting, SettingsSpec
+from widgets.base.settings import Flag, IntIn, Matches, OneOf, Setting, SettingsSpec
 
 TIMEFRAMES_S = (1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600)
 SESSION_CHOICES = ("00:00", "08:00", "13:30", "14:30", "never")
@@ -36,6 +36,7 @@ class CvdSettings:
     price_style: str = "candles"
     cvd_style: str = "line"
     divergence_lookback: int = 20
+    show_vwap: bool = True
 
     def spec(self) -> CvdSpec:
         return CvdSpec(self.timeframe_s, schedule_for(self.session_reset), self.min_size_lots)
@@ -62,6 +63,7 @@ CVD_SETTINGS = SettingsSpec(
         Setting(
             "divergence_lookback", IntIn(3, 500), "Divergence lookback", "{} bars".format, LOOKBACKS, "sorted"
         ),
+        Setting("show_vwap", Flag(), "Session VWAP ±1σ/2σ"),
     ),
     not_mapping="settings: {!r} is not a mapping, using defaults",
 )

@@ -23,7 +23,7 @@ from app.core.cvd_series import NS_PER_S, CvdBars, CvdSeries, Divergence, Diverg
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from app.core.paper.trip_review import TripReview
-from app.core.tape import TapeCursor
+from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
@@ -36,7 +36,8 @@ from widgets.base.view import MarketView
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
 from widgets.cvd.range import fit_y_range, follow_x_range
-from widgets.cvd.settings import CVD_SETTINGS, CvdSettings
+from widgets.cvd.settings import CVD_SETTINGS, CvdSettings, schedule_for
+from widgets.cvd.vwap_item import VwapBands
 
 FOLLOW_BARS = 120  # bars shown when following the newest one
 RIGHT_MARGIN_BARS = 4
@@ -93,6 +94,7 @@ class CvdView(MarketView):
         ):
             for item in items:
                 plot.addItem(item, ignoreBounds=True)
+        self.vwap = VwapBands(self._price_plot)  # session VWAP ±1σ/2σ (widgets/cvd/vwap_item.py)
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
         self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
         self._price_plot.addItem(self.fill_marks, ignoreBounds=True)
@@ -156,6 +158,7 @@ class CvdView(MarketView):
             new = self._cursor.take(tape)
             if new.size:
                 self._series.add_trades(new.exchange_ns, new.price_ticks, new.qty_lots, new.side)
+                self.vwap.feed(new)
         if now_ns > 0 and self._series.session_id is not None:
             self._series.advance_to(now_ns)
         if changed & Changed.ACCOUNT:
@@ -170,6 +173,7 @@ class CvdView(MarketView):
         # bars are keyed by exchange time, as signals are: seconds_x places them, never moved
         marks |= self.signal_marks.place(self.signals, seconds_x)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
+        marks |= self.vwap.draw()
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
@@ -275,7 +279,7 @@ class CvdView(MarketView):
             s.min_size_lots,
             lambda v: self._user_set(min_size_lots=v),
         )
-        for key in ("price_style", "cvd_style", "divergence_lookback"):
+        for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap"):
             add_setting(menu, CVD_SETTINGS, key, s, self._user_set)
         return menu
 
@@ -334,11 +338,13 @@ class CvdView(MarketView):
         market = self.market
         if market is None:
             self._cursor.reset()
+            prints = TradeColumns.from_rows([])
         else:
             prints = market.tape.all()
             self._cursor.skip(market.tape)
             if prints.size:
                 self._series.add_trades(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
+        self.vwap.reset(self._settings.timeframe_s, schedule_for(self._settings.session_reset), prints)
         self._apply_styles()
         self._update_items()
 
@@ -349,6 +355,7 @@ class CvdView(MarketView):
         self._price_line.setVisible(s.price_style == "line")
         self._cvd_candles.setVisible(s.cvd_style == "candles")
         self._cvd_line.setVisible(s.cvd_style == "line")
+        self.vwap.set_visible(s.show_vwap)
 
     def _update_items(self) -> None:
         """Hand the items the bars; on a live frame only the open bar (and a new one) changed."""
@@ -380,6 +387,7 @@ class CvdView(MarketView):
         self._x = x
         self._divergences = self._tracker.update(bars, series.dropped_count)
         self._update_marks(bars, x)
+        self.vwap.draw()
         self._update_reset_lines()
         if self._following:
             self._set_follow_range()

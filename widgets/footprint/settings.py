@@ -37,6 +37,7 @@ class FootprintSettings:
     show_stats: bool = True
     show_naked_poc: bool = True
     show_stacked: bool = True
+    show_session_profile: bool = True
 
     def bar_spec(self) -> BarSpec:
         if self.bar_kind == "ticks":
@@ -78,6 +79,7 @@ FOOTPRINT_SETTINGS = SettingsSpec(
         Setting("show_stats", Flag(), "Statistics rows"),
         Setting("show_naked_poc", Flag(), "Naked POC lines"),
         Setting("show_stacked", Flag(), "Stacked imbalance zones"),
+        Setting("show_session_profile", Flag(), "Session volume profile"),
     ),
     not_mapping="settings: {!r} is not an object, using defaults",
 )

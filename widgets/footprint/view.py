@@ -19,7 +19,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.core.footprint import BarSpec
 from app.core.market import Changed, MarketState
 from app.core.paper.trip_review import TripReview
-from app.core.tape import TapeCursor
+from app.core.sessions import SessionSchedule
+from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
 from widgets.base.menus import add_choice_menu, add_setting
@@ -30,6 +31,7 @@ from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip
 from widgets.base.view import MarketView
 from widgets.footprint.item import FootprintItem
 from widgets.footprint.model import FootprintCell, FootprintModel, StatsRow
+from widgets.footprint.profile_item import FootprintSessionProfile
 from widgets.footprint.settings import (
     FOOTPRINT_SETTINGS,
     GROUPS,
@@ -124,6 +126,10 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.trip_marks, ignoreBounds=True)
+        # the session's volume profile at the right edge (widgets/footprint/profile_item.py)
+        self.session_profile = FootprintSessionProfile(
+            self.vb, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.plot.mapToGlobal(pos))
@@ -147,12 +153,16 @@ class FootprintView(MarketView):
         last_before = self.model.last_index
         tape = self.market.tape
         if self._cursor.pending(tape):
-            self.model.feed(self._cursor.take(tape))
+            new = self._cursor.take(tape)
+            self.model.feed(new)
+            self.session_profile.feed(new)
         self.model.advance_to(now_ns)
+        self.session_profile.advance_to(now_ns)
         stale = self._marks_stale(last_before)
         marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
         marks |= self._place_signal_marks(moved=self.model.last_index != last_before)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
+        marks |= self.session_profile.draw()
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -252,7 +262,13 @@ class FootprintView(MarketView):
             s.imbalance_min_lots,
             lambda v: self._pick(imbalance_min_lots=v),
         )
-        for key in ("show_value_area", "show_stacked", "show_naked_poc", "show_stats"):
+        for key in (
+            "show_value_area",
+            "show_stacked",
+            "show_naked_poc",
+            "show_stats",
+            "show_session_profile",
+        ):
             add_setting(menu, FOOTPRINT_SETTINGS, key, s, self._pick)
         menu.addSeparator()
         menu.addAction("Follow latest bar (End)", self.follow_latest)
@@ -275,6 +291,7 @@ class FootprintView(MarketView):
         if new == old:
             return
         self.settings_value = new
+        self.session_profile.set_visible(new.show_session_profile)
         rebuild = (
             new.bar_spec() != old.bar_spec()
             or new.imbalance_ratio_pct != old.imbalance_ratio_pct
@@ -301,9 +318,14 @@ class FootprintView(MarketView):
                 self.item = None
             self.model = None
             self._cursor.reset()
+            self.session_profile.reset(
+                self.settings_value.group_ticks, SessionSchedule(), TradeColumns.from_rows([])
+            )
             return
         model = FootprintModel(self.market.instrument, self.settings_value, self.market.sessions)
-        model.feed(self.market.tape.all())
+        prints = self.market.tape.all()
+        model.feed(prints)
+        self.session_profile.reset(self.settings_value.group_ticks, self.market.sessions, prints)
         if self.market.last_trade_ns is not None:
             model.advance_to(self.market.last_trade_ns)
         self.model = model
@@ -400,6 +422,7 @@ class FootprintView(MarketView):
         default_bars = max(6, min(DEFAULT_BARS, int(self.vb.width()) // 105)) if laid_out else DEFAULT_BARS
         width = default_bars if reset_zoom or r.width() <= 0 else r.width()
         x1 = last + 0.5 + 0.15 * min(width, DEFAULT_BARS) / DEFAULT_BARS
+        x1 += self.session_profile.margin_bars(width, self.vb.width())
         bar = m.bar(last)
         assert bar is not None
         price = bar.close_ticks

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,9 @@ from app.core.tape import Tape, TapeCursor
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import clock_text
 from widgets.tape.settings import DEFAULT_LARGE_LOTS, TapeSettings
+
+if TYPE_CHECKING:
+    from widgets.tape.liquidations import LiquidationRows
 
 HISTORY_ROWS = 20_000  # bounded: ~1.2 MB of columns, flat all day
 
@@ -46,6 +50,7 @@ class TapeRow:
     qty_lots: int
     highlighted: bool
     intensity: float
+    liquidation: bool = False  # a forced order's own row (widgets/tape/liquidations.py), not a print
 
 
 class TapeModel:
@@ -65,6 +70,8 @@ class TapeModel:
         # Formatted rows by (id, size, prints, worst price): a row only changes while its order is
         # still arriving, and Decimal/strftime formatting is most of what building a row costs.
         self._row_cache: BoundedCache[tuple[int, int, int, int], TapeRow] = BoundedCache(400)
+        # the market's forced orders, merged in by time (the view attaches them)
+        self.liquidations: LiquidationRows | None = None
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -175,6 +182,12 @@ class TapeModel:
             if row is None:
                 row = cache.put(key, self._row(row_id, cols, k))
             rows.append(row)
+        if self.liquidations is not None and self.liquidations.source:
+            times = cols.exchange_ns[shown - lo].tolist()
+            live = self._anchor is None
+            return self.liquidations.merge(
+                rows, times, live=live, count=count, instrument=self.instrument, settings=self.settings
+            )
         return rows
 
     def _row(self, row_id: int, cols: GroupColumns, k: int) -> TapeRow:

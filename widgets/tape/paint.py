@@ -187,10 +187,12 @@ class TapeItem(QtWidgets.QGraphicsObject):
         self, painter: QtGui.QPainter, row: TapeRow, cols: _Columns, y: float, width: float
     ) -> None:
         buy = row.side > 0
-        base = palette.BUY if buy else palette.SELL
+        base = palette.LIQUIDATION if row.liquidation else palette.BUY if buy else palette.SELL
         fill = QtGui.QColor(base)
-        fill.setAlpha(150 if row.highlighted else int(14 + 100 * row.intensity))
+        fill.setAlpha(150 if row.highlighted else 110 if row.liquidation else int(14 + 100 * row.intensity))
         painter.fillRect(QRectF(0, y, width, self.row_h - 1), fill)
+        if row.liquidation:  # never colour alone: "LIQ" in the # column and a violet edge
+            painter.fillRect(QRectF(0, y, 3, self.row_h - 1), palette.LIQUIDATION)
         if row.highlighted:  # never colour alone: bold text and a yellow edge mark a large print
             painter.fillRect(QRectF(0, y, 3, self.row_h - 1), palette.HIGHLIGHT)
         metrics = self._bold_metrics if row.highlighted else self._metrics

@@ -20,6 +20,8 @@ class TapeSettings:
     min_size_lots: int = 0
     large_size_lots: int = DEFAULT_LARGE_LOTS  # 0 turns highlighting off
     show_millis: bool = True
+    show_liquidations: bool = True  # forced orders as their own rows
+    liq_min_lots: int = 0  # the smallest liquidation shown
 
 
 # The size menus are quantities of the instrument: the view builds them.
@@ -30,6 +32,8 @@ TAPE_SETTINGS = SettingsSpec(
         Setting("min_size_lots", IntIn(0, MAX_LOTS)),
         Setting("large_size_lots", IntIn(0, MAX_LOTS)),
         Setting("show_millis", Flag(), "Show milliseconds"),
+        Setting("show_liquidations", Flag(), "Liquidation rows"),
+        Setting("liq_min_lots", IntIn(0, MAX_LOTS)),
     ),
     not_mapping="settings: {!r} is not a mapping, using defaults",
 )

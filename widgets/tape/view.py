@@ -25,6 +25,7 @@ from app.core.market import Changed, MarketState
 from widgets.base import palette
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.view import MarketView
+from widgets.tape.liquidations import LiquidationRows
 from widgets.tape.model import HISTORY_ROWS, TapeModel, TapeRow
 from widgets.tape.paint import TapeFrame, TapeItem
 from widgets.tape.settings import TAPE_SETTINGS, TapeSettings
@@ -76,11 +77,12 @@ class TapeView(MarketView):
 
     view_id = "tape"
     title = "Time & Sales"
-    watches = Changed.TAPE
+    watches = Changed.TAPE | Changed.CONTEXT  # CONTEXT: liquidations
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, history_rows: int = HISTORY_ROWS) -> None:
         super().__init__(parent)
         self.model = TapeModel(history_rows)
+        self.model.liquidations = LiquidationRows()
         self._frames_since_bar = 0
         self._item = TapeItem(self._frame)
         self.canvas = _Canvas(self)
@@ -104,13 +106,19 @@ class TapeView(MarketView):
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         self.model.reset(market.instrument if market else None, market.tape if market else None)
+        if self.model.liquidations is not None:
+            self.model.liquidations.attach(market.liquidations if market else None)
         self._changed()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
-        if self.market is None or not changed & Changed.TAPE:
+        if self.market is None:
             return False
-        if not self.model.pull(self.market.tape):
-            return False
+        liq = self.model.liquidations
+        new_liq = bool(changed & Changed.CONTEXT) and liq is not None and liq.poll()
+        if not changed & Changed.TAPE or not self.model.pull(self.market.tape):
+            if new_liq:
+                self.canvas.viewport().update()
+            return new_liq
         # Moving the scrollbar repaints it (~0.8 ms, more than the rows cost), so while prints
         # stream it follows a few times a second, not every frame; scrolling syncs it at once.
         self._frames_since_bar += 1
@@ -262,6 +270,14 @@ class TapeView(MarketView):
             lambda lots: self._set(replace(s, large_size_lots=lots)),
         )
         add_setting(menu, TAPE_SETTINGS, "show_millis", s, self._set_from_ui)
+        add_setting(menu, TAPE_SETTINGS, "show_liquidations", s, self._set_from_ui)
+        add_choice_menu(
+            menu,
+            "Liquidations min size",
+            [("Show all", 0), *self._size_options(s.liq_min_lots)],
+            s.liq_min_lots,
+            lambda lots: self._set(replace(s, liq_min_lots=lots)),
+        )
         menu.addSeparator()
         resume = menu.addAction("Resume live (Home)")
         resume.setEnabled(self.model.paused)

@@ -194,6 +194,7 @@ def test_settings_round_trip_garbage_and_unknown_keys(qtbot, replayed_market):
         "price_style": "line",
         "cvd_style": "candles",
         "divergence_lookback": 50,
+        "show_vwap": False,
     }
     assert view.apply_settings(custom) == []
     assert view.settings() == custom

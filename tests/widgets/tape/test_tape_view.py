@@ -305,7 +305,14 @@ def test_replayed_market_looks_like_a_tape(qtbot, replayed_market):
 
 def test_settings_round_trip(view, market):
     feed(view, market, SEQUENCE)
-    custom = {"mode": "raw", "min_size_lots": 5, "large_size_lots": 40, "show_millis": False}
+    custom = {
+        "mode": "raw",
+        "min_size_lots": 5,
+        "large_size_lots": 40,
+        "show_millis": False,
+        "show_liquidations": False,
+        "liq_min_lots": 7,
+    }
     assert view.apply_settings(custom) == []
     shown = view.visible_rows()
 
