@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,10 @@ from app.core.drills.execution import ExecScore
 from app.core.drills.reaction import TrialScore
 from app.core.drills.summary import SessionSummary
 from app.storage.journal import data_dir
-from app.storage.keep_aside import keep_aside
+from app.storage.sqlite_file import Schema, open_or_keep_aside
 
 SCHEMA_VERSION = 1
 FILE_NAME = "drills.sqlite3"
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-_BUSY_TIMEOUT_MS = 5000
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
@@ -44,6 +41,9 @@ _SCHEMA = (
     " reaction_ms REAL, points REAL NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session_id, n))",
     "CREATE INDEX IF NOT EXISTS sessions_by_day ON sessions (day, drill)",
 )
+
+
+_HISTORY = Schema(SCHEMA_VERSION, _SCHEMA)
 
 
 def default_history_path() -> Path:
@@ -107,66 +107,10 @@ class DayPoint:
     mean_reaction_ms: float | None
 
 
-class _Unreadable(Exception):
-    pass
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-
-
 class DrillHistory:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_history_path()
-        self.notice: str | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = self._connect()
-        except _Unreadable as exc:
-            kept = keep_aside(self.path, ("-wal", "-shm"))
-            where = f"it was kept as {kept.name}" if kept else "it could not be moved aside"
-            self.notice = (
-                f"Drill history {self.path.name} could not be read ({exc}); {where}, a new one started."
-            )
-            self._db = self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            self._prepare(db)
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            if _is_damage(exc):
-                raise _Unreadable(str(exc)) from exc
-            raise  # locked, no permission, disk full: not the file's fault, leave it be
-        except _Unreadable:
-            db.close()
-            raise
-        return db
-
-    @staticmethod
-    def _prepare(db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode=WAL").fetchone()
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise _Unreadable(f"integrity check: {check}")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA:
-                db.execute(statement)
-            row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-            version = row[0] if row else None
-            if version is None:
-                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif not isinstance(version, int) or version > SCHEMA_VERSION:
-                raise _Unreadable(f"schema version {version!r}, this app reads {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        self._db, self.notice = open_or_keep_aside(self.path, _HISTORY, "Drill history")
 
     # -- writing ------------------------------------------------------------------------------
 

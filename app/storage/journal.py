@@ -41,13 +41,12 @@ import platformdirs
 from app.core.paper.codec import CorruptEvent, decode_event, encode_event
 from app.core.paper.events import PaperEvent
 from app.core.paper.trip_review import EventStamp, OriginKind, TradeOrigin
-from app.storage.keep_aside import keep_aside
 from app.storage.layouts import APP_NAME
+from app.storage.sqlite_file import Schema, open_or_keep_aside
 
 SCHEMA_VERSION = 2
 FILE_NAME = "journal.sqlite3"
 DATA_DIR_ENV = "SCALPDESK_DATA_DIR"
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _INT64_MAX = 2**63 - 1
 _WAL_RESTART_FRAMES = 4096  # ~16 MB of 4 KiB pages
 _BUSY_TIMEOUT_MS = 5000
@@ -69,6 +68,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE events ADD COLUMN exchange_offset_ns INTEGER",
     ),
 )
+_JOURNAL = Schema(
+    SCHEMA_VERSION,
+    _SCHEMA,
+    _MIGRATIONS,
+    pragmas=(
+        "PRAGMA wal_autocheckpoint=0",  # the checkpoint thread does it, off the hotkey path
+        f"PRAGMA journal_size_limit={_WAL_RESTART_FRAMES * 4096}",
+    ),
+)
 _INSERT = (
     "INSERT INTO events (account, ts_ns, kind, body, source_id, exchange_offset_ns) VALUES (?, ?, ?, ?, ?, ?)"
 )
@@ -87,15 +95,6 @@ def data_dir() -> Path:
 
 def default_journal_path() -> Path:
     return data_dir() / FILE_NAME
-
-
-class _Unreadable(Exception):
-    """The file is there but is not a journal this app can use (the message says why)."""
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 def _clamp_ns(ts_ns: int) -> int:
@@ -128,16 +127,7 @@ class Journal:
         self._open_notice: str | None = None
         self._load_notice: str | None = None
         self._source_ids: dict[TradeOrigin, int] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = self._connect()
-        except _Unreadable as exc:
-            kept = keep_aside(self.path, ("-wal", "-shm"))
-            where = f"it was kept as {kept.name}" if kept else "it could not be moved aside"
-            self._open_notice = (
-                f"Trade journal {path.name} could not be read ({exc}); {where}, a new journal started."
-            )
-            self._db = self._connect()
+        self._db, self._open_notice = open_or_keep_aside(path, _JOURNAL, "Trade journal")
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if checkpoint_interval_s is not None:
@@ -154,54 +144,6 @@ class Journal:
         """One line for the window when something was set aside or skipped; None when all is well."""
         parts = [n for n in (self._open_notice, self._load_notice) if n]
         return " ".join(parts) if parts else None
-
-    # -- opening ------------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit
-        try:
-            self._prepare(db)
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            if _is_damage(exc):
-                raise _Unreadable(str(exc)) from exc
-            raise  # locked, no permission, disk full: not the file's fault, do not move it
-        except _Unreadable:
-            db.close()
-            raise
-        return db
-
-    @staticmethod
-    def _prepare(db: sqlite3.Connection) -> None:
-        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise sqlite3.OperationalError(f"the journal cannot use WAL mode (got {mode})")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it, off the hotkey path
-        db.execute(f"PRAGMA journal_size_limit={_WAL_RESTART_FRAMES * 4096}")
-        db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise _Unreadable(f"integrity check: {check}")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA:
-                db.execute(statement)
-            row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-            version = row[0] if row else None
-            if version is None:
-                version = 1
-                db.execute("INSERT INTO schema_version (version) VALUES (1)")
-            elif not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
-                raise _Unreadable(f"schema version {version!r}, this app reads {SCHEMA_VERSION}")
-            for steps in _MIGRATIONS[version - 1 :]:
-                for statement in steps:
-                    db.execute(statement)
-            db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     # -- writing ------------------------------------------------------------------------------
 
