@@ -174,6 +174,7 @@ class FillMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         self._fill_xs: list[float] = []
         self._trips: list[TripLine] = []
         self._placed: tuple[object, object] | None = None  # the account tuples the marks come from
+        self._hidden_from_ns: int | None = None  # the first fill left out as not reached yet
         self._visible: tuple[tuple[float, ...], list[FillMark], list[TripLine]] | None = None
         self._drawing: _Drawing | None = None
         self._buy_brush = QtGui.QBrush(palette.BUY)
@@ -189,17 +190,39 @@ class FillMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         x_of: Callable[[int], float | None],
         *,
         moved: bool = False,
+        until_ns: int | None = None,
     ) -> bool:
         """Marks for an account's fills and trips; True if they changed.
+
+        `until_ns`: the market's time (receive clock, as the fills). Fills after it — the account
+        remembers trades a replay that went back has not reached again — are left out until the
+        market reaches them (`due`).
 
         The account is re-published on every price move while a position is open, with the same
         fills and trips tuples: those cost nothing here. `moved`: the chart's time axis changed
         (new bars, a rebuild), so the same fills sit elsewhere.
         """
-        if not moved and self._placed is not None and self._placed[0] is fills and self._placed[1] is trips:
+        if (
+            not moved
+            and self._placed is not None
+            and self._placed[0] is fills
+            and self._placed[1] is trips
+            and not self.due(until_ns)
+        ):
             return False
         self._placed = (fills, trips)
+        self._hidden_from_ns = None
+        if until_ns is not None:  # after a seek back: what the replay has not reached yet waits
+            later = [f.ts_ns for f in fills if f.ts_ns > until_ns]
+            if later:
+                self._hidden_from_ns = min(later)
+                fills = [f for f in fills if f.ts_ns <= until_ns]
+                trips = [t for t in trips if t.exit_ns <= until_ns]
         return self.set_marks(fill_marks(fills, x_of), trip_lines(trips, x_of))
+
+    def due(self, now_ns: int | None) -> bool:
+        """True when the market has reached a fill that `place` held back (one test a frame)."""
+        return now_ns is not None and self._hidden_from_ns is not None and now_ns >= self._hidden_from_ns
 
     def invalidate(self) -> None:
         """The chart's time axis changed: the next `place` recomputes every mark."""

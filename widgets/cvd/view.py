@@ -161,13 +161,14 @@ class CvdView(MarketView):
                 self.vwap.feed(new)
         if now_ns > 0 and self._series.session_id is not None:
             self._series.advance_to(now_ns)
-        if changed & Changed.ACCOUNT:
+        until = now_ns if now_ns > 0 else newest_receive_ns(market)
+        if changed & Changed.ACCOUNT or self.fill_marks.due(until):
             offset_ns = exchange_offset_ns(market)
 
             def x_of(ts_ns: int) -> float:
                 return seconds_x(ts_ns + offset_ns)
 
-            marks = self.fill_marks.place(self.paper.fills, self.paper.trips, x_of)
+            marks = self.fill_marks.place(self.paper.fills, self.paper.trips, x_of, until_ns=until)
         else:
             marks = False
         # bars are keyed by exchange time, as signals are: seconds_x places them, never moved

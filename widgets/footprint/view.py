@@ -159,7 +159,8 @@ class FootprintView(MarketView):
         self.model.advance_to(now_ns)
         self.session_profile.advance_to(now_ns)
         stale = self._marks_stale(last_before)
-        marks = bool(changed & Changed.ACCOUNT or stale) and self._place_fill_marks(moved=stale)
+        replace = changed & Changed.ACCOUNT or stale or self.fill_marks.due(now_ns)
+        marks = bool(replace) and self._place_fill_marks(moved=stale, now_ns=now_ns)
         marks |= self._place_signal_marks(moved=self.model.last_index != last_before)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         marks |= self.session_profile.draw()
@@ -370,7 +371,7 @@ class FootprintView(MarketView):
         now = now_ns if now_ns > 0 else newest_receive_ns(self.market)
         return self.trip_marks.set_marks(*place_trip(self.review, x_of, now, _column_end))
 
-    def _place_fill_marks(self, *, moved: bool) -> bool:
+    def _place_fill_marks(self, *, moved: bool, now_ns: int = 0) -> bool:
         """Put the account's fills and trips on this chart's bars; True if the marks changed."""
         if self.model is None:
             return self.fill_marks.set_marks([], [])
@@ -380,7 +381,8 @@ class FootprintView(MarketView):
         def x_of(ts_ns: int) -> float | None:
             return footprint_x(series, ts_ns + offset_ns)
 
-        return self.fill_marks.place(self.paper.fills, self.paper.trips, x_of, moved=moved)
+        until = now_ns if now_ns > 0 else newest_receive_ns(self.market)
+        return self.fill_marks.place(self.paper.fills, self.paper.trips, x_of, moved=moved, until_ns=until)
 
     def _marks_stale(self, last_before: int) -> bool:
         """A new bar moves the marks only of fills in (or after) the bar that was the newest."""

@@ -111,6 +111,26 @@ def test_no_account_change_no_rebuild(footprint):
     assert footprint.fill_marks.all_marks() == drawn
 
 
+def test_after_a_seek_back_fills_the_replay_has_not_reached_wait_until_it_does(footprint, qtbot, market):
+    footprint.set_paper(account(), EntryState())  # the account remembers a buy at 30 s, a sell at 90 s
+    cvd = CvdView()
+    qtbot.addWidget(cvd)
+    cvd.set_market(market)
+    cvd.set_paper(account(), EntryState())
+
+    footprint.refresh(Changed.ACCOUNT, T0 + 40 * SEC)  # the replay is at 40 s again
+    cvd.refresh(Changed.ACCOUNT, T0 + 40 * SEC)
+    at_40 = ([m.order_id for m in footprint.fill_marks.all_marks()[0]], footprint.fill_marks.trip_lines())
+    cvd_at_40 = [m.order_id for m in cvd.fill_marks.all_marks()[0]]
+    footprint.refresh(Changed.NONE, T0 + 95 * SEC)  # it reaches the sell, with no account change
+    cvd.refresh(Changed.NONE, T0 + 95 * SEC)
+
+    assert at_40 == ([1], []) and cvd_at_40 == [1]
+    assert [m.order_id for m in footprint.fill_marks.all_marks()[0]] == [1, 2]
+    assert [m.order_id for m in cvd.fill_marks.all_marks()[0]] == [1, 2]
+    assert len(footprint.fill_marks.trip_lines()) == 1
+
+
 def _count(img: QtGui.QImage, colour: QtGui.QColor, rect: QtCore.QRect) -> int:
     img = img.copy(rect).convertToFormat(QtGui.QImage.Format.Format_RGB32)
     arr = np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1)
