@@ -215,7 +215,7 @@ def _add_aggregate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _aggregate_window(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from app.ui.aggregate_app import parse_live_leg  # noqa: PLC0415 (Qt loads only for a window)
+    from app.feeds.aggregate_open import parse_live_leg  # noqa: PLC0415
 
     if not args.aggregate:
         parser.error("several live markets open as one market: add --aggregate")

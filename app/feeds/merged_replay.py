@@ -137,16 +137,21 @@ def run_merged_replay(
     groups: Sequence[MarketFiles],
     bar_spec: BarSpec | None = None,
     sessions: SessionSchedule | None = None,
+    *,
+    keep_book: bool = False,
 ) -> MergedReplay:
     """Replay every market's recordings, interleaved by receive time, into each market and the
-    aggregate over them (headless, as fast as possible)."""
+    aggregate over them (headless, as fast as possible). The summary prints no aggregated book,
+    so it is kept only when asked (`keep_book`)."""
     opened = [open_replay(list(g.paths), bar_spec, sessions) for g in groups]
     replays = [session for session, _ in opened]
     try:
         agg = AggregateInstrument.of([s.instrument for s in replays])
     except AggregateError as exc:
         raise ReplayError(str(exc)) from exc
-    aggregate = AggregateMarket(agg, [s.market for s in replays], bar_spec, sessions, totals=True)
+    aggregate = AggregateMarket(
+        agg, [s.market for s in replays], bar_spec, sessions, totals=True, book=keep_book
+    )
     try:
         streams = [_Lines(batches) for _, batches in opened]
         while True:

@@ -22,6 +22,7 @@ from pathlib import Path
 import qasync
 from PySide6 import QtWidgets
 
+from app.feeds.aggregate_open import LiveLeg, open_aggregate_live, open_aggregate_replay
 from app.feeds.aggregate_source import AggregateSource
 from app.feeds.live.endpoints import VENUE_ENDPOINTS, Endpoints
 from app.feeds.live.record import open_live_feed, venue_symbols
@@ -37,7 +38,7 @@ from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.recent_recordings import RecentRecordings
 from app.storage.settings import SettingsStore
-from app.ui.aggregate_app import LiveLeg, aggregate_views, open_aggregate_live, open_aggregate_replay
+from app.ui.aggregate_app import aggregate_views
 from app.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from app.ui.compose import DeskStores, compose
 from app.ui.crash_reports import CrashReporter

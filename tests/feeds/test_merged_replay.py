@@ -70,7 +70,7 @@ def test_the_recordings_are_three_markets_of_one_base_asset(recordings):
 @pytest.mark.parametrize("daily", [True, False], ids=["daily sessions", "one session"])
 def test_aggregated_cvd_and_footprint_cells_are_the_sums_over_venues_of_the_raw_prints(recordings, daily):
     sessions = SessionSchedule() if daily else SessionSchedule.never()
-    merged = run_merged_replay(market_files(recordings), BarSpec.time(60), sessions)
+    merged = run_merged_replay(market_files(recordings), BarSpec.time(60), sessions, keep_book=True)
     instruments, runs = decoded_prints(recordings)
     ref = aggregate(runs, instruments, daily_sessions=daily)
     agg = merged.aggregate

@@ -13,8 +13,9 @@ from reference.recordings import btc_recordings
 
 from app.core.aggregate.book import load_summed
 from app.core.book import OrderBook
+from app.feeds.aggregate_open import open_aggregate_replay, parse_live_leg
 from app.storage.layouts import LayoutStore
-from app.ui.aggregate_app import aggregate_views, open_aggregate_replay, parse_live_leg
+from app.ui.aggregate_app import aggregate_views
 from app.ui.compose import compose
 
 VENUES = ("binance-usdm", "hyperliquid", "okx-swap")

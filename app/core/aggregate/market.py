@@ -109,8 +109,10 @@ class AggregateMarket:
         tape_capacity: int = DEFAULT_CAPACITY,
         *,
         totals: bool = False,
+        book: bool = True,
     ) -> None:
-        """`totals`: also keep each leg's whole-run figures (`replay --summary` reads them)."""
+        """`totals`: also keep each leg's whole-run figures (`replay --summary` reads them);
+        `book`: keep the summed book (a headless summary, which prints none, does without)."""
         if len(legs) != len(agg.legs):
             raise ValueError(f"{len(agg.legs)} legs in the instrument, {len(legs)} market states given")
         n = len(legs)
@@ -130,6 +132,7 @@ class AggregateMarket:
         self._book_dirty = True
         self.book = SummedBook(agg, self.state.book)
         self._depth_sinks = [_LegDepth(self, i) for i in range(n)]
+        self._keeps_book = book
         for i, leg in enumerate(self.legs):
             self._join(i, leg)
         self._dropped_bars = 0
@@ -208,13 +211,15 @@ class AggregateMarket:
         """Leg `leg` goes on in a new market state (a reconnect that could not resume, a replay
         that started over): what the aggregate already took in stays; the new state's prints are
         taken from its first one."""
-        self.legs[leg].unwatch_depth(self._depth_sinks[leg])
+        self.legs[leg].unwatch_depth(self._depth_sinks[leg])  # (a no-op when not watched)
         self.legs[leg] = market
         self._cursors[leg].reset()
         self._join(leg, market)
 
     def _join(self, leg: int, market: MarketState) -> None:
         """Follow a leg's depth events from now on, starting from the book it has."""
+        if not self._keeps_book:
+            return
         book = market.book
         self.book.load_leg(leg, book.bids.items(), book.asks.items(), book.updated_ns)
         market.watch_depth_with(self._depth_sinks[leg])
