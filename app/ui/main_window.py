@@ -103,6 +103,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if desk is not None:
             desk.notice.connect(self.status.show_notice)
             self.trading = TradingMenu(self, desk)
+        for view in views:
+            view.set_trading(desk is not None)
         self._build_menus()
         self._arrange_default()
         self.resize(DEFAULT_SIZE)

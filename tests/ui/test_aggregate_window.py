@@ -56,6 +56,7 @@ def test_the_window_is_one_market_of_three_venues_with_each_feed_in_the_status_b
     text = window.status.state.text()
     assert all(name in text for name in VENUES)
     assert window.desk is None  # paper orders are placed on one venue's window
+    assert window.views["ladder"].entry_bar.isHidden()  # so no SIM buttons that would send orders nowhere
     assert source.aggregate.state.tape.total == sum(leg.binding.market.tape.total for leg in source.legs)
 
 

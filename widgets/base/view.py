@@ -68,6 +68,10 @@ class MarketView(QtWidgets.QWidget):
         read it in `refresh` when `Changed.SIGNALS` is set, and redraw only if its version moved."""
         self.signals = signals
 
+    def set_trading(self, enabled: bool) -> None:
+        """Whether a SIM desk takes this window's orders (an aggregated window has none): views
+        with order entry hide it when not."""
+
     def set_review(self, review: TripReview | None) -> None:
         """The round trip under review (widgets/base/trip_marks.py), or None. Views that draw it
         override this and show it from their next refresh on; it outlives a new market session."""

@@ -115,6 +115,9 @@ class LadderView(MarketView):
         super().set_paper(snapshot, entry)
         self.entry_bar.show_state(snapshot, entry)
 
+    def set_trading(self, enabled: bool) -> None:
+        self.entry_bar.setVisible(enabled)
+
     def set_review(self, review: TripReview | None) -> None:
         super().set_review(review)
         self._tag_trip()
