@@ -107,6 +107,7 @@ class TapeView(MarketView):
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         self.model.reset(market.instrument if market else None, market.tape if market else None)
+        self.model.liquidations = self._liquidations  # a subclass may have put in its own model
         self._liquidations.attach(market.liquidations if market else None)
         self._changed()
 
