@@ -26,6 +26,7 @@ from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
+from widgets.base.liquidation_marks import LiquidationMarksItem, add_liquidation_menu
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
@@ -48,7 +49,7 @@ PAD_BOTTOM_PX = 34.0
 class CvdView(MarketView):
     view_id = "cvd"
     title = "CVD"
-    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS
+    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS | Changed.CONTEXT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +94,8 @@ class CvdView(MarketView):
         ):
             for item in items:
                 plot.addItem(item, ignoreBounds=True)
+        self.liquidation_marks = LiquidationMarksItem()  # forced orders, on the price pane
+        self._price_plot.addItem(self.liquidation_marks, ignoreBounds=True)
         self.vwap = VwapBands(self._price_plot)  # session VWAP ±1σ/2σ (widgets/cvd/vwap_item.py)
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
         self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
@@ -173,10 +176,20 @@ class CvdView(MarketView):
         marks |= self.signal_marks.place(self.signals, seconds_x)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         marks |= self.vwap.draw()
+        marks |= self._place_liquidation_marks()
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
         return True
+
+    def _place_liquidation_marks(self, moved: bool = False) -> bool:
+        """The market's liquidations at their exchange time and price; True if they changed."""
+        s = self._settings
+        item = self.liquidation_marks
+        item.setVisible(s.show_liquidations)
+        if self.market is None:
+            return item.set_marks([])
+        return item.place(self.market.liquidations, seconds_x, s.liq_min_lots, moved=moved)
 
     def set_review(self, review: TripReview | None) -> None:
         super().set_review(review)
@@ -275,6 +288,8 @@ class CvdView(MarketView):
         )
         for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap"):
             add_setting(menu, CVD_SETTINGS, key, s, self._user_set)
+        inst = self.market.instrument if self.market is not None else None
+        add_liquidation_menu(menu, inst, s.show_liquidations, s.liq_min_lots, self._user_set)
         return menu
 
     # -- internals -----------------------------------------------------------------------------
@@ -339,6 +354,7 @@ class CvdView(MarketView):
             if prints.size:
                 self._series.add_trades(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
         self.vwap.reset(self._settings.timeframe_s, schedule_for(self._settings.session_reset), prints)
+        self._place_liquidation_marks(moved=True)
         self._apply_styles()
         self._update_items()
 
@@ -350,6 +366,7 @@ class CvdView(MarketView):
         self._cvd_candles.setVisible(s.cvd_style == "candles")
         self._cvd_line.setVisible(s.cvd_style == "line")
         self.vwap.set_visible(s.show_vwap)
+        self._place_liquidation_marks(moved=True)  # the size filter may have changed
 
     def _update_items(self) -> None:
         """Hand the items the bars; on a live frame only the open bar (and a new one) changed."""
