@@ -64,6 +64,10 @@ class OpenInterestBars:
     def latest_lots(self) -> int | None:
         return self.samples[-1][1] if self.samples else None
 
+    def latest_change_lots(self) -> int | None:
+        """The newest bar's change (None before any report)."""
+        return self._change[-1] if self._change else None
+
     def arrays(self) -> tuple[I64, I64, I64]:
         """(bar start ns, close lots, change lots) per bar, oldest first."""
         return (

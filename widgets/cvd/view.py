@@ -33,6 +33,7 @@ from widgets.base.price_axis import PriceAxis
 from widgets.base.signal_marks import SignalMarksItem
 from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip, review_offset_ns
 from widgets.base.view import MarketView
+from widgets.cvd.context import CvdContext
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
 from widgets.cvd.range import fit_y_range, follow_x_range
@@ -79,6 +80,8 @@ class CvdView(MarketView):
         self._glw.ci.layout.setRowStretchFactor(0, 3)
         self._glw.ci.layout.setRowStretchFactor(1, 2)
         self._cvd_plot.setXLink(self._price_plot)
+        # mark, funding, open interest: a line above the chart, a pane under it (widgets/cvd/context.py)
+        self.context = CvdContext(self._glw, self._price_plot, AXIS_WIDTH_PX)
 
         self._price_candles = CandleItem()
         self._cvd_candles = CandleItem()
@@ -115,6 +118,8 @@ class CvdView(MarketView):
         self._glw.customContextMenuRequested.connect(self._show_menu)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.context.label)
         layout.addWidget(self._glw)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._apply_styles()
@@ -149,6 +154,7 @@ class CvdView(MarketView):
         self.fill_marks.invalidate()  # another market: another receive → exchange clock offset
         self.signal_marks.instrument = inst
         self.signal_marks.invalidate()
+        self.context.reset(self._settings.timeframe_s, inst)
         self._rebuild()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
@@ -177,6 +183,7 @@ class CvdView(MarketView):
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         marks |= self.vwap.draw()
         marks |= self._place_liquidation_marks()
+        marks |= self.context.update(market.instrument, market.mark, market.open_interest, now_ns)
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
@@ -286,7 +293,7 @@ class CvdView(MarketView):
             s.min_size_lots,
             lambda v: self._user_set(min_size_lots=v),
         )
-        for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap"):
+        for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap", "show_open_interest"):
             add_setting(menu, CVD_SETTINGS, key, s, self._user_set)
         inst = self.market.instrument if self.market is not None else None
         add_liquidation_menu(menu, inst, s.show_liquidations, s.liq_min_lots, self._user_set)
@@ -366,6 +373,8 @@ class CvdView(MarketView):
         self._cvd_candles.setVisible(s.cvd_style == "candles")
         self._cvd_line.setVisible(s.cvd_style == "line")
         self.vwap.set_visible(s.show_vwap)
+        self.context.set_timeframe(s.timeframe_s)
+        self.context.show_pane(s.show_open_interest)
         self._place_liquidation_marks(moved=True)  # the size filter may have changed
 
     def _update_items(self) -> None:

@@ -197,6 +197,7 @@ def test_settings_round_trip_garbage_and_unknown_keys(qtbot, replayed_market):
         "show_vwap": False,
         "show_liquidations": False,
         "liq_min_lots": 50,
+        "show_open_interest": True,
     }
     assert view.apply_settings(custom) == []
     assert view.settings() == custom
