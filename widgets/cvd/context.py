@@ -123,6 +123,8 @@ class CvdContext:
         style_axis(self.axis, axis_width_px)
         unlink_hidden_axes(self.plot)
         self.plot.setXLink(link_to)
+        dim = palette.TEXT_DIM.name()
+        self.plot.setTitle("Open interest Δ per bar", color=dim, size="8pt", justify="left")
         self.item = OiChangeItem()
         self.plot.addItem(self.item, ignoreBounds=True)
         self._zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(palette.TEXT_DIM, width=1), movable=False)
