@@ -37,6 +37,9 @@ class CvdSettings:
     cvd_style: str = "line"
     divergence_lookback: int = 20
     show_vwap: bool = True
+    show_liquidations: bool = True
+    liq_min_lots: int = 0
+    show_open_interest: bool = False
 
     def spec(self) -> CvdSpec:
         return CvdSpec(self.timeframe_s, schedule_for(self.session_reset), self.min_size_lots)
@@ -64,6 +67,9 @@ CVD_SETTINGS = SettingsSpec(
             "divergence_lookback", IntIn(3, 500), "Divergence lookback", "{} bars".format, LOOKBACKS, "sorted"
         ),
         Setting("show_vwap", Flag(), "Session VWAP ±1σ/2σ"),
+        Setting("show_liquidations", Flag(), "Liquidations"),
+        Setting("liq_min_lots", IntIn(0, 10**15)),
+        Setting("show_open_interest", Flag(), "Open interest pane"),
     ),
     not_mapping="settings: {!r} is not a mapping, using defaults",
 )

@@ -27,12 +27,14 @@ from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, seconds_x
 from widgets.base.fmt import compact_qty
+from widgets.base.liquidation_marks import LiquidationMarksItem, add_liquidation_menu
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
 from widgets.base.signal_marks import SignalMarksItem
 from widgets.base.trip_marks import TripMarksItem, newest_receive_ns, place_trip, review_offset_ns
 from widgets.base.view import MarketView
+from widgets.cvd.context import CvdContext
 from widgets.cvd.items import CvdAxis, GridItem, Mark, MarksItem, TimeAxis, style_axis
 from widgets.cvd.plot_items import CandleItem, LineItem
 from widgets.cvd.range import fit_y_range, follow_x_range
@@ -49,7 +51,7 @@ PAD_BOTTOM_PX = 34.0
 class CvdView(MarketView):
     view_id = "cvd"
     title = "CVD"
-    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS
+    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS | Changed.CONTEXT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +81,8 @@ class CvdView(MarketView):
         self._glw.ci.layout.setRowStretchFactor(0, 3)
         self._glw.ci.layout.setRowStretchFactor(1, 2)
         self._cvd_plot.setXLink(self._price_plot)
+        # mark, funding, open interest: a line above the chart, a pane under it (widgets/cvd/context.py)
+        self.context = CvdContext(self._glw, self._price_plot, AXIS_WIDTH_PX)
 
         self._price_candles = CandleItem()
         self._cvd_candles = CandleItem()
@@ -94,6 +98,8 @@ class CvdView(MarketView):
         ):
             for item in items:
                 plot.addItem(item, ignoreBounds=True)
+        self.liquidation_marks = LiquidationMarksItem()  # forced orders, on the price pane
+        self._price_plot.addItem(self.liquidation_marks, ignoreBounds=True)
         self.vwap = VwapBands(self._price_plot)  # session VWAP ±1σ/2σ (widgets/cvd/vwap_item.py)
         self._reset_lines: list[tuple[pg.InfiniteLine, pg.InfiniteLine]] = []
         self.fill_marks = FillMarksItem()  # the trader's fills and round trips, on the price pane
@@ -113,6 +119,8 @@ class CvdView(MarketView):
         self._glw.customContextMenuRequested.connect(self._show_menu)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.context.label)
         layout.addWidget(self._glw)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._apply_styles()
@@ -147,6 +155,7 @@ class CvdView(MarketView):
         self.fill_marks.invalidate()  # another market: another receive → exchange clock offset
         self.signal_marks.instrument = inst
         self.signal_marks.invalidate()
+        self.context.reset(self._settings.timeframe_s, inst)
         self._rebuild()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
@@ -175,10 +184,21 @@ class CvdView(MarketView):
         marks |= self.signal_marks.place(self.signals, seconds_x)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         marks |= self.vwap.draw()
+        marks |= self._place_liquidation_marks()
+        marks |= self.context.update(market.instrument, market.mark, market.open_interest, now_ns)
         if self._series.version == self._drawn_version:
             return marks
         self._update_items()
         return True
+
+    def _place_liquidation_marks(self, moved: bool = False) -> bool:
+        """The market's liquidations at their exchange time and price; True if they changed."""
+        s = self._settings
+        item = self.liquidation_marks
+        item.setVisible(s.show_liquidations)
+        if self.market is None:
+            return item.set_marks([])
+        return item.place(self.market.liquidations, seconds_x, s.liq_min_lots, moved=moved)
 
     def set_review(self, review: TripReview | None) -> None:
         super().set_review(review)
@@ -280,8 +300,10 @@ class CvdView(MarketView):
             s.min_size_lots,
             lambda v: self._user_set(min_size_lots=v),
         )
-        for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap"):
+        for key in ("price_style", "cvd_style", "divergence_lookback", "show_vwap", "show_open_interest"):
             add_setting(menu, CVD_SETTINGS, key, s, self._user_set)
+        inst = self.market.instrument if self.market is not None else None
+        add_liquidation_menu(menu, inst, s.show_liquidations, s.liq_min_lots, self._user_set)
         return menu
 
     # -- internals -----------------------------------------------------------------------------
@@ -346,6 +368,7 @@ class CvdView(MarketView):
             if prints.size:
                 self._series.add_trades(prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side)
         self.vwap.reset(self._settings.timeframe_s, schedule_for(self._settings.session_reset), prints)
+        self._place_liquidation_marks(moved=True)
         self._apply_styles()
         self._update_items()
 
@@ -357,6 +380,9 @@ class CvdView(MarketView):
         self._cvd_candles.setVisible(s.cvd_style == "candles")
         self._cvd_line.setVisible(s.cvd_style == "line")
         self.vwap.set_visible(s.show_vwap)
+        self.context.set_timeframe(s.timeframe_s)
+        self.context.show_pane(s.show_open_interest)
+        self._place_liquidation_marks(moved=True)  # the size filter may have changed
 
     def _update_items(self) -> None:
         """Hand the items the bars; on a live frame only the open bar (and a new one) changed."""

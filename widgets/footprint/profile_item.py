@@ -138,8 +138,8 @@ class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
                 pen.setStyle(QtCore.Qt.PenStyle.DashLine)
                 p.setPen(pen)
                 p.drawLine(QtCore.QPointF(0, y), QtCore.QPointF(strip.width(), y))
-            p.setPen(palette.HIGHLIGHT if edge is None else palette.TEXT)
-            text_y = y - 2 if edge == g or edge is None else y + LABEL_FONT_PX
+            p.setPen(palette.BACKGROUND if edge is None else palette.TEXT)  # POC: dark on its yellow row
+            text_y = y + LABEL_FONT_PX / 2 - 1 if edge is None else y - 2 if edge == g else y + LABEL_FONT_PX
             p.drawText(QtCore.QPointF(2, text_y), label)
         p.setPen(palette.GRID)
         p.drawLine(0, 0, 0, h)

@@ -38,6 +38,8 @@ class FootprintSettings:
     show_naked_poc: bool = True
     show_stacked: bool = True
     show_session_profile: bool = True
+    show_liquidations: bool = True
+    liq_min_lots: int = 0
 
     def bar_spec(self) -> BarSpec:
         if self.bar_kind == "ticks":
@@ -80,6 +82,8 @@ FOOTPRINT_SETTINGS = SettingsSpec(
         Setting("show_naked_poc", Flag(), "Naked POC lines"),
         Setting("show_stacked", Flag(), "Stacked imbalance zones"),
         Setting("show_session_profile", Flag(), "Session volume profile"),
+        Setting("show_liquidations", Flag(), "Liquidations"),
+        Setting("liq_min_lots", IntIn(0, MAX_SIZE)),
     ),
     not_mapping="settings: {!r} is not an object, using defaults",
 )

@@ -23,6 +23,7 @@ from app.core.sessions import SessionSchedule
 from app.core.tape import TapeCursor, TradeColumns
 from widgets.base import palette
 from widgets.base.fill_marks import FillMarksItem, exchange_offset_ns, footprint_x
+from widgets.base.liquidation_marks import LiquidationMarksItem, add_liquidation_menu
 from widgets.base.menus import add_choice_menu, add_setting
 from widgets.base.painted_axis import PaintedAxis, unlink_hidden_axes
 from widgets.base.price_axis import PriceAxis
@@ -76,7 +77,7 @@ class BarAxis(PaintedAxis):
 class FootprintView(MarketView):
     view_id = "footprint"
     title = "Footprint"
-    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT | Changed.SIGNALS
+    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT | Changed.SIGNALS | Changed.CONTEXT
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +127,11 @@ class FootprintView(MarketView):
             0.5, lambda: self.item.stats_height_px if self.item is not None else 0
         )
         self.vb.addItem(self.trip_marks, ignoreBounds=True)
+        # the market's liquidations where they happened (widgets/base/liquidation_marks.py)
+        self.liquidation_marks = LiquidationMarksItem(
+            0.5, lambda: self.item.stats_height_px if self.item is not None else 0
+        )
+        self.vb.addItem(self.liquidation_marks, ignoreBounds=True)
         # the session's volume profile at the right edge (widgets/footprint/profile_item.py)
         self.session_profile = FootprintSessionProfile(
             self.vb, lambda: self.item.stats_height_px if self.item is not None else 0
@@ -164,6 +170,7 @@ class FootprintView(MarketView):
         marks |= self._place_signal_marks(moved=self.model.last_index != last_before)
         marks = (self.review is not None and self._place_trip_marks(now_ns)) or marks
         marks |= self.session_profile.draw()
+        marks |= self._place_liquidation_marks(moved=self.model.last_index != last_before)
         if self.model.version == before:
             return marks
         self.model.prepare()  # the open bar's analysis and the zones: computed here, not in paint
@@ -271,6 +278,13 @@ class FootprintView(MarketView):
             "show_session_profile",
         ):
             add_setting(menu, FOOTPRINT_SETTINGS, key, s, self._pick)
+        add_liquidation_menu(
+            menu,
+            self.market.instrument if self.market else None,
+            s.show_liquidations,
+            s.liq_min_lots,
+            self._pick,
+        )
         menu.addSeparator()
         menu.addAction("Follow latest bar (End)", self.follow_latest)
         return menu
@@ -293,6 +307,8 @@ class FootprintView(MarketView):
             return
         self.settings_value = new
         self.session_profile.set_visible(new.show_session_profile)
+        if (new.show_liquidations, new.liq_min_lots) != (old.show_liquidations, old.liq_min_lots):
+            self._place_liquidation_marks(moved=True)
         rebuild = (
             new.bar_spec() != old.bar_spec()
             or new.imbalance_ratio_pct != old.imbalance_ratio_pct
@@ -340,7 +356,20 @@ class FootprintView(MarketView):
             self.item.set_model(model)
         self._place_fill_marks(moved=True)
         self._place_signal_marks(moved=True)
+        self._place_liquidation_marks(moved=True)
         self._place_trip_marks()
+
+    def _place_liquidation_marks(self, *, moved: bool) -> bool:
+        """The market's liquidations on this chart's bars (exchange time); True if they changed."""
+        item = self.liquidation_marks
+        s = self.settings_value
+        item.setVisible(s.show_liquidations)
+        if self.model is None or self.market is None:
+            return item.set_marks([])
+        series = self.model.series
+        return item.place(
+            self.market.liquidations, lambda ts: footprint_x(series, ts), s.liq_min_lots, moved=moved
+        )
 
     def _place_signal_marks(self, *, moved: bool) -> bool:
         """Put the signals on this chart's bars (exchange time, as the bars); True if they changed.

@@ -59,6 +59,9 @@ class LiquidationRows:
         self._seen = (0, None)
         self._rows.clear()
 
+    def active(self) -> bool:
+        return bool(self.source)
+
     def poll(self) -> bool:
         """True if liquidations arrived since the last poll (their list grows, or was trimmed)."""
         src = self.source

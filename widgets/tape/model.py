@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -24,9 +24,6 @@ from app.core.tape import Tape, TapeCursor
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import clock_text
 from widgets.tape.settings import DEFAULT_LARGE_LOTS, TapeSettings
-
-if TYPE_CHECKING:
-    from widgets.tape.liquidations import LiquidationRows
 
 HISTORY_ROWS = 20_000  # bounded: ~1.2 MB of columns, flat all day
 
@@ -53,6 +50,23 @@ class TapeRow:
     liquidation: bool = False  # a forced order's own row (widgets/tape/liquidations.py), not a print
 
 
+class RowsMerger(Protocol):
+    """Rows of another kind merged in among the print rows by time (widgets/tape/liquidations.py)."""
+
+    def active(self) -> bool: ...
+
+    def merge(
+        self,
+        rows: list[TapeRow],
+        times_ns: list[int],
+        *,
+        live: bool,
+        count: int,
+        instrument: Instrument,
+        settings: TapeSettings,
+    ) -> list[TapeRow]: ...
+
+
 class TapeModel:
     """Rows of one market's tape under the current settings, and where the user has scrolled to."""
 
@@ -71,7 +85,7 @@ class TapeModel:
         # still arriving, and Decimal/strftime formatting is most of what building a row costs.
         self._row_cache: BoundedCache[tuple[int, int, int, int], TapeRow] = BoundedCache(400)
         # the market's forced orders, merged in by time (the view attaches them)
-        self.liquidations: LiquidationRows | None = None
+        self.liquidations: RowsMerger | None = None
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -182,7 +196,7 @@ class TapeModel:
             if row is None:
                 row = cache.put(key, self._row(row_id, cols, k))
             rows.append(row)
-        if self.liquidations is not None and self.liquidations.source:
+        if self.liquidations is not None and self.liquidations.active():
             times = cols.exchange_ns[shown - lo].tolist()
             live = self._anchor is None
             return self.liquidations.merge(

@@ -82,7 +82,8 @@ class TapeView(MarketView):
     def __init__(self, parent: QtWidgets.QWidget | None = None, history_rows: int = HISTORY_ROWS) -> None:
         super().__init__(parent)
         self.model = TapeModel(history_rows)
-        self.model.liquidations = LiquidationRows()
+        self._liquidations = LiquidationRows()
+        self.model.liquidations = self._liquidations
         self._frames_since_bar = 0
         self._item = TapeItem(self._frame)
         self.canvas = _Canvas(self)
@@ -106,15 +107,14 @@ class TapeView(MarketView):
     def set_market(self, market: MarketState | None) -> None:
         super().set_market(market)
         self.model.reset(market.instrument if market else None, market.tape if market else None)
-        if self.model.liquidations is not None:
-            self.model.liquidations.attach(market.liquidations if market else None)
+        self.model.liquidations = self._liquidations  # a subclass may have put in its own model
+        self._liquidations.attach(market.liquidations if market else None)
         self._changed()
 
     def refresh(self, changed: int, now_ns: int) -> bool:
         if self.market is None:
             return False
-        liq = self.model.liquidations
-        new_liq = bool(changed & Changed.CONTEXT) and liq is not None and liq.poll()
+        new_liq = bool(changed & Changed.CONTEXT) and self._liquidations.poll()
         if not changed & Changed.TAPE or not self.model.pull(self.market.tape):
             if new_liq:
                 self.canvas.viewport().update()

@@ -195,6 +195,9 @@ def test_settings_round_trip_garbage_and_unknown_keys(qtbot, replayed_market):
         "cvd_style": "candles",
         "divergence_lookback": 50,
         "show_vwap": False,
+        "show_liquidations": False,
+        "liq_min_lots": 50,
+        "show_open_interest": True,
     }
     assert view.apply_settings(custom) == []
     assert view.settings() == custom
