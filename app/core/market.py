@@ -47,10 +47,11 @@ class Changed:
     TAPE = 2
     BARS = 4
     CVD = 8
-    CONTEXT = 16  # ticker BBO, mark price, funding, liquidations
+    CONTEXT = 16  # mark price, funding, open interest, liquidations (about once a second)
     ACCOUNT = 32  # the paper account: orders, fills, position (set by the trading desk)
     SIGNALS = 64  # new order-flow signals, or the list restarted (set by app/ui/signal_wiring.py)
-    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT | SIGNALS
+    TICKER = 128  # the exchange's own BBO: every few ms, so not with the low-rate CONTEXT
+    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT | SIGNALS | TICKER
 
 
 class MarketState:
@@ -135,7 +136,7 @@ class MarketState:
 
     def apply_ticker(self, ticker: BookTicker) -> None:
         self.ticker = ticker
-        self.changed |= Changed.CONTEXT
+        self.changed |= Changed.TICKER
 
     def apply_mark(self, mark: MarkPrice) -> None:
         self.mark = mark

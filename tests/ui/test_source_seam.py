@@ -1,4 +1,4 @@
-"""Above the feeds only the app's starts (and Review, which opens a recording) choose a concrete source.
+"""Above the feeds only the app's starts choose a concrete source.
 
 The window, status bar, transport bar, frame clock and desk see `MarketSource` / `Transport`
 (app/feeds/source.py), so a live or synthetic source plugs in without touching them.
@@ -12,14 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where a concrete source is picked: the app's start, the aggregated window's start, a drill's
-# start, and Review (it opens the replay of the recording a trade was made on).
-CHOOSERS = {
-    "app/ui/run_app.py",
-    "app/ui/aggregate_app.py",
-    "app/ui/drills/run_drill.py",
-    "app/ui/trade_review.py",
-}
+# Where a concrete source is picked: the app's start and a drill's start (the aggregated window
+# opens its sources through app/feeds/aggregate_open.py, Review through the Replaying protocol).
+CHOOSERS = {"app/ui/run_app.py", "app/ui/drills/run_drill.py"}
 CONCRETE = {"app.feeds.replay_feed", "app.feeds.replay"}
 
 
