@@ -47,11 +47,13 @@ class Changed:
     TAPE = 2
     BARS = 4
     CVD = 8
-    CONTEXT = 16  # mark price, funding, open interest, liquidations (about once a second)
+    CONTEXT = 16  # ticker BBO, mark price, funding, liquidations
     ACCOUNT = 32  # the paper account: orders, fills, position (set by the trading desk)
     SIGNALS = 64  # new order-flow signals, or the list restarted (set by app/ui/signal_wiring.py)
-    TICKER = 128  # the exchange's own BBO: every few ms, so not with the low-rate CONTEXT
-    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT | SIGNALS | TICKER
+    # finer CONTEXT bits (set with it), so that a view showing only these is not woken by every BBO
+    LIQUIDATIONS = 128
+    DERIVATIVES = 256  # mark price, funding, open interest
+    ALL = BOOK | TAPE | BARS | CVD | CONTEXT | ACCOUNT | SIGNALS | LIQUIDATIONS | DERIVATIVES
 
 
 class MarketState:
@@ -136,21 +138,21 @@ class MarketState:
 
     def apply_ticker(self, ticker: BookTicker) -> None:
         self.ticker = ticker
-        self.changed |= Changed.TICKER
+        self.changed |= Changed.CONTEXT
 
     def apply_mark(self, mark: MarkPrice) -> None:
         self.mark = mark
-        self.changed |= Changed.CONTEXT
+        self.changed |= Changed.CONTEXT | Changed.DERIVATIVES
 
     def apply_open_interest(self, oi: OpenInterest) -> None:
         self.open_interest = oi
-        self.changed |= Changed.CONTEXT
+        self.changed |= Changed.CONTEXT | Changed.DERIVATIVES
 
     def apply_liquidation(self, liquidation: Liquidation) -> None:
         self.liquidations.append(liquidation)
         if len(self.liquidations) > self._max_liquidations:
             del self.liquidations[: len(self.liquidations) // 2]
-        self.changed |= Changed.CONTEXT
+        self.changed |= Changed.CONTEXT | Changed.LIQUIDATIONS
 
     # -- readers ---------------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ def test_only_views_watching_what_changed_are_repainted(probe_views, session, li
     clock.tick()  # the first frame after binding paints everything
     painted = [v.paints for v in probe_views]
 
-    session.pipeline.feed(lines["ticker"])  # TICKER only: the probes watch TAPE
+    session.pipeline.feed(lines["ticker"])  # CONTEXT only: the probes watch TAPE
     clock.tick()
     assert [v.paints for v in probe_views] == painted
 
@@ -127,14 +127,14 @@ def test_real_views_are_filtered_by_their_own_watches(session, lines, shown):
     asked = len(tape.asked)
     ladder_asked = len(ladder.asked)
 
-    session.pipeline.feed(lines["ticker"])  # TICKER: the ladder watches it, the tape does not
+    session.pipeline.feed(lines["ticker"])  # CONTEXT: the ladder watches it, the tape does not
     clock.tick()
     assert len(tape.asked) == asked
-    assert ladder.asked[ladder_asked:] == [Changed.TICKER]
+    assert ladder.asked[ladder_asked:] == [Changed.CONTEXT]
 
     session.pipeline.feed(lines["trade"][:1])
     clock.tick()
-    assert tape.asked[-1] & Changed.TAPE and tape.asked[-1] & Changed.TICKER  # kept, then handed over
+    assert tape.asked[-1] & Changed.TAPE and tape.asked[-1] & Changed.CONTEXT  # kept, then handed over
 
 
 def test_nothing_changed_means_no_refresh_and_no_paint(probe_views, session, lines, shown):
@@ -170,7 +170,7 @@ def test_a_hidden_view_is_skipped_and_catches_up_with_all_bits_when_shown(probe_
     clock.tick()
 
     assert len(hidden.refreshes) == 1
-    assert hidden.refreshes[0][0] & Changed.TAPE and hidden.refreshes[0][0] & Changed.TICKER
+    assert hidden.refreshes[0][0] & Changed.TAPE and hidden.refreshes[0][0] & Changed.CONTEXT
 
 
 def test_latency_runs_from_the_oldest_fed_batch_to_the_end_of_the_paint(probe_views, session, lines, shown):

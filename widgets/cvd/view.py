@@ -51,7 +51,14 @@ PAD_BOTTOM_PX = 34.0
 class CvdView(MarketView):
     view_id = "cvd"
     title = "CVD"
-    watches = Changed.TAPE | Changed.CVD | Changed.ACCOUNT | Changed.SIGNALS | Changed.CONTEXT
+    watches = (
+        Changed.TAPE
+        | Changed.CVD
+        | Changed.ACCOUNT
+        | Changed.SIGNALS
+        | Changed.LIQUIDATIONS
+        | Changed.DERIVATIVES
+    )
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)

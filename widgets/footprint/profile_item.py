@@ -14,18 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from app.core.profile import Levels, point_of_control, value_area
 from app.core.session_profile import SessionProfile
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
 from widgets.base import palette
 
+I64 = npt.NDArray[np.int64]
 STRIP_PX = 72  # the histogram's width
 LABEL_FONT_PX = 10
 VALUE_AREA_FRACTION = 0.7
+VA_REFRESH_DIVISOR = 500  # the value area is found again once volume grew by 1/500 (0.2 %)
 _IN_AREA = QtGui.QColor(125, 133, 144, 170)
 _OUT_AREA = QtGui.QColor(125, 133, 144, 80)
 _BACKDROP = QtGui.QColor(18, 20, 24, 225)
@@ -33,13 +35,17 @@ _BACKDROP = QtGui.QColor(18, 20, 24, 225)
 
 @dataclass(frozen=True, slots=True)
 class ProfileShape:
-    """What the strip shows, as values: the session's levels, POC and value area (group keys)."""
+    """What the strip shows, as values: the session's POC and value area (group keys), and the
+    profile whose rows it draws (`rows(low, high)`: group keys and volumes)."""
 
-    levels: Levels
+    profile: SessionProfile
     poc_ticks: int | None
     val_ticks: int | None
     vah_ticks: int | None
     group_ticks: int
+
+    def rows(self, low_ticks: int = -(2**62), high_ticks: int = 2**62) -> tuple[I64, I64]:
+        return self.profile.rows(low_ticks, high_ticks)
 
 
 class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
@@ -80,7 +86,7 @@ class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
     def paint(self, p: QtGui.QPainter, *_: Any) -> None:
         vb = self.getViewBox()
         shape = self.shape_value
-        if vb is None or shape is None or not shape.levels.price_ticks.size:
+        if vb is None or shape is None or shape.poc_ticks is None:
             return
         t = p.worldTransform()
         area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
@@ -100,21 +106,17 @@ class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
         pix = QtGui.QPixmap(strip.width(), strip.height())
         pix.fill(_BACKDROP)
         p = QtGui.QPainter(pix)
-        lv, g = shape.levels, shape.group_ticks
+        g = shape.group_ticks
         h = strip.height()
         # the visible rows only: y(top of key + g) < h and y(key) > 0
-        lo_key = math.floor((h - dy) / sy) - g
-        hi_key = math.ceil(-dy / sy) + g
-        i0 = int(np.searchsorted(lv.price_ticks, lo_key))
-        i1 = int(np.searchsorted(lv.price_ticks, hi_key, side="right"))
-        vols = lv.volume_lots
+        keys, vols = shape.rows(math.floor((h - dy) / sy) - g, math.ceil(-dy / sy) + g)
         # scaled to the rows in view: at one-tick grouping a session spans hundreds of rows, and
         # against the POC far off screen the rows beside the bars would be a pixel wide
-        top_vol = int(vols[i0:i1].max()) if i1 > i0 else 0
+        top_vol = int(vols.max()) if vols.size else 0
         width = strip.width() - 2
         va_lo = shape.val_ticks if shape.val_ticks is not None else 0
         va_hi = shape.vah_ticks if shape.vah_ticks is not None else -1
-        for key, vol in zip(lv.price_ticks[i0:i1].tolist(), vols[i0:i1].tolist(), strict=True):
+        for key, vol in zip(keys.tolist(), vols.tolist(), strict=True):
             if vol <= 0 or top_vol <= 0:
                 continue
             y0, y1 = sy * (key + g) + dy, sy * key + dy
@@ -156,11 +158,14 @@ class FootprintSessionProfile:
         vb.addItem(self.item, ignoreBounds=True)
         self._profile = SessionProfile()
         self._drawn_version = -1
+        self._va: tuple[int, int] | None = None
+        self._va_at: tuple[int, int | None, int] = (-1, None, 0)  # (session, POC, volume) it was found at
         self.visible = True
 
     def reset(self, group_ticks: int, sessions: SessionSchedule, prints: TradeColumns) -> None:
         self._profile = SessionProfile(sessions, group_ticks)
         self._drawn_version = -1
+        self._va_at = (-1, None, 0)
         self.feed(prints)
         self.draw()
 
@@ -188,12 +193,20 @@ class FootprintSessionProfile:
         if sp.version == self._drawn_version:
             return False
         self._drawn_version = sp.version
-        g = sp.profile.group_ticks
-        lv = sp.profile.levels()
-        if not lv.price_ticks.size:
-            self.item.set_shape(ProfileShape(lv, None, None, None, g))
-            return True
-        vols = lv.volume_lots
-        val, vah = value_area(lv.price_ticks, vols, VALUE_AREA_FRACTION, g)
-        self.item.set_shape(ProfileShape(lv, point_of_control(lv.price_ticks, vols), val, vah, g))
+        va = self._value_area()
+        val, vah = (None, None) if va is None else va
+        self.item.set_shape(ProfileShape(sp, sp.poc_ticks, val, vah, sp.profile.group_ticks))
         return True
+
+    def _value_area(self) -> tuple[int, int] | None:
+        """The value area, found again only when the POC moved, the session changed or the volume
+        grew by VA_REFRESH_FRACTION since: the walk costs milliseconds on a day of one-tick rows,
+        and a value area moves by a row only after a good share of new volume."""
+        sp = self._profile
+        session, poc, volume = self._va_at
+        now = sp.profile.volume_lots
+        fresh = session == sp.session_id and poc == sp.poc_ticks and (now - volume) * VA_REFRESH_DIVISOR < now
+        if not fresh:
+            self._va = sp.value_area(VALUE_AREA_FRACTION)
+            self._va_at = (sp.session_id if sp.session_id is not None else -1, sp.poc_ticks, now)
+        return self._va

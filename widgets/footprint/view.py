@@ -77,7 +77,7 @@ class BarAxis(PaintedAxis):
 class FootprintView(MarketView):
     view_id = "footprint"
     title = "Footprint"
-    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT | Changed.SIGNALS | Changed.CONTEXT
+    watches = Changed.TAPE | Changed.BARS | Changed.ACCOUNT | Changed.SIGNALS | Changed.LIQUIDATIONS
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)

@@ -77,7 +77,7 @@ class TapeView(MarketView):
 
     view_id = "tape"
     title = "Time & Sales"
-    watches = Changed.TAPE | Changed.CONTEXT  # CONTEXT: liquidations
+    watches = Changed.TAPE | Changed.LIQUIDATIONS
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, history_rows: int = HISTORY_ROWS) -> None:
         super().__init__(parent)
@@ -114,7 +114,7 @@ class TapeView(MarketView):
     def refresh(self, changed: int, now_ns: int) -> bool:
         if self.market is None:
             return False
-        new_liq = bool(changed & Changed.CONTEXT) and self._liquidations.poll()
+        new_liq = bool(changed & Changed.LIQUIDATIONS) and self._liquidations.poll()
         if not changed & Changed.TAPE or not self.model.pull(self.market.tape):
             if new_liq:
                 self.canvas.viewport().update()

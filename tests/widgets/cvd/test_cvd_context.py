@@ -52,9 +52,9 @@ def test_the_line_is_hidden_until_context_arrives_then_shows_mark_funding_and_th
     assert view.context.label.isVisible()
     assert view.context.label.text() == "Mark 60001.2   ·   Funding +0.0100% in 1:02:07"
     # a second later, with nothing new from the venue, the countdown still moves
-    assert view.refresh(Changed.CONTEXT, now + SEC)
+    assert view.refresh(Changed.DERIVATIVES, now + SEC)
     assert view.context.text.endswith("in 1:02:06")
-    assert not view.refresh(Changed.CONTEXT, now + SEC + 1)  # same text: nothing repainted
+    assert not view.refresh(Changed.DERIVATIVES, now + SEC + 1)  # same text: nothing repainted
 
 
 def test_open_interest_text_and_its_pane_of_changes_per_bar(qtbot, btcusdt):
@@ -70,13 +70,13 @@ def test_open_interest_text_and_its_pane_of_changes_per_bar(qtbot, btcusdt):
         view.refresh(market.take_changes(), ts)
     assert view.context.text == "OI 80,990.0 BTC (Δ bar -10)"  # 80 990 − 81 000 over the second bar
     assert view.apply_settings({**view.settings(), "show_open_interest": True}) == []
-    view.refresh(Changed.CONTEXT, MIDNIGHT + 70 * SEC)
+    view.refresh(Changed.DERIVATIVES, MIDNIGHT + 70 * SEC)
     assert view.context.pane_shown and view.context.plot.isVisible()
     x, change = view.context.item.values()
     assert x.tolist() == [MIDNIGHT / SEC + 30, MIDNIGHT / SEC + 90]
     assert change.tolist() == [0.0, -10_000.0]  # lots of 0.001 BTC
     assert view.apply_settings({**view.settings(), "timeframe_s": 300}) == []
-    view.refresh(Changed.CONTEXT, MIDNIGHT + 70 * SEC)
+    view.refresh(Changed.DERIVATIVES, MIDNIGHT + 70 * SEC)
     assert view.context.item.values()[1].tolist() == [-10_000.0]  # re-binned from the reports
     assert view.apply_settings({**view.settings(), "show_open_interest": False}) == []
     assert not view.context.pane_shown

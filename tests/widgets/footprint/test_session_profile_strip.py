@@ -59,8 +59,10 @@ def test_strip_holds_todays_session_only_with_its_poc_and_value_area(qtbot):
     shape = view.session_profile.item.shape_value
     assert shape is not None
     prof = today_profile()
-    assert shape.levels.price_ticks.tolist() == [P - 1, P, P + 1, P + 2, P + 3]
-    assert shape.levels.volume_lots.tolist() == [1, 2, 10, 21, 3]
+    keys, vols = shape.rows()
+    assert keys.tolist() == [P - 1, P, P + 1, P + 2, P + 3]
+    assert vols.tolist() == [1, 2, 10, 21, 3]
+    assert shape.rows(P, P + 1)[1].tolist() == [2, 10]  # the rows in view only
     assert shape.poc_ticks == prof.poc_ticks() == P + 2
     assert (shape.val_ticks, shape.vah_ticks) == prof.value_area(0.7) == (P + 1, P + 2)
 
@@ -99,8 +101,8 @@ def test_a_quiet_market_starts_a_new_profile_at_the_next_boundary(qtbot):
     view, market = make_view(qtbot)
     view.refresh(Changed.NONE, MIDNIGHT + DAY_NS + 1)
     shape = view.session_profile.item.shape_value
-    assert shape is not None and shape.levels.price_ticks.size == 0 and shape.poc_ticks is None
+    assert shape is not None and shape.rows()[0].size == 0 and shape.poc_ticks is None
     market.apply_trades(TradeColumns.from_rows([(MIDNIGHT + DAY_NS + 5, 0, P + 7, 4, 1, 99)]))
     view.refresh(market.take_changes(), MIDNIGHT + DAY_NS + 5)
     shape = view.session_profile.item.shape_value
-    assert shape is not None and shape.levels.price_ticks.tolist() == [P + 7] and shape.poc_ticks == P + 7
+    assert shape is not None and shape.rows()[0].tolist() == [P + 7] and shape.poc_ticks == P + 7
