@@ -61,6 +61,24 @@ def test_the_wiring_over_a_replay_finds_what_the_headless_scan_finds(
     wiring.close()
 
 
+def test_the_engine_runs_at_its_own_pace_not_after_every_batch_and_finds_the_same(
+    btcusdt_recording: Path, headless: list[Signal]
+) -> None:
+    """A batch every few ms would cost the engine's set-up each time; results cannot differ."""
+    feed = fast_replay(btcusdt_recording)
+    wiring = SignalWiring(feed, cap=10_000, min_interval_s=0.02)
+    batches: list[int] = []
+    feed.subscribe_batches(lambda *_: batches.append(1))
+
+    asyncio.run(feed.run())
+    wiring.flush()
+
+    assert len(batches) > 100
+    assert 0 < wiring.runs < len(batches) / 3
+    assert wiring.signals.items == headless
+    wiring.close()
+
+
 def test_a_restart_rebuilds_the_engine_and_lists_nothing_twice(
     btcusdt_recording: Path, headless: list[Signal]
 ) -> None:
