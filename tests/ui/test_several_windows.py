@@ -11,6 +11,7 @@ from PySide6 import QtWidgets
 
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.synthetic.source import SyntheticFeed
+from app.feeds.synthetic.stream import SyntheticConfig
 from app.storage.window_layouts import LinkGroup
 from app.ui.main_window import MainWindow
 
@@ -147,3 +148,45 @@ def test_link_groups_parse_unknown_as_none() -> None:
     assert LinkGroup.parse("B") is LinkGroup.B
     assert LinkGroup.parse("Z") is LinkGroup.NONE
     assert LinkGroup.parse(None) is LinkGroup.NONE
+
+
+def test_a_layout_with_two_markets_reopens_both_in_their_link_groups(
+    btcusdt_recording: Path, tmp_path: Path, run_app_windows
+) -> None:
+    """Save a layout with the replay (group A) and the synthetic market (group B) open; close the
+    app; start again on another market, load the layout: the same two markets, the same groups."""
+    saved: dict[str, object] = {}
+
+    async def save() -> None:
+        await wait_for(lambda: len(windows()) == 1)
+        (replay_window,) = windows()
+        window_action(replay_window, "New window on the synthetic market").trigger()
+        await wait_for(lambda: len(windows()) == 2)
+        synthetic_window = next(w for w in windows() if w is not replay_window)
+        window_action(replay_window, "A").trigger()
+        window_action(synthetic_window, "B").trigger()
+        saved["name"] = synthetic_window.layouts.save_as("two markets")
+
+    replay = ReplayFeed([btcusdt_recording], speed=10, scan_end=False)
+    assert run_app_windows(replay, tmp_path, closing_all(save)) == 0
+    assert saved["name"] == "two markets"
+
+    restored: dict[str, object] = {}
+
+    async def restore() -> None:
+        await wait_for(lambda: len(windows()) == 1)
+        (start,) = windows()
+        assert start.layouts.load("two markets")
+        await wait_for(lambda: len(windows()) == 2 and start not in windows())
+        await asyncio.sleep(0.3)
+        restored["shown"] = sorted(
+            (type(w.source).__name__, w.windowTitle().rsplit(" · ", 1)[-1]) for w in windows()
+        )
+        restored["replayed"] = [w.source.paths for w in windows() if type(w.source) is ReplayFeed]
+        restored["seeds"] = [w.source.config.seed for w in windows() if isinstance(w.source, SyntheticFeed)]
+
+    assert run_app_windows(SyntheticFeed(SyntheticConfig(seed=99)), tmp_path, closing_all(restore)) == 0
+
+    assert restored["shown"] == [("ReplayFeed", "link A"), ("SyntheticFeed", "link B")]
+    assert restored["replayed"] == [(btcusdt_recording,)]
+    assert restored["seeds"] == [7], "the saved synthetic market, not the one the app started on"
