@@ -13,8 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where a concrete source is picked: the app's start, the aggregated window's start, a drill's
-# start, and Review (it opens the replay of the recording a trade was made on).
+# start, Review (it opens the replay of the recording a trade was made on), and the window
+# registry (a new window, a linked window or a restored layout opens the market it names).
 CHOOSERS = {
+    "app/ui/window_registry.py",
     "app/ui/run_app.py",
     "app/ui/aggregate_app.py",
     "app/ui/drills/run_drill.py",
