@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6 import QtCore
+
 from app.feeds.live.endpoints import Endpoints
 from app.feeds.live.record import open_live_feed
 from app.feeds.live.rest import RestError
@@ -38,6 +40,7 @@ from app.venues.errors import UnknownInstrument
 
 log = logging.getLogger(__name__)
 
+CASCADE_PX = 40
 OpenSource = Callable[[MarketSpec], Awaitable[MarketSource]]
 # What opening a market can fail with, each a one-line message for the user (as in run_app.run_gui).
 OPEN_ERRORS = (ReplayError, UnknownInstrument, RestError, ValueError, OSError)
@@ -89,13 +92,18 @@ class WindowSlot:
     window: MainWindow | None = None
     next_source: MarketSource | None = None
     next_spec: MarketSpec | None = field(default=None, repr=False)
+    fresh: bool = True  # no window yet: the first one is cascaded off the others, not stacked on them
 
     def attach(self, window: MainWindow) -> None:
         """A window was built for this slot: apply a pending arrangement, add the Window menu."""
         self.window = window
+        others = [s.window for s in self.registry.slots if s is not self and s.window is not None]
         if self.arrangement is not None:
             window.layouts.apply(self.arrangement, "Restored window")
             self.arrangement = None
+        elif self.fresh and others:  # every window restores the last geometry: step off the newest
+            window.move(others[-1].pos() + QtCore.QPoint(CASCADE_PX, CASCADE_PX))
+        self.fresh = False
         install_window_menu(window, self)
         window.layouts.windows = self
 

@@ -14,6 +14,7 @@ from app.feeds.synthetic.source import SyntheticFeed
 from app.feeds.synthetic.stream import SyntheticConfig
 from app.storage.window_layouts import LinkGroup
 from app.ui.main_window import MainWindow
+from app.ui.window_registry import CASCADE_PX
 
 
 def windows() -> list[MainWindow]:
@@ -86,6 +87,7 @@ def test_a_second_market_window_runs_beside_the_first(
             for w in (first, second)
         ]
         seen["clocks_differ"] = first.frames is not second.frames
+        seen["offset"] = second.pos() - first.pos()
         second.close()
         await asyncio.sleep(0.3)
         seen["left_after_closing_one"] = len(windows())
@@ -97,6 +99,7 @@ def test_a_second_market_window_runs_beside_the_first(
     assert isinstance(seen["second_source"], SyntheticFeed)
     assert seen["advanced"] == [True, True], "both markets play at once"
     assert seen["clocks_differ"] is True
+    assert (seen["offset"].x(), seen["offset"].y()) == (CASCADE_PX, CASCADE_PX), "not stacked on the first"
     assert seen["left_after_closing_one"] == 1, "closing one window leaves the other running"
 
 
