@@ -92,6 +92,7 @@ class WindowSlot:
     window: MainWindow | None = None
     next_source: MarketSource | None = None
     next_spec: MarketSpec | None = field(default=None, repr=False)
+    notices: list[str] = field(default_factory=list)  # shown once its window is up
     fresh: bool = True  # no window yet: the first one is cascaded off the others, not stacked on them
 
     def attach(self, window: MainWindow) -> None:
@@ -104,6 +105,9 @@ class WindowSlot:
         elif self.fresh and others:  # every window restores the last geometry: step off the newest
             window.move(others[-1].pos() + QtCore.QPoint(CASCADE_PX, CASCADE_PX))
         self.fresh = False
+        for notice in self.notices:
+            window.status.show_notice(notice)
+        self.notices = []
         install_window_menu(window, self)
         window.layouts.windows = self
 
@@ -221,17 +225,20 @@ class WindowRegistry:
     async def restore(self, entries: Sequence[WindowEntry]) -> int:
         """Replace every window by one window per entry; returns how many opened."""
         sources: list[tuple[WindowEntry, MarketSource]] = []
+        problems: list[str] = []
         for entry in entries:
             try:
                 sources.append((entry, await self._open_source(entry.market)))
             except OPEN_ERRORS as exc:
-                self._notify_all(f"layout: cannot open {entry.market.label}: {exc}")
-        if not sources:
+                problems.append(f"layout: cannot open {entry.market.label}: {exc}")
+        if not sources:  # nothing to show instead: the windows stay as they are
+            for problem in problems:
+                self._notify_all(problem)
             return 0
         old = list(self.slots)
-        for entry, source in sources:
-            arrangement = _arrangement(entry)
-            self.open(source, entry.market, entry.link, arrangement)
+        for n, (entry, source) in enumerate(sources):
+            slot = self.open(source, entry.market, entry.link, _arrangement(entry))
+            slot.notices = problems if n == 0 else []  # said in the first new window, not in one closing
         for slot in old:
             slot.next_source = None
             if slot.window is not None:

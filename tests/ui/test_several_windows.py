@@ -12,7 +12,8 @@ from PySide6 import QtWidgets
 from app.feeds.replay_feed import ReplayFeed
 from app.feeds.synthetic.source import SyntheticFeed
 from app.feeds.synthetic.stream import SyntheticConfig
-from app.storage.window_layouts import LinkGroup
+from app.storage.layouts import Layout, LayoutStore
+from app.storage.window_layouts import LinkGroup, MarketSpec, SpecKind, WindowEntry
 from app.ui.main_window import MainWindow
 from app.ui.window_registry import CASCADE_PX
 
@@ -193,3 +194,29 @@ def test_a_layout_with_two_markets_reopens_both_in_their_link_groups(
     assert restored["shown"] == [("ReplayFeed", "link A"), ("SyntheticFeed", "link B")]
     assert restored["replayed"] == [(btcusdt_recording,)]
     assert restored["seeds"] == [7], "the saved synthetic market, not the one the app started on"
+
+
+def test_a_layout_market_that_cannot_be_opened_is_said_and_the_rest_reopen(
+    tmp_path: Path, run_app_windows
+) -> None:
+    gone = tmp_path / "deleted.gz"
+    windows_saved = (
+        WindowEntry(MarketSpec(SpecKind.REPLAY, paths=(str(gone),)), LinkGroup.A),
+        WindowEntry(MarketSpec(SpecKind.SYNTHETIC, seed=5), LinkGroup.A),
+    )
+    LayoutStore(tmp_path).save_as("partly gone", Layout(windows=windows_saved))
+    seen: dict[str, object] = {}
+
+    async def restore() -> None:
+        await wait_for(lambda: len(windows()) == 1)
+        (start,) = windows()
+        assert start.layouts.load("partly gone")
+        await wait_for(lambda: start not in windows() and len(windows()) == 1)
+        (window,) = windows()
+        seen["seed"] = window.source.config.seed if isinstance(window.source, SyntheticFeed) else None
+        seen["notices"] = [text for _, text in window.status.notices]
+
+    assert run_app_windows(SyntheticFeed(SyntheticConfig(seed=99)), tmp_path, closing_all(restore)) == 0
+
+    assert seen["seed"] == 5
+    assert any(text.startswith("layout: cannot open replay of deleted.gz") for text in seen["notices"])
