@@ -23,6 +23,7 @@ from typing import Any
 import platformdirs
 
 from app.storage.keep_aside import keep_aside
+from app.storage.window_layouts import WindowEntry, windows_from_json
 
 FORMAT_VERSION = 1
 FILE_NAME = "layouts.json"
@@ -48,13 +49,21 @@ class Layout:
     window_state: bytes = b""
     geometry: bytes = b""
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Every window open when it was saved, with its market and link group (app/storage/window_layouts.py).
+    # An optional key, so the format version stays 1: files without it load as before, and an
+    # older app reading a newer file just ignores it.
+    windows: tuple[WindowEntry, ...] = ()
+    window_problems: tuple[str, ...] = field(default=(), compare=False)  # entries dropped on reading
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "window_state": base64.b64encode(self.window_state).decode("ascii"),
             "geometry": base64.b64encode(self.geometry).decode("ascii"),
             "views": self.views,
         }
+        if self.windows:
+            doc["windows"] = [w.to_json() for w in self.windows]
+        return doc
 
     @staticmethod
     def from_json(data: Any) -> Layout:
@@ -68,7 +77,8 @@ class Layout:
             geometry = base64.b64decode(data.get("geometry", ""), validate=True)
         except (binascii.Error, TypeError, ValueError) as exc:
             raise ValueError(f"window state is not base64: {exc}") from exc
-        return Layout(state, geometry, {str(k): dict(v) for k, v in views.items()})
+        windows, problems = windows_from_json(data.get("windows"))
+        return Layout(state, geometry, {str(k): dict(v) for k, v in views.items()}, windows, tuple(problems))
 
 
 def check_name(name: str) -> str:

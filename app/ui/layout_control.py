@@ -8,13 +8,24 @@ rejects is reported in the status bar, and what was valid is applied.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol
 
 from PySide6 import QtCore, QtWidgets
 
 from app.storage.layouts import Layout, LayoutError, LayoutStore
+from app.storage.window_layouts import WindowEntry
 from widgets.base import MarketView
 
 STATE_VERSION = 1  # bump when the docks change in a way old saved states cannot express
+
+
+class WindowsHook(Protocol):
+    """The app's other windows (app/ui/window_registry.py): saved with a layout, reopened by it."""
+
+    def entries(self) -> tuple[WindowEntry, ...]: ...
+
+    def restore_layout(self, layout: Layout) -> None: ...
 
 
 class LayoutControl:
@@ -33,6 +44,7 @@ class LayoutControl:
         self.store = store
         self._default = default
         self._notify = notify
+        self.windows: WindowsHook | None = None  # set when the app runs several windows
         self.menu = QtWidgets.QMenu("&Layout", window)
         self.menu.aboutToShow.connect(self._fill_menu)
 
@@ -44,6 +56,12 @@ class LayoutControl:
             bytes(self.window.saveGeometry().data()),
             {v.view_id: v.settings() for v in self.views},
         )
+
+    def _capture_all(self) -> Layout:
+        """This window's layout, with every window's market and link group when more than one is open."""
+        layout = self.capture()
+        entries = self.windows.entries() if self.windows is not None else ()
+        return replace(layout, windows=entries) if len(entries) > 1 else layout
 
     def apply(self, layout: Layout, what: str) -> list[str]:
         """Restore docks, geometry and view settings; returns the problems (also shown)."""
@@ -78,7 +96,7 @@ class LayoutControl:
 
     def save_as(self, name: str) -> str | None:
         try:
-            saved = self.store.save_as(name, self.capture())
+            saved = self.store.save_as(name, self._capture_all())
         except (LayoutError, OSError) as exc:
             self._notify(str(exc))
             return None
@@ -91,6 +109,12 @@ class LayoutControl:
         except LayoutError as exc:
             self._notify(str(exc))
             return False
+        if layout.window_problems:
+            self._notify(f"Layout '{name}': " + "; ".join(layout.window_problems))
+        if layout.windows and self.windows is not None:
+            self.store.current_name = name
+            self.windows.restore_layout(layout)  # every window reopens on its saved market
+            return True
         self.apply(layout, f"Layout '{name}'")
         self.store.current_name = name
         self.window.statusBar().showMessage(f"Layout '{name}' loaded", 4000)

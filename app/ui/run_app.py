@@ -38,6 +38,7 @@ from app.storage.layouts import LayoutStore
 from app.storage.recent_markets import Market, RecentMarkets
 from app.storage.recent_recordings import RecentRecordings
 from app.storage.settings import SettingsStore
+from app.storage.window_layouts import MarketSpec, SpecKind
 from app.ui.aggregate_app import aggregate_views
 from app.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 from app.ui.compose import DeskStores, compose
@@ -47,6 +48,7 @@ from app.ui.open_recording import RecordingOpening
 from app.ui.run_report import run_report, write_run_report
 from app.ui.theme import apply_theme
 from app.ui.trade_review import ReviewHandoff
+from app.ui.window_registry import WindowRegistry, WindowSlot, spec_opener
 from app.venues.errors import UnknownInstrument
 from widgets.account import AccountView
 from widgets.alerts import AlertsView
@@ -161,7 +163,8 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     opening: Opening,
     stats_out: Path | None,
 ) -> int:
-    """One window per source; opening another market replaces the window and its source."""
+    """One window per source, as many at once as the user opens (app/ui/window_registry.py);
+    opening another market in a window replaces that window and its source."""
     recent = RecentMarkets(config_dir)
     recent_recordings = RecentRecordings(config_dir)
     # The welcome, once, on the first interactive start: a scripted run (smoke test, screenshot)
@@ -169,38 +172,43 @@ async def _main(  # noqa: PLR0917 (private; one call site)
     first_run = FirstRun(config_dir)
     greet = exit_after_s is None and screenshot is None and not first_run.welcomed()
     review = ReviewHandoff()  # a trade review asked for in one window, shown by the next
-    failed = False
-    next_source: MarketSource | None = source
-    while next_source is not None:
-        source, next_source = next_source, None
-        switch_to: list[MarketSource] = []
-        failed |= await _run_window(
+    layouts = LayoutStore(config_dir)  # one store for every window: no window's save undoes another's
+    first = [True]
+
+    async def run_window(slot: WindowSlot, source: MarketSource) -> bool:
+        nonlocal greet
+        is_first, first[0] = first[0], False
+        failed = await _run_window(
             source,
             views,
-            exit_after_s,
-            screenshot,
+            screenshot if is_first else None,
             hz,
             config_dir,
             started_s,
             opening,
             recent,
             recent_recordings,
-            switch_to,
+            slot,
+            layouts,
             stats_out,
             first_run if greet else None,
             review,
         )
         greet = False
-        if switch_to:
-            next_source = switch_to[0]
-            exit_after_s = screenshot = None  # those were for the first window
+        return failed
+
+    record_dir = data_dir() / "recordings" if opening.record else None
+    registry = WindowRegistry(run_window, spec_opener(opening.endpoints, record_dir, opening.loop))
+    registry.open(source)
+    if exit_after_s is not None:
+        asyncio.get_running_loop().call_later(exit_after_s, registry.close_all)
+    failed = await registry.wait()
     return 1 if failed else 0
 
 
 async def _run_window(  # noqa: PLR0917 (private; one call site)
     source: MarketSource,
     views: ViewFactory,
-    exit_after_s: float | None,
     screenshot: Path | None,
     hz: int,
     config_dir: Path | None,
@@ -208,7 +216,8 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
     opening: Opening,
     recent: RecentMarkets,
     recent_recordings: RecentRecordings,
-    switch_to: list[MarketSource],
+    slot: WindowSlot,
+    layouts: LayoutStore,
     stats_out: Path | None,
     greet: FirstRun | None,
     review: ReviewHandoff | None = None,
@@ -229,16 +238,14 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
             window.status.show_notice(f"cannot open {market.key}: {exc}")
             return
         recent.add(market)
-        switch_to.append(new)
-        window.close()
+        slot.switch(new, MarketSpec(SpecKind.LIVE, venue=market.venue, symbol=market.symbol))
 
     def open_recordings(paths: Sequence[Path]) -> str | None:
         try:
             new = ReplayFeed(paths, loop=opening.loop)
         except ReplayError as exc:
             return str(exc)
-        switch_to.append(new)
-        window.close()
+        slot.switch(new, MarketSpec(SpecKind.REPLAY, paths=tuple(str(p) for p in paths)))
         return None
 
     stores = (
@@ -246,7 +253,6 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         if isinstance(source, AggregateSource)
         else DeskStores(Journal(default_journal_path()), SettingsStore(config_dir))
     )
-    layouts = LayoutStore(config_dir)
     built = compose(
         source,
         views(),
@@ -263,6 +269,7 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
         review=review,
     )
     window = built.window
+    slot.attach(window)  # the Window menu, link group and a restored layout's arrangement
     window.show()
     if greet is not None:
         if greet.notice:
@@ -281,8 +288,6 @@ async def _run_window(  # noqa: PLR0917 (private; one call site)
 
     task = asyncio.create_task(source.run())
     task.add_done_callback(report)
-    if exit_after_s is not None:
-        loop.call_later(exit_after_s, window.close)
     window.frames.on_first_frame = lambda: log.info(
         "first frame painted %.2f s after start", time.monotonic() - started_s
     )

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where a concrete source is picked: the app's start and a drill's start (the aggregated window
-# opens its sources through app/feeds/aggregate_open.py, Review through the Replaying protocol).
-CHOOSERS = {"app/ui/run_app.py", "app/ui/drills/run_drill.py"}
+# Where a concrete source is picked: the app's start, a drill's start, and the window registry
+# (a new window, a linked window or a restored layout opens the market it names). The aggregated
+# window opens its sources through app/feeds/aggregate_open.py, Review through `Replaying`.
+CHOOSERS = {"app/ui/run_app.py", "app/ui/drills/run_drill.py", "app/ui/window_registry.py"}
 CONCRETE = {"app.feeds.replay_feed", "app.feeds.replay"}
 
 
