@@ -28,7 +28,7 @@ from app.feeds.recording import iter_line_batches  # noqa: E402
 from app.feeds.replay import ReplayError, open_replay  # noqa: E402
 
 RECORDING = ROOT / "resources" / "btcusdt_20240808.gz"
-SHARED = Path("/work/shared/data")
+SHARED = ROOT.parent / "shared" / "data"  # the recordings beside the checkout, as the tests read them
 BOOK = frozenset({SignalKind.SWEEP, SignalKind.ICEBERG, SignalKind.PULLED_WALL})
 
 
