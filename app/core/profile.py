@@ -138,6 +138,19 @@ def value_area(
 SMALL_BATCH = 48  # below this many prints, per-print Python beats numpy's per-call overhead
 
 
+def vwap_of(sum_lots: int, sum_ticks_lots: int) -> Fraction | None:
+    """VWAP in ticks from Σq and Σq·p, exact (None with no volume)."""
+    return Fraction(sum_ticks_lots, sum_lots) if sum_lots else None
+
+
+def variance_of(sum_lots: int, sum_ticks_lots: int, sum_ticks2_lots: int) -> Fraction | None:
+    """Volume-weighted variance of price in ticks², exact: (Σq·Σq·p² − (Σq·p)²) / (Σq)²."""
+    n = sum_lots
+    if n == 0:
+        return None
+    return Fraction(n * sum_ticks2_lots - sum_ticks_lots**2, n * n)
+
+
 class VolumeProfile:
     """Volume at price for a session (or any range the owner decides), plus exact VWAP sums.
 
@@ -265,13 +278,8 @@ class VolumeProfile:
 
     def vwap_ticks(self) -> Fraction | None:
         """Exact VWAP in ticks; format with `Instrument.price_from_ratio`."""
-        if self.sum_lots == 0:
-            return None
-        return Fraction(self.sum_ticks_lots, self.sum_lots)
+        return vwap_of(self.sum_lots, self.sum_ticks_lots)
 
     def variance_ticks2(self) -> Fraction | None:
         """Exact volume-weighted variance of price in ticks² (σ of the VWAP bands)."""
-        n = self.sum_lots
-        if n == 0:
-            return None
-        return Fraction(n * self.sum_ticks2_lots - self.sum_ticks_lots**2, n * n)
+        return variance_of(self.sum_lots, self.sum_ticks_lots, self.sum_ticks2_lots)

@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from app.core.profile import variance_of, vwap_of
 from app.core.sessions import SessionSchedule
 from app.core.units import NS_PER_S
 
@@ -60,16 +61,10 @@ class VwapSums:
         self.sum_ticks2_lots += sqd2 + 2 * ref * sqd + ref * ref * sq
 
     def vwap_ticks(self) -> Fraction | None:
-        if self.sum_lots == 0:
-            return None
-        return Fraction(self.sum_ticks_lots, self.sum_lots)
+        return vwap_of(self.sum_lots, self.sum_ticks_lots)
 
     def variance_ticks2(self) -> Fraction | None:
-        """σ² in ticks², exact: (Σq·Σq·p² − (Σq·p)²) / (Σq)²."""
-        n = self.sum_lots
-        if n == 0:
-            return None
-        return Fraction(n * self.sum_ticks2_lots - self.sum_ticks_lots**2, n * n)
+        return variance_of(self.sum_lots, self.sum_ticks_lots, self.sum_ticks2_lots)
 
     def sigma_ticks(self) -> float | None:
         var = self.variance_ticks2()
