@@ -26,6 +26,9 @@ def install_window_menu(window: MainWindow, slot: WindowSlot) -> QtWidgets.QMenu
     """Add the Window menu to `window` and show the slot's link group."""
     menu = QtWidgets.QMenu("&Window", window)
     menu.setObjectName("window_menu")
+    # File → Quit ends the app, every window of it; closing a window is the title bar's job
+    window.quit_action.triggered.disconnect()
+    window.quit_action.triggered.connect(slot.registry.close_all)
     same = menu.addAction("New window on this market", lambda: _new_window(slot, slot.spec))
     same.setShortcut(QtGui.QKeySequence("Ctrl+N"))
     same.setEnabled(slot.spec is not None)

@@ -215,8 +215,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.recordings = RecordingMenu(self, file_menu, self._recordings, self.status.show_notice)
         if self._on_open_market is not None or self._recordings is not None:
             file_menu.addSeparator()
-        quit_action = file_menu.addAction("Quit", self.close)
-        quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
+        self.quit_action = file_menu.addAction("Quit", self.close)  # the window registry widens it
+        self.quit_action.setObjectName("quit")
+        self.quit_action.setShortcut(QtGui.QKeySequence("Ctrl+Q"))
 
         if self.transport is not None:
             replay = bar.addMenu("&Replay")

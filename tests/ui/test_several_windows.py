@@ -104,6 +104,26 @@ def test_a_second_market_window_runs_beside_the_first(
     assert seen["left_after_closing_one"] == 1, "closing one window leaves the other running"
 
 
+def test_quit_in_any_window_closes_them_all(btcusdt_recording: Path, tmp_path: Path, run_app_windows) -> None:
+    replay = ReplayFeed([btcusdt_recording], speed=10, scan_end=False)
+    seen: dict[str, int] = {}
+
+    async def drive() -> None:
+        await wait_for(lambda: len(windows()) == 1)
+        (first,) = windows()
+        window_action(first, "New window on the synthetic market").trigger()
+        await wait_for(lambda: len(windows()) == 2)
+        seen["before"] = len(windows())
+        first.quit_action.trigger()
+        await asyncio.sleep(0.5)
+        seen["after"] = len(windows())
+
+    status = run_app_windows(replay, tmp_path, closing_all(drive))
+
+    assert status == 0
+    assert (seen["before"], seen["after"]) == (2, 0)
+
+
 def test_a_link_group_follows_the_market_chosen_in_any_of_its_windows(
     btcusdt_recording: Path, tmp_path: Path, run_app_windows
 ):
