@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.events import Liquidation
 from app.core.instrument import Instrument
 from widgets.base import palette
 from widgets.base.menus import add_choice_menu
+from widgets.base.view_covering import ViewCoveringItem
 
 MIN_HALF_PX = 4.0
 MAX_HALF_PX = 10.0
@@ -82,7 +82,7 @@ def liquidation_marks(
     return out
 
 
-class LiquidationMarksItem(pg.GraphicsObject):  # type: ignore[misc]
+class LiquidationMarksItem(ViewCoveringItem):
     """Covers its view and draws the liquidation marks inside it (see FillMarksItem for
     `y_offset` and `bottom_px`)."""
 
@@ -140,14 +140,6 @@ class LiquidationMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         lo, hi = view.top() - self.y_offset - 1, view.bottom() - self.y_offset + 1
         i0, i1 = bisect_left(self._xs, view.left()), bisect_right(self._xs, view.right())
         return [m for m in self._marks[i0:i1] if lo <= m.price_ticks <= hi]
-
-    def boundingRect(self) -> QtCore.QRectF:
-        vb = self.getViewBox()
-        return QtCore.QRectF() if vb is None else vb.viewRect()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
     def paint(self, p: QtGui.QPainter, *_: Any) -> None:
         marks = self.marks()

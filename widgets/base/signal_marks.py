@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.instrument import Instrument
@@ -28,6 +27,7 @@ from app.core.signals.kinds import Signal, SignalKind
 from app.core.signals.recent import RecentSignals
 from widgets.base import palette
 from widgets.base.signal_style import KIND_STYLE, signal_tip
+from widgets.base.view_covering import ViewCoveringItem
 
 HALF_PX = 5.0
 HEIGHT_PX = 8.0
@@ -62,7 +62,7 @@ def signal_marks(signals: Sequence[Signal], x_of: Callable[[int], float | None])
     return out
 
 
-class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
+class SignalMarksItem(ViewCoveringItem):
     """Covers its view and draws the signals inside it (`y_offset`: see FillMarksItem)."""
 
     def __init__(
@@ -134,14 +134,6 @@ class SignalMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         return None if best is None else best[1]
 
     # -- QGraphicsItem -------------------------------------------------------------------------
-
-    def boundingRect(self) -> QtCore.QRectF:
-        vb = self.getViewBox()
-        return QtCore.QRectF() if vb is None else vb.viewRect()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
     def hoverEvent(self, ev: Any) -> None:
         """pyqtgraph's hover: the tooltip follows the mark under the pointer."""

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from app.core.market import MarketState
@@ -29,6 +28,7 @@ from app.core.paper.orders import OrderRole
 from app.core.paper.trip_review import TripReview
 from widgets.base import palette
 from widgets.base.fill_marks import clip_segment, exchange_offset_ns
+from widgets.base.view_covering import ViewCoveringItem
 
 MARKER_R_PX = 7.0
 _LABEL_FONT = QtGui.QFont()
@@ -130,7 +130,7 @@ def ladder_tags(review: TripReview | None, row_of: Callable[[float], int]) -> di
     return tags
 
 
-class TripMarksItem(pg.GraphicsObject):  # type: ignore[misc]
+class TripMarksItem(ViewCoveringItem):
     """Covers its view and draws the reviewed trip inside it (`y_offset` and `bottom_px`, the strip
     the marks keep off, as in FillMarksItem)."""
 
@@ -158,14 +158,6 @@ class TripMarksItem(pg.GraphicsObject):  # type: ignore[misc]
         return list(self._levels)
 
     # -- QGraphicsItem -------------------------------------------------------------------------
-
-    def boundingRect(self) -> QtCore.QRectF:
-        vb = self.getViewBox()
-        return QtCore.QRectF() if vb is None else vb.viewRect()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
     def paint(self, p: QtGui.QPainter, *_: Any) -> None:
         if not self._points and not self._levels:

@@ -19,7 +19,7 @@ from app.core.instrument import Instrument
 from widgets.base import palette
 from widgets.base.fmt import compact_qty
 from widgets.base.painted_axis import PaintedAxis
-from widgets.cvd.plot_items import ViewCoveringItem
+from widgets.base.view_covering import ViewCoveringItem
 from widgets.cvd.plot_items import cosmetic_pen as _pen
 
 

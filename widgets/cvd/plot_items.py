@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.base import palette
+from widgets.base.view_covering import ViewCoveringItem
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -30,18 +31,6 @@ def cosmetic_pen(color: QtGui.QColor, style: QtCore.Qt.PenStyle = QtCore.Qt.PenS
     pen.setCosmetic(True)  # width 1 whatever the zoom (wide pens are a slow raster path)
     pen.setStyle(style)
     return pen
-
-
-class ViewCoveringItem(pg.GraphicsObject):  # type: ignore[misc]
-    """An item whose bounds are its view's rect: new data never changes its geometry."""
-
-    def boundingRect(self) -> QtCore.QRectF:
-        rect = self.viewRect()
-        return QtCore.QRectF() if rect is None else rect
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
 
 
 class _BarsItem(ViewCoveringItem):

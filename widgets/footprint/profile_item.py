@@ -22,6 +22,7 @@ from app.core.session_profile import SessionProfile
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
 from widgets.base import palette
+from widgets.base.view_covering import ViewCoveringItem
 
 I64 = npt.NDArray[np.int64]
 STRIP_PX = 72  # the histogram's width
@@ -48,7 +49,7 @@ class ProfileShape:
         return self.profile.rows(low_ticks, high_ticks)
 
 
-class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
+class SessionProfileItem(ViewCoveringItem):
     """Covers the view; paints the strip at its right edge, above the statistics rows."""
 
     def __init__(self, bottom_px: Any) -> None:
@@ -70,13 +71,6 @@ class SessionProfileItem(pg.GraphicsObject):  # type: ignore[misc]
         r = vb.viewRect()
         w = STRIP_PX * abs(self.pixelWidth() or 0.0)
         self.update(QtCore.QRectF(r.right() - w, r.top(), w, r.height()))
-
-    def boundingRect(self) -> QtCore.QRectF:
-        vb = self.getViewBox()
-        return vb.viewRect() if vb is not None else QtCore.QRectF()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
 
     def strip_rect(self, area: QtCore.QRect) -> QtCore.QRect:
         """The strip in device pixels, given the view's device rect."""
