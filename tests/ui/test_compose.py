@@ -193,6 +193,16 @@ def test_help_about_names_the_versions_and_the_data_provenance(station: Workstat
     assert "2024-08-08" in text
 
 
+def test_help_keys_lists_the_window_keys_and_the_trading_keys(station: Workstation) -> None:
+    help_menu = [a.text() for a in station.window.menuBar().actions()[-1].menu().actions()]
+    rows = dict((what, key) for what, key in station.window.key_table())
+
+    assert "Keys…" in help_menu
+    assert any(key == "C" for key in rows.values())  # re-centre the ladder, a window key
+    assert any(key == "M" for key in rows.values())  # mute the signal sounds (the Signals menu)
+    assert any(key == "Shift+Esc" for key in rows.values())  # flatten, a trading key
+
+
 def test_every_notice_is_kept_and_listed_newest_first(station: Workstation) -> None:
     window = station.window
     for text in ("layouts.json is damaged", "settings fell back", "feed stale"):

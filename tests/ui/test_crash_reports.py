@@ -58,3 +58,18 @@ def test_the_log_file_is_in_the_data_dir_and_takes_the_chosen_level(tmp_path, mo
         if getattr(handler, "scalpdesk", False):
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_qts_own_warnings_go_to_the_log(tmp_path, caplog):
+    from PySide6 import QtCore
+
+    reporter = CrashReporter(tmp_path, tmp_path / "scalpdesk.log", show_dialog=False)
+    previous = QtCore.qInstallMessageHandler(reporter._qt_message)  # what install() sets
+    try:
+        with caplog.at_level(logging.WARNING):
+            QtCore.qWarning("QPainter::begin: Paint device returned engine == 0")
+    finally:
+        QtCore.qInstallMessageHandler(previous)
+
+    (record,) = [r for r in caplog.records if "Paint device" in r.getMessage()]
+    assert record.levelno == logging.WARNING
