@@ -77,6 +77,9 @@ class FrameClock(QtCore.QObject):
         self.source = source
         self.market: MarketState | None = None
         self._clock = clock
+        # what view and frame times are measured with: wall time, as the budget is; benchmarks may
+        # take the UI thread's CPU time instead, which other load on a shared machine hardly moves
+        self.timer: Callable[[], float] = time.perf_counter
         self._pending = {id(v): 0 for v in self.views}
         self._last_now_ns: int | None = None
         self.frame_ms: deque[float] = deque(maxlen=SAMPLES)  # frames that painted something
@@ -174,7 +177,8 @@ class FrameClock(QtCore.QObject):
         moved = now_ns != self._last_now_ns
         self._last_now_ns = now_ns
         pending = self._pending
-        start = time.perf_counter()
+        timer = self.timer
+        start = timer()
         painted = False
         for view in self.views:
             key = id(view)
@@ -183,16 +187,16 @@ class FrameClock(QtCore.QObject):
             if not view.isVisible() or not (moved or bits & view.watches):
                 continue
             pending[key] = 0
-            t0 = time.perf_counter()
+            t0 = timer()
             if view.refresh(bits, now_ns or 0):
                 view.paint_now()
                 painted = True
-                view_ms = (time.perf_counter() - t0) * 1000
+                view_ms = (timer() - t0) * 1000
                 self.view_ms[view.view_id].append(view_ms)
                 self.view_hist[view.view_id].add(view_ms)
         if not painted:
             return
-        end = time.perf_counter()
+        end = timer()
         self.frames += 1
         now_s = self._clock()
         if self.frames == 1:
