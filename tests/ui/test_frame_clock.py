@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from app.core.market import Changed
 from app.feeds.replay import ReplaySession, open_replay
 from app.ui.frame_clock import FrameClock, percentile
+from app.ui.run_app import default_views
 from widgets.ladder import LadderView
 from widgets.tape import TapeView
 
@@ -233,3 +234,84 @@ def test_a_late_frame_is_coalesced_not_followed_by_a_burst_of_queued_frames(qtbo
     after_slow = gaps_ms[5:8]
     assert clock.skipped >= 5  # the deadlines the slow frame ran over were dropped
     assert all(g > 10 for g in after_slow), after_slow  # back on the 60 Hz grid, no catch-up burst
+
+
+class PaintCounter(QtCore.QObject):
+    """Counts the paint events of a widget and everything inside it (what reached the screen)."""
+
+    def __init__(self, root: QtWidgets.QWidget) -> None:
+        super().__init__(root)
+        self.count = 0
+        for widget in [root, *root.findChildren(QtWidgets.QWidget)]:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_new_prints_reach_the_screen_in_every_frame_that_took_them(session, lines, shown):
+    """The tape's model took every print but its canvas was painted only once: on an X display
+    the rows stayed at "Waiting for prints…" while the app's own screenshot (a fresh render) and
+    the offscreen benchmark looked right."""
+    tape = TapeView()
+    host = shown([tape])  # noqa: F841 (kept alive: it owns the view)
+    clock = FrameClock([tape], Source())
+    clock.set_market(session.market)
+    clock.tick()  # the first frame after binding paints everything
+    rows = PaintCounter(tape.canvas.viewport())
+
+    painted = []
+    for line in lines["trade"][:3]:
+        before = rows.count
+        session.pipeline.feed([line])
+        clock.tick()
+        painted.append((rows.count > before, len(tape.visible_rows())))
+
+    assert painted == [(True, 1), (True, 2), (True, 3)]
+
+
+def test_every_view_that_says_it_must_repaint_paints_in_that_frame(session, btcusdt_recording, qtbot):
+    """The contract of `refresh` (widgets/base/view.py): True means "repaint me"; the frame's
+    paint_now must then put pixels on screen, not leave the change for a later full render."""
+    views = default_views()
+    host = QtWidgets.QWidget()
+    layout = QtWidgets.QGridLayout(host)
+    for i, view in enumerate(views):
+        layout.addWidget(view, i // 4, i % 4)
+    host.resize(1600, 900)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    QtWidgets.QApplication.processEvents()
+    clock = FrameClock(views, Source())
+    clock.set_market(session.market)
+    clock.tick()
+    counters = {v.view_id: PaintCounter(v) for v in views}
+    said: dict[str, list[bool]] = {v.view_id: [] for v in views}
+    for view in views:
+        ask = view.refresh
+
+        def asked(bits: int, now_ns: int, ask=ask, said=said[view.view_id]) -> bool:
+            must = ask(bits, now_ns)
+            said.append(must)
+            return must
+
+        view.refresh = asked  # type: ignore[method-assign]
+    with gzip.open(btcusdt_recording, "rb") as fh:
+        all_lines = [line for line in fh.read().split(b"\n") if line][:6000]
+
+    missed: dict[str, int] = {}
+    for start in range(0, len(all_lines), 200):
+        before = {k: c.count for k, c in counters.items()}
+        asked_before = {k: len(v) for k, v in said.items()}
+        session.pipeline.feed(all_lines[start : start + 200])
+        clock.tick()
+        for view_id, answers in said.items():
+            must = any(answers[asked_before[view_id] :])
+            if must and counters[view_id].count == before[view_id]:
+                missed[view_id] = missed.get(view_id, 0) + 1
+
+    assert {k for k, v in said.items() if any(v)} >= {"ladder", "footprint", "tape", "cvd"}
+    assert missed == {}

@@ -119,6 +119,7 @@ class TapeView(MarketView):
             if new_liq:
                 self.canvas.viewport().update()
             return new_liq
+        self.canvas.viewport().update()  # the rows moved: paint_now paints them this frame
         # Moving the scrollbar repaints it (~0.8 ms, more than the rows cost), so while prints
         # stream it follows a few times a second, not every frame; scrolling syncs it at once.
         self._frames_since_bar += 1
