@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.footprint import FootprintBar, FootprintSeries
-from app.core.footprint_view_model import BarAnalysis, Zone, ZoneTracker, analyse_bar
+from app.core.footprint_view_model import BarAnalysis, OpenBarLevels, Zone, ZoneTracker, analyse_bar
 from app.core.instrument import Instrument
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
@@ -61,6 +61,7 @@ class FootprintModel:
         self.series = FootprintSeries(settings.bar_spec(), sessions)
         self._analyses: dict[int, BarAnalysis] = {}
         self._open: tuple[int, BarAnalysis] | None = None  # (series version, analysis)
+        self._open_levels = OpenBarLevels()
         self._tracker = ZoneTracker()
         self._tracked_through = -1  # last closed bar index fed to the tracker
         self._zones: tuple[int, list[Zone]] | None = None
@@ -71,6 +72,7 @@ class FootprintModel:
     def feed(self, cols: TradeColumns) -> None:
         if cols.size:
             self.series.add_trades(cols.exchange_ns, cols.price_ticks, cols.qty_lots, cols.side)
+            self._open_levels.traded(cols.price_ticks, self.series.spec.group_ticks)
 
     def advance_to(self, now_ns: int) -> bool:
         return self.series.advance_to(now_ns)
@@ -118,6 +120,7 @@ class FootprintModel:
             self.bar(index - 1),
             imbalance_ratio=s.imbalance_ratio,
             imbalance_min_lots=s.imbalance_min_lots,
+            levels=None if bar.closed else self._open_levels.levels(bar),
         )
         if bar.closed:
             self._analyses[index] = a
