@@ -327,7 +327,15 @@ class ZoneTracker:
 
     def zones(self, open_index: int | None = None, open_low: int = 0, open_high: int = -1) -> list[Zone]:
         """Every zone, with naked ones ended at the open bar if it already trades inside them."""
-        out = list(self._retested)
+        return self.retested() + self.naked(open_index, open_low, open_high)
+
+    def retested(self) -> list[Zone]:
+        """The zones a closed bar has retested: final, they never change again."""
+        return list(self._retested)
+
+    def naked(self, open_index: int | None = None, open_low: int = 0, open_high: int = -1) -> list[Zone]:
+        """The zones no closed bar has retested, ended at the open bar if it trades inside them."""
+        out: list[Zone] = []
         for z in self._naked:
             if open_index is not None and open_low <= z.high_ticks and open_high >= z.low_ticks:
                 out.append(Zone(z.side, z.low_ticks, z.high_ticks, z.start_index, open_index))
