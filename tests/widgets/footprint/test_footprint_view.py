@@ -408,8 +408,10 @@ def test_a_paint_draws_only_what_its_exposed_rect_needs(qtbot, view, market, mon
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.vb.height() > 300)
     view.follow_latest(reset_zoom=True)
+    market.apply_trades(TradeColumns.from_rows([(T0 + 70 * SEC, T0 + 70 * SEC, P + 1, 1, 1, 49)]))
+    view.refresh(Changed.TAPE, T0 + 70 * SEC)  # settles the follow and the zoom
     view.repaint()  # the closed bars' bands are drawn
-    qtbot.wait(10)
+    qtbot.wait(50)  # and every update still queued is painted
     bars: list[int] = []
     exposed: list[tuple[float, float]] = []
     paint_bar, paint = view.item._paint_bar, view.item.paint
