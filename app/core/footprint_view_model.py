@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.footprint import FootprintBar, StackedImbalance, stacked_runs
-from app.core.profile import point_of_control, to_fraction, value_area
+from app.core.profile import Levels, point_of_control, to_fraction, value_area
 
 I64 = npt.NDArray[np.int64]
 B1 = npt.NDArray[np.bool_]
@@ -101,9 +101,13 @@ def analyse_bar(
     imbalance_ratio: Fraction,
     imbalance_min_lots: int,
     stack_levels: int = 3,
+    levels: Levels | None = None,
 ) -> BarAnalysis:
-    """Everything the chart shows of `bar` (bar number `index`; `previous` for delta change)."""
-    levels = bar.levels()  # once: POC, value area and the cell arrays all read these columns
+    """Everything the chart shows of `bar` (bar number `index`; `previous` for delta change).
+
+    `levels`: the bar's columns if the caller already has them (`OpenBarLevels`)."""
+    if levels is None:
+        levels = bar.levels()  # once: POC, value area and the cell arrays all read these columns
     prices = levels.price_ticks
     n = prices.shape[0]
     buy_imb = np.zeros(n, dtype=np.bool_)
@@ -147,6 +151,50 @@ def analyse_bar(
         stacks=stacks,
         stats=bar_stats(bar, previous),
     )
+
+
+class OpenBarLevels:
+    """The open bar's sorted columns (`FootprintBar.levels`), patched at the groups a batch traded
+    instead of rebuilt from the whole cell dict: a chart analyses the open bar on every frame, and
+    a volatile minute holds hundreds of groups while a frame's prints touch a handful.
+
+    Groups are never removed from an open bar, so while its group count is unchanged the sorted
+    keys are the same and only the touched rows can differ; a new group or a new bar rebuilds.
+    """
+
+    __slots__ = ("_bar", "_levels", "_touched")
+
+    def __init__(self) -> None:
+        self._bar: FootprintBar | None = None
+        self._levels: Levels | None = None
+        self._touched: set[int] = set()
+
+    def traded(self, price_ticks: I64, group_ticks: int) -> None:
+        """A batch of prints at these prices was added to the series (grouped by `group_ticks`)."""
+        if price_ticks.shape[0]:
+            self._touched.update(np.unique(price_ticks - price_ticks % group_ticks).tolist())
+
+    def levels(self, bar: FootprintBar) -> Levels:
+        """`bar.levels()` for the series' open bar, equal to a rebuild."""
+        old = self._levels
+        touched, self._touched = self._touched, set()
+        cells = bar.cells
+        if bar is not self._bar or old is None or len(cells) != old.price_ticks.shape[0]:
+            self._bar, self._levels = bar, bar.levels()
+            return self._levels
+        if not touched:
+            return old
+        keys = np.array(sorted(touched), dtype=np.int64)
+        rows = np.array([cells[k] for k in keys.tolist()], dtype=np.int64).reshape(-1, 4)
+        at = np.searchsorted(old.price_ticks, keys)
+        if at[-1] >= old.price_ticks.shape[0] or not (old.price_ticks[at] == keys).all():
+            self._levels = bar.levels()  # not this bar's prints after all: rebuild
+            return self._levels
+        columns = [c.copy() for c in old[1:]]  # the previous analysis may still be read
+        for c, col in enumerate(columns):
+            col[at] = rows[:, c]
+        self._levels = Levels(old.price_ticks, *columns)
+        return self._levels
 
 
 def diagonal_imbalance_masks(
@@ -279,7 +327,15 @@ class ZoneTracker:
 
     def zones(self, open_index: int | None = None, open_low: int = 0, open_high: int = -1) -> list[Zone]:
         """Every zone, with naked ones ended at the open bar if it already trades inside them."""
-        out = list(self._retested)
+        return self.retested() + self.naked(open_index, open_low, open_high)
+
+    def retested(self) -> list[Zone]:
+        """The zones a closed bar has retested: final, they never change again."""
+        return list(self._retested)
+
+    def naked(self, open_index: int | None = None, open_low: int = 0, open_high: int = -1) -> list[Zone]:
+        """The zones no closed bar has retested, ended at the open bar if it trades inside them."""
+        out: list[Zone] = []
         for z in self._naked:
             if open_index is not None and open_low <= z.high_ticks and open_high >= z.low_ticks:
                 out.append(Zone(z.side, z.low_ticks, z.high_ticks, z.start_index, open_index))

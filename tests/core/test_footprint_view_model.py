@@ -142,3 +142,37 @@ def test_imbalance_masks_match_the_bar_rule_at_edges_and_huge_sizes():
     hb, hs = diagonal_imbalance_masks(prices, buys * big, sells * big, 2, ratio=Fraction(301, 100))
     assert hb.tolist() == [True, False, True, False]  # exact even past int64 products
     assert hs.tolist() == [False, True, False, True]
+
+
+def test_open_bar_levels_patched_per_batch_equal_a_rebuild():
+    """Fed in small batches (new groups, repeat groups, bar closes), the patched columns of the open
+    bar equal `FootprintBar.levels()` after every batch, and only new groups or a new bar rebuild."""
+    from app.core.footprint_view_model import OpenBarLevels
+
+    rng = np.random.default_rng(5)
+    for g in (1, 5):
+        n = 3000
+        t = np.arange(n, dtype=np.int64) * (SEC // 200)  # 200 prints a second: 2 s bars of 400
+        prices = 5000 + np.cumsum(rng.integers(-2, 3, n))
+        qty, side = rng.integers(1, 40, n), rng.choice([-1, 1], n)
+        s = FootprintSeries(BarSpec.time(2, g))
+        cache = OpenBarLevels()
+        patched = rebuilt = 0
+        at = 0
+        while at < n:
+            step = int(rng.integers(1, 9))
+            s.add_trades(t[at : at + step], prices[at : at + step], qty[at : at + step], side[at : at + step])
+            cache.traded(prices[at : at + step], g)
+            at += step
+            bar = s.open_bar
+            assert bar is not None
+            before = cache._levels
+            got = cache.levels(bar)
+            want = bar.levels()
+            assert all(a.tolist() == b.tolist() for a, b in zip(got, want, strict=True))
+            if before is not None and got.price_ticks is before.price_ticks:
+                patched += 1
+                assert all(a is not b for a, b in zip(got[1:], before[1:], strict=True))  # not written over
+            else:
+                rebuilt += 1
+        assert patched > rebuilt > 5  # most batches only touch groups the bar already has

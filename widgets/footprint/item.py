@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.core.footprint_view_model import BarAnalysis, intensity
+from app.core.footprint_view_model import BarAnalysis, Zone, intensity
 from widgets.base import palette
 from widgets.base.cache import BoundedCache
 from widgets.footprint.model import STATS_LABELS, FootprintModel
@@ -47,6 +47,13 @@ class _Geo:
 
     def y(self, v: float) -> float:
         return self.sy * v + self.dy
+
+
+_ZoneOp = tuple[QtCore.QRectF, QtCore.QRectF, QtGui.QPen, QtCore.QPointF, QtCore.QPointF, QtGui.QColor | None]
+
+
+def _edges(r: QtCore.QRectF) -> tuple[float, float, float, float]:
+    return r.left(), r.top(), r.width(), r.height()
 
 
 _TILE_PX = 256  # closed bars are cached in bands this tall, anchored to the price
@@ -92,12 +99,15 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._images: BoundedCache[tuple[int, str], QtGui.QImage] = BoundedCache(4 * model.series.max_bars)
         self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
         self._layer: _Layer | None = None
+        self._live_zones: tuple[tuple[Any, ...], list[_ZoneOp]] | None = None
         self.font = QtGui.QFont()
         self.font.setPixelSize(11)
         self.bold = QtGui.QFont(self.font)
         self.bold.setBold(True)
         self._fm = QtGui.QFontMetricsF(self.font)
         self.row_px = math.ceil(self._fm.height()) + 2
+        # the paint reads option.exposedRect: what Qt repaints, not the whole view
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._static: BoundedCache[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = BoundedCache(
             _STATIC_TEXT_LIMIT
         )
@@ -112,6 +122,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._images.clear()
         self._open_image = None
         self._layer = None
+        self._live_zones = None
         self.update()
 
     def update_live(self, whole: bool) -> None:
@@ -143,13 +154,21 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
     def viewRangeChanged(self) -> None:
         self.prepareGeometryChange()
 
-    def paint(self, p: QtGui.QPainter, *_: Any) -> None:
+    def paint(
+        self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem | None = None, *_: Any
+    ) -> None:
+        """Draws what the exposed rect needs: on a frame that changed only the open bar, Qt repaints
+        its column alone (`update_live`), and the closed bars' bands, the zones and the statistics
+        outside it are neither blitted nor walked."""
         vb = self.getViewBox()
         if vb is None:
             return
         t = p.worldTransform()  # not deviceTransform: that adds the offset of a window grab twice
         geo = _Geo(t.m11(), t.m31(), t.m22(), t.m32())
         area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
+        ex = option.exposedRect if option is not None else None
+        # device pixels the paint must cover (a pixel of margin for rounding); None: all
+        exposed = None if ex is None or ex.isEmpty() else t.mapRect(ex).normalized().adjusted(-1, -1, 1, 1)
         p.save()
         p.resetTransform()
         m = self.model
@@ -178,7 +197,11 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             d = 0
         p.setClipRect(cells_clip)
         top = area.top() - d  # the chart's top row, in the layer's rows
-        for i in range(math.floor(top / _TILE_PX), math.floor((top + cells_h - 1) / _TILE_PX) + 1):
+        bottom = top + cells_h - 1
+        if exposed is not None:  # only the bands under the exposed rows
+            top = max(top, math.floor(exposed.top()) - d)
+            bottom = min(bottom, math.ceil(exposed.bottom()) - d)
+        for i in range(math.floor(top / _TILE_PX), math.floor(bottom / _TILE_PX) + 1):
             tile = layer.tiles.get(i)
             if tile is None:
                 tile = layer.tiles.put(
@@ -187,16 +210,21 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                 )
             p.drawPixmap(QtCore.QPoint(area.left(), i * _TILE_PX + d), tile)
         p.setClipping(False)
-        if self.stats_height_px:
+        stats_top = area.bottom() + 1 - self.stats_height_px
+        in_stats = self.stats_height_px > 0 and (exposed is None or exposed.bottom() >= stats_top)
+        if in_stats:
             if layer.stats is None:
                 layer.stats = self._render_stats(geo, area, first, last_closed)
-            p.drawPixmap(QtCore.QPoint(area.left(), area.bottom() + 1 - self.stats_height_px), layer.stats)
+            p.drawPixmap(QtCore.QPoint(area.left(), stats_top), layer.stats)
         p.setClipRect(cells_clip)
-        self._paint_zones(p, geo, view, area, final=False)
+        self._paint_zones(p, geo, view, area, final=False, exposed=exposed)
         if open_index is not None and first <= open_index <= last:
-            self._paint_bar(p, geo, open_index, view)
-            p.setClipping(False)
-            self._paint_stats(p, geo, area, open_index, open_index, labels=False)
+            x0, x1 = geo.x(open_index - 0.5) - 2, geo.x(open_index + 0.5) + 2
+            if exposed is None or (exposed.left() <= x1 and exposed.right() >= x0):
+                self._paint_bar(p, geo, open_index, view)
+                p.setClipping(False)
+                if in_stats:
+                    self._paint_stats(p, geo, area, open_index, open_index, labels=False)
         p.restore()
 
     def _render_tile(
@@ -446,18 +474,49 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                 text(p, x0, x1, y, label, h=row_h, place=place, bold=True)
 
     def _paint_zones(
-        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, final: bool
+        self,
+        p: QtGui.QPainter,
+        geo: _Geo,
+        view: QtCore.QRectF,
+        area: QtCore.QRect,
+        *,
+        final: bool,
+        exposed: QtCore.QRectF | None = None,
     ) -> None:
-        """Zones retested by a closed bar never change (`final`: drawn into the layer); the rest live."""
+        """Zones retested by a closed bar never change (`final`: drawn into the layer); the rest live.
+
+        The live ones are laid out in device pixels once per (zones, geometry) and then only drawn:
+        a frame that moved nothing but the open bar does not walk hundreds of naked zones again."""
         s = self.model.settings
         if not (s.show_stacked or s.show_naked_poc) or geo.sx < _MIN_ZONE_BAR_PX:
             return  # an overview of hundreds of bars: zone lines would hide the bars
-        right_edge = float(area.right())
-        open_index = self.model.last_index if self.model.series.open_bar is not None else None
-        for z in self.model.zones():
-            is_final = z.end_index is not None and (open_index is None or z.end_index < open_index)
-            if is_final != final:
+        zs = self.model.zone_set()
+        if final:
+            ops = self._zone_ops(zs.final, geo, view, area)
+        else:
+            key = (zs.version, geo, area.getRect(), _edges(view), s)
+            if self._live_zones is None or self._live_zones[0] != key:
+                self._live_zones = (key, self._zone_ops(zs.naked, geo, view, area))
+            ops = self._live_zones[1] + self._zone_ops(zs.own, geo, view, area)
+        for cull, bounds, pen, a, b, fill in ops:
+            if exposed is not None and not exposed.intersects(cull):
                 continue
+            if fill is not None:
+                p.fillRect(bounds, fill)
+            p.setPen(pen)
+            p.drawLine(a, b)
+            if fill is not None:
+                p.drawLine(bounds.bottomLeft(), bounds.bottomRight())
+
+    def _zone_ops(
+        self, zones: tuple[Zone, ...], geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect
+    ) -> list[_ZoneOp]:
+        """What drawing `zones` takes, in device pixels: (what it may touch, bounds, pen, line from,
+        line to, fill)."""
+        s = self.model.settings
+        right_edge = float(area.right())
+        out: list[_ZoneOp] = []
+        for z in zones:
             if (z.side == 0 and not s.show_naked_poc) or (z.side != 0 and not s.show_stacked):
                 continue
             if z.high_ticks + 1 < view.top() or z.low_ticks > view.bottom():
@@ -470,17 +529,17 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             if z.side == 0:
                 y = (y0 + y1) / 2
                 pen = QtGui.QPen(palette.HIGHLIGHT, 0, QtCore.Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                p.drawLine(QtCore.QPointF(x0, y), QtCore.QPointF(x1, y))
+                a, b = QtCore.QPointF(x0, y), QtCore.QPointF(x1, y)
+                bounds = QtCore.QRectF(x0, y, x1 - x0, 0)
+                out.append((bounds.adjusted(-1, -2, 1, 2), bounds, pen, a, b, None))
             else:
                 color = QtGui.QColor(palette.BUY_STRONG if z.side > 0 else palette.SELL_STRONG)
                 fill = QtGui.QColor(color)
                 fill.setAlpha(40)
                 rect = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0).normalized()
-                p.fillRect(rect, fill)
-                p.setPen(QtGui.QPen(color, 0))
-                p.drawLine(rect.topLeft(), rect.topRight())
-                p.drawLine(rect.bottomLeft(), rect.bottomRight())
+                cull = rect.adjusted(-1, -1, 1, 1)  # the edge lines fall on the rows at its edges
+                out.append((cull, rect, QtGui.QPen(color, 0), rect.topLeft(), rect.topRight(), fill))
+        return out
 
     # -- statistics ----------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ re-analysed only when the series changed. The paint and the test accessors (`cel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.footprint import FootprintBar, FootprintSeries
-from app.core.footprint_view_model import BarAnalysis, Zone, ZoneTracker, analyse_bar
+from app.core.footprint_view_model import BarAnalysis, OpenBarLevels, Zone, ZoneTracker, analyse_bar
 from app.core.instrument import Instrument
 from app.core.sessions import SessionSchedule
 from app.core.tape import TradeColumns
@@ -47,6 +47,23 @@ class StatsRow:
     texts: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ZoneSet:
+    """The chart's zones: `final` ones no longer change (a closed bar retested them), `naked` ones
+    change when a bar closes or the open bar's range grows (`version` counts those changes), and
+    the open bar's `own` ones (its stacks and POC) change with its prints."""
+
+    final: tuple[Zone, ...]
+    naked: tuple[Zone, ...]
+    own: tuple[Zone, ...]
+    version: int
+
+    @property
+    def live(self) -> tuple[Zone, ...]:
+        """The zones a frame of new prints can change: drawn over the closed bars' layer."""
+        return (*self.naked, *self.own)
+
+
 STATS_LABELS = ("Volume", "Delta", "Max Δ", "Min Δ", "Δ change", "Trades", "Duration")
 
 
@@ -61,9 +78,13 @@ class FootprintModel:
         self.series = FootprintSeries(settings.bar_spec(), sessions)
         self._analyses: dict[int, BarAnalysis] = {}
         self._open: tuple[int, BarAnalysis] | None = None  # (series version, analysis)
+        self._open_levels = OpenBarLevels()
         self._tracker = ZoneTracker()
         self._tracked_through = -1  # last closed bar index fed to the tracker
-        self._zones: tuple[int, list[Zone]] | None = None
+        self._zones: tuple[int, ZoneSet] | None = None  # (series version, zones)
+        # (what the naked zones depend on, the zones)
+        self._zone_set: tuple[tuple[int, ...], ZoneSet] | None = None
+        self._zone_version = 0
         self._qty_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_LIMIT)
 
     # -- data ----------------------------------------------------------------------------------
@@ -71,6 +92,7 @@ class FootprintModel:
     def feed(self, cols: TradeColumns) -> None:
         if cols.size:
             self.series.add_trades(cols.exchange_ns, cols.price_ticks, cols.qty_lots, cols.side)
+            self._open_levels.traded(cols.price_ticks, self.series.spec.group_ticks)
 
     def advance_to(self, now_ns: int) -> bool:
         return self.series.advance_to(now_ns)
@@ -118,6 +140,7 @@ class FootprintModel:
             self.bar(index - 1),
             imbalance_ratio=s.imbalance_ratio,
             imbalance_min_lots=s.imbalance_min_lots,
+            levels=None if bar.closed else self._open_levels.levels(bar),
         )
         if bar.closed:
             self._analyses[index] = a
@@ -130,6 +153,12 @@ class FootprintModel:
 
     def zones(self) -> list[Zone]:
         """Stacked-imbalance zones and naked POCs, each extended until a later bar retests it."""
+        z = self.zone_set()
+        return [*z.final, *z.live]
+
+    def zone_set(self) -> ZoneSet:
+        """The zones split into final ones (retested by a closed bar) and live ones; the same object
+        while nothing in it changed, which is most frames (a paint caches by its `version`)."""
         if self._zones is not None and self._zones[0] == self.version:
             return self._zones[1]
         bars = self.series.bars
@@ -141,13 +170,27 @@ class FootprintModel:
             self._tracker.close_bar(k, a.low_ticks, a.high_ticks, self._bar_zones(a))
         self._tracked_through = max(self._tracked_through, last_closed)
         open_a = self.analysis(self.last_index) if bars and not bars[-1].closed else None
+        # the naked zones change only when a bar closes or the open bar's range grows
+        key: tuple[int, ...] = (self._tracked_through,)
+        own: tuple[Zone, ...] = ()
         if open_a is not None:
-            zones = self._tracker.zones(open_a.index, open_a.low_ticks, open_a.high_ticks)
-            zones += [Zone(s, lo, hi, open_a.index, None) for s, lo, hi in self._bar_zones(open_a)]
+            key = (self._tracked_through, open_a.index, open_a.low_ticks, open_a.high_ticks)
+            own = tuple(Zone(s, lo, hi, open_a.index, None) for s, lo, hi in self._bar_zones(open_a))
+        old = self._zone_set
+        if old is None or old[0] != key:
+            if open_a is not None:
+                naked = tuple(self._tracker.naked(open_a.index, open_a.low_ticks, open_a.high_ticks))
+            else:
+                naked = tuple(self._tracker.naked())
+            self._zone_version += 1
+            zs = ZoneSet(tuple(self._tracker.retested()), naked, own, self._zone_version)
+        elif old[1].own != own:
+            zs = replace(old[1], own=own)
         else:
-            zones = self._tracker.zones()
-        self._zones = (self.version, zones)
-        return zones
+            zs = old[1]
+        self._zone_set = (key, zs)
+        self._zones = (self.version, zs)
+        return zs
 
     @staticmethod
     def _bar_zones(a: BarAnalysis) -> list[tuple[int, int, int]]:

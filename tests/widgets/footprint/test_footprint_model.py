@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.core.instrument import Instrument
+from app.core.market import MarketState
 from app.core.tape import TradeColumns
 from widgets.footprint.model import FootprintModel
 from widgets.footprint.settings import FootprintSettings
@@ -41,3 +42,29 @@ def test_delta_mode_shows_the_signed_difference(btcusdt: Instrument) -> None:
 
     assert model.joined_text(5, 2) == "+0.003"
     assert model.joined_text(2, 5) == "-0.003"
+
+
+def test_zone_set_equals_a_fresh_model_and_keeps_its_naked_zones_while_the_open_bar_grows_inside(
+    btcusdt: Instrument, replayed_market: MarketState
+) -> None:
+    """Fed the real recording in small batches, the cached zones equal those of a model fed it all
+    at once; the naked zones (and their version) change only when a bar closes or the open bar's
+    range grows, so most batches reuse them."""
+    cols = replayed_market.tape.all()
+    model = FootprintModel(btcusdt, FootprintSettings())
+    kept = changed = 0
+    at, step = 0, 40
+    while at < min(cols.size, 12_000):
+        model.feed(TradeColumns(*(c[at : at + step] for c in cols)))
+        at += step
+        before = model._zone_set
+        zs = model.zone_set()
+        fresh = FootprintModel(btcusdt, FootprintSettings())
+        fresh.feed(TradeColumns(*(c[:at] for c in cols)))
+        assert model.zones() == fresh.zones()
+        if before is not None and before[1].version == zs.version:
+            kept += 1
+            assert before[1].naked is zs.naked
+        else:
+            changed += 1
+    assert kept > changed > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
 from app.core.footprint import BarSpec, FootprintSeries
 from app.core.market import Changed, MarketState
@@ -400,3 +400,38 @@ def test_window_grab_shows_the_chart_where_the_view_is(qtbot, market):
     inside = window.grab().toImage().copy(v.geometry())
     assert _not_blank(alone)
     assert (_pixels(inside) == _pixels(alone)).mean() > 0.99
+
+
+def test_a_paint_draws_only_what_its_exposed_rect_needs(qtbot, view, market, monkeypatch):
+    """Qt repaints the open bar's column alone; the paint then draws that bar and no closed bar's
+    band outside it; a repaint of a closed bar's column does not draw the open bar at all."""
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.vb.height() > 300)
+    view.follow_latest(reset_zoom=True)
+    market.apply_trades(TradeColumns.from_rows([(T0 + 70 * SEC, T0 + 70 * SEC, P + 1, 1, 1, 49)]))
+    view.refresh(Changed.TAPE, T0 + 70 * SEC)  # settles the follow and the zoom
+    view.repaint()  # the closed bars' bands are drawn
+    qtbot.wait(50)  # and every update still queued is painted
+    bars: list[int] = []
+    exposed: list[tuple[float, float]] = []
+    paint_bar, paint = view.item._paint_bar, view.item.paint
+
+    def record_paint(p, option=None, *rest):
+        exposed.append((option.exposedRect.left(), option.exposedRect.right()))
+        return paint(p, option, *rest)
+
+    def record_bar(p, geo, k, v):
+        bars.append(k)
+        return paint_bar(p, geo, k, v)
+
+    monkeypatch.setattr(view.item, "_paint_bar", record_bar)
+    monkeypatch.setattr(view.item, "paint", record_paint)
+    market.apply_trades(TradeColumns.from_rows([(T0 + 71 * SEC, T0 + 71 * SEC, P + 1, 1, 1, 50)]))
+    assert view.refresh(Changed.TAPE, T0 + 71 * SEC)
+    view.paint_now()
+    assert bars == [1]  # the open bar, drawn once; the closed bar 0 comes from its cached band
+    assert exposed and all(left >= 0.5 - 0.05 for left, _ in exposed), exposed  # its column and right of it
+    bars.clear()
+    view.item.update(QtCore.QRectF(-0.45, view.vb.viewRect().top(), 0.5, view.vb.viewRect().height()))
+    view.paint_now()
+    assert bars == []  # a closed bar's column: the open bar is not drawn
