@@ -27,6 +27,27 @@ from widgets.ladder.settings import LadderSettings
 EDGE_ROWS = 3  # static mode re-centres when the inside market comes this close to an edge...
 EDGE_FRACTION = 5  # ...or within 1/5 of the rows, so the thin side always shows enough levels to read
 _TEXT_CACHE_MAX = 20_000
+# The ladder columns each field of a row key (see `_set_rows`) is drawn in: a row whose bid size alone
+# changed repaints the bid cell and its P/S, not the whole row (most dirty rows change one or two
+# numbers of ten). The price field changes only with the grid, and then the whole row is new.
+_FIELD_COLUMNS: tuple[frozenset[str], ...] = tuple(
+    frozenset(cols)
+    for cols in (
+        ("price",),
+        ("bid",),
+        ("ask",),
+        ("buy",),
+        ("sell",),
+        ("session",),
+        ("ps_bid",),
+        ("ps_ask",),
+        ("bid", "price"),  # is_best_bid: the bid's bold text and the price cell's colour
+        ("ask", "price"),
+        ("price",),  # is_last_trade: the price cell's frame
+    )
+)
+_BAR_COLUMNS = frozenset(("bid", "ask"))
+_SESSION_COLUMNS = frozenset(("session",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +103,8 @@ class LadderModel:
         self.rows: tuple[LadderRow, ...] = ()
         self.totals = LadderTotals()
         self.dirty_rows: frozenset[int] = frozenset()  # indices of rows changed by the last update
+        # per dirty row, the columns whose cells changed (None: the whole row, a new row)
+        self.dirty_cells: dict[int, frozenset[str] | None] = {}
         self.totals_dirty = False
         self.shift_rows = 0  # the last update moved the prices by this many rows (see _set_rows)
         self._bar_scale = CalmScale()
@@ -377,8 +400,14 @@ class LadderModel:
         self._set_rows(keys, (bid_row, ask_row, last), totals)
         now = self._now_ns
         bar = self._bar_scale.update(max(max(bids, default=0), max(asks, default=0)), now)
-        if self._session_scale.update(max(session, default=0), now) or bar:
-            self.dirty_rows = frozenset(range(len(self.rows)))  # every bar changes length
+        session_bar = self._session_scale.update(max(session, default=0), now)
+        if bar or session_bar:  # every bar changes length: its cells on every row
+            bars = (_BAR_COLUMNS if bar else frozenset()) | (_SESSION_COLUMNS if session_bar else frozenset())
+            cells = self.dirty_cells
+            for i in range(len(self.rows)):
+                had = cells.get(i, frozenset())
+                cells[i] = None if had is None else had | bars
+            self.dirty_rows = frozenset(cells)
 
     def _set_rows(
         self,
@@ -399,7 +428,7 @@ class LadderModel:
             old_keys = [old_keys[i - shift] if 0 <= i - shift < n else () for i in range(n)]
             old_rows = tuple(old_rows[i - shift] if 0 <= i - shift < n else old_rows[0] for i in range(n))
         rows: list[LadderRow] = list(old_rows) if same_grid else []
-        dirty = []
+        dirty: dict[int, frozenset[str] | None] = {}
         inst = self.market.instrument if self.market is not None else None
         bid_row, ask_row, last = marks or (None, None, None)
         new_keys: list[tuple[int | bool, ...]] = []
@@ -407,7 +436,8 @@ class LadderModel:
             price = k[0]
             full = (*k, price == bid_row, price == ask_row, price == last)
             new_keys.append(full)
-            if same_grid and old_keys[i] == full:
+            old = old_keys[i] if same_grid else ()
+            if old == full:
                 continue
             assert inst is not None
             row = self._row(inst, full)
@@ -415,15 +445,17 @@ class LadderModel:
                 rows[i] = row
             else:
                 rows.append(row)
-            dirty.append(i)
+            dirty[i] = _changed_columns(old, full)
         self._row_keys = new_keys
         self.shift_rows = shift
         self.rows = tuple(rows)
-        self.dirty_rows = frozenset(dirty) if same_grid else frozenset(range(len(keys)))
+        self.dirty_cells = dirty
+        self.dirty_rows = frozenset(dirty)
         self.totals_dirty = totals != self.totals
         self.totals = totals
 
     def _row(self, inst: Instrument, key: tuple[int | bool, ...]) -> LadderRow:
+        """The row as shown, from its key (price, sizes, volumes, P/S, the three inside flags)."""
         price, bid, ask, buy, sell, session, ps_b, ps_a, is_bid, is_ask, is_last = key
         qty = self._qty
         return LadderRow(
@@ -457,3 +489,14 @@ class LadderModel:
             buy_recent_text=qty(inst, t.buy_recent_lots),
             sell_recent_text=qty(inst, t.sell_recent_lots),
         )
+
+
+def _changed_columns(old: tuple[int | bool, ...], new: tuple[int | bool, ...]) -> frozenset[str] | None:
+    """The columns to repaint for a row whose key went from `old` to `new` (None: all of it)."""
+    if len(old) != len(new) or old[0] != new[0]:
+        return None
+    out: frozenset[str] = frozenset()
+    for cols, a, b in zip(_FIELD_COLUMNS, old, new, strict=True):
+        if a != b:
+            out |= cols
+    return out

@@ -73,6 +73,7 @@ class LadderCanvas(QtWidgets.QWidget):
         self._widths: BoundedCache[str, float] = BoundedCache(_WIDTH_CACHE_MAX)
         self._widths_bold: BoundedCache[str, float] = BoundedCache(_WIDTH_CACHE_MAX)
         self.columns: list[tuple[Column, float, float]] = []  # (column, x, width) in pixels
+        self._spans: dict[str, tuple[int, int]] = {}  # column key -> whole pixels [left, right) it covers
         self.dropped: tuple[str, ...] = ()  # keys of enabled columns left out for lack of width
         self.pad_px = PAD_PX  # the padding the current layout uses
         self._price_text = DEFAULT_PRICE_TEXT
@@ -118,6 +119,7 @@ class LadderCanvas(QtWidgets.QWidget):
         layout = fit_columns(self.enabled_columns(), float(self.width()), self.min_width)
         self.pad_px = layout.pad_px
         self.columns = list(layout.columns)
+        self._spans = {c.key: (math.floor(x), math.ceil(x + w)) for c, x, w in self.columns}
         dropped = layout.dropped
         self.dropped = dropped
         if dropped:
@@ -171,8 +173,19 @@ class LadderCanvas(QtWidgets.QWidget):
         shift = self.model.shift_rows
         if shift:
             self.scroll(0, shift * ROW_PX, QtCore.QRect(0, HEADER_PX, width, len(rows) * ROW_PX))
-        for i in sorted(dirty):
-            self.update(0, HEADER_PX + i * ROW_PX, width, ROW_PX)
+        cells = self.model.dirty_cells
+        spans = self._spans
+        update = self.update
+        for i in dirty:
+            y = HEADER_PX + i * ROW_PX
+            keys = cells.get(i)
+            if keys is None:
+                update(0, y, width, ROW_PX)
+                continue
+            for key in keys:  # only the cells that changed (a hidden column has no span)
+                span = spans.get(key)
+                if span is not None:
+                    update(span[0], y, span[1] - span[0], ROW_PX)
         if self.model.totals_dirty:
             self.update(0, HEADER_PX + len(rows) * ROW_PX, width, FOOTER_PX)
 
@@ -282,24 +295,26 @@ class LadderCanvas(QtWidgets.QWidget):
         bounds = region.boundingRect()
         if bounds.top() < HEADER_PX:
             p.drawPixmap(0, 0, strips["header"])
-        first = max(0, (bounds.top() - HEADER_PX) // ROW_PX)
-        last = min(len(rows) - 1, (bounds.bottom() - HEADER_PX) // ROW_PX)
         g = self.model.settings.group_ticks
-        for i in range(first, last + 1):
+        whole = region.rectCount() == 1 and bounds.left() <= 0 and bounds.right() >= width - 1
+        for i in self._rows_in(region, len(rows)):
             y = HEADER_PX + i * ROW_PX
-            if region.intersects(QtCore.QRect(0, y, width, ROW_PX)):
-                row = rows[i]
-                p.drawPixmap(0, y, strips["odd" if (row.price_ticks // g) % 2 else "even"])
-                self._paint_row(p, row, y, cols)
-                paint_trading_row(self, p, self.orders, price_ticks=row.price_ticks, y=y, cols=cols)
-                mark = self.signal_rows.rows.get(row.price_ticks)
-                if mark is not None:
-                    paint_signal_marker(p, mark, y, ROW_PX, cols)
-                tags = self.trip_tags.get(row.price_ticks) if self.trip_tags else None
-                if tags:
-                    paint_ladder_tags(
-                        p, tags, y=y, row_px=ROW_PX, width=width, cols=cols, font_ascent=self._fm.ascent()
-                    )
+            row = rows[i]
+            # the stripe is clipped to the region; only the cells it touches are drawn again
+            p.drawPixmap(0, y, strips["odd" if (row.price_ticks // g) % 2 else "even"])
+            row_cols = (
+                cols if whole else self._cols_in(region.intersected(QtCore.QRect(0, y, width, ROW_PX)), cols)
+            )
+            self._paint_row(p, row, y, row_cols)
+            paint_trading_row(self, p, self.orders, price_ticks=row.price_ticks, y=y, cols=cols)
+            mark = self.signal_rows.rows.get(row.price_ticks)
+            if mark is not None:
+                paint_signal_marker(p, mark, y, ROW_PX, cols)
+            tags = self.trip_tags.get(row.price_ticks) if self.trip_tags else None
+            if tags:
+                paint_ladder_tags(
+                    p, tags, y=y, row_px=ROW_PX, width=width, cols=cols, font_ascent=self._fm.ascent()
+                )
         if bounds.bottom() >= footer_top and bounds.top() < footer_top + FOOTER_PX:
             p.drawPixmap(0, footer_top, strips["footer"])
             self._paint_footer(p, footer_top, cols)
@@ -307,6 +322,35 @@ class LadderCanvas(QtWidgets.QWidget):
         if bounds.bottom() >= below:
             p.fillRect(QtCore.QRect(0, below, width, self.height() - below), palette.BACKGROUND)
         p.end()
+
+    @staticmethod
+    def _rows_in(region: QtGui.QRegion, count: int) -> list[int]:
+        """Indices of the rows the region touches, top first (from its rects: a frame's region is a
+        few cells far apart, and walking every row between them cost more than painting the cells)."""
+        found: set[int] = set()
+        for r in region:
+            first = max(0, (r.top() - HEADER_PX) // ROW_PX)
+            last = min(count - 1, (r.bottom() - HEADER_PX) // ROW_PX)
+            found.update(range(first, last + 1))
+        return sorted(found)
+
+    def _cols_in(
+        self, row_region: QtGui.QRegion, cols: dict[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float]]:
+        """The columns of `cols` whose pixels `row_region` (a part of one row) touches.
+
+        A column's first pixel is left out: it holds only the grid line (from the stripe) or the
+        neighbour's last fraction of a pixel, never the column's own bars or text (those start at
+        x + 1 or later), so a neighbour's update does not redraw this column too.
+        """
+        parts = [(r.left(), r.right()) for r in row_region]
+        spans = self._spans
+        out = {}
+        for key, cell in cols.items():
+            left, right = spans[key]
+            if any(a < right and b > left for a, b in parts):
+                out[key] = cell
+        return out
 
     def draw_text(
         self,
