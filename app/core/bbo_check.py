@@ -7,11 +7,14 @@ diff's book top until a ticker with a larger id has been seen (or the stream end
 the matching ticker up in a short history. Memory stays bounded either way.
 
 Tickers come ten times as often as diffs, yet only the one just before each diff is ever
-compared. So a batch's tickers are handed over once, at its end (`on_tickers`): their ids are
-taken and filtered with C-level loops (map, accumulate, compress) and the per-diff lookups are
-bisections of a list; no Python code runs per ticker. Deferring is exact: once a ticker with a
-larger id has been accepted, the accepted tickers at or before a diff's id can no longer
-change (an older ticker arriving later is out of order on its own stream and ignored).
+compared. So a batch's tickers are handed over once, at its end, as one flat list of ints (id and
+top, `TOP_STRIDE` a ticker: `on_tops`): ids are taken with a C-level slice and filtered with
+C-level loops (accumulate, compress), the per-diff lookups are bisections of a list, and no
+Python code and no object runs per ticker. Plain ints, not one tuple per ticker: tens of
+thousands of held tuples made the garbage collector walk them again and again. Deferring is
+exact: once a ticker with a larger id has been accepted, the accepted tickers at or before a
+diff's id can no longer change (an older ticker arriving later is out of order on its own stream
+and ignored).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress
 from operator import eq, itemgetter
 
 Top = tuple[int | None, int, int | None, int]
@@ -28,8 +31,10 @@ Top = tuple[int | None, int, int | None, int]
 TickerRow = Sequence[int]
 """A BookTicker, or any row with the update id at [2] and the top at [3:7]."""
 
-_ID = itemgetter(2)
-_TOP = slice(3, 7)
+TOP_STRIDE = 5
+"""Ints per ticker in `on_tops`: update id, best bid ticks, its lots, best ask ticks, its lots."""
+
+_ROW = itemgetter(2, 3, 4, 5, 6)
 
 
 class BboCheck:
@@ -38,7 +43,7 @@ class BboCheck:
     def __init__(self, history: int = 4096, max_pending: int = 4096, keep_mismatches: int = 10) -> None:
         self._history = history
         self._ticker_ids: list[int] = []
-        self._tickers: list[TickerRow] = []
+        self._tops: list[int] = []  # TOP_STRIDE ints per accepted ticker, id first
         self._pending: deque[tuple[int, Top]] = deque()
         self._max_pending = max_pending
         self._keep = keep_mismatches
@@ -48,13 +53,18 @@ class BboCheck:
         self.examples: list[tuple[int, Top, Top]] = []
 
     def on_ticker(self, update_id: int, top: Top) -> None:
-        self.on_tickers(((0, 0, update_id, *top),))  # type: ignore[arg-type]
+        self.on_tops([update_id, *top])  # type: ignore[list-item]
 
     def on_tickers(self, tickers: Sequence[TickerRow]) -> None:
-        """Tickers in arrival order, after the `on_book` calls of the diffs applied before them."""
-        if not tickers:
+        """BookTicker rows in arrival order (see `on_tops`)."""
+        self.on_tops(list(chain.from_iterable(map(_ROW, tickers))))
+
+    def on_tops(self, flat: list[int]) -> None:
+        """Tickers in arrival order as `TOP_STRIDE` ints each (id, bid, bid lots, ask, ask lots),
+        after the `on_book` calls of the diffs applied before them."""
+        if not flat:
             return
-        ids = list(map(_ID, tickers))
+        ids = flat[::TOP_STRIDE]
         known = self._ticker_ids
         floor = known[-1] if known else ids[0]
         newest = list(accumulate(ids, max, initial=floor))
@@ -62,16 +72,16 @@ class BboCheck:
         if ids != newest:  # an older ticker after a newer one: the newer one already stands
             keep = list(map(eq, ids, newest))
             ids = list(compress(ids, keep))
-            tickers = list(compress(tickers, keep))
+            flat = list(compress(flat, chain.from_iterable([k] * TOP_STRIDE for k in keep)))
         known.extend(ids)
-        self._tickers.extend(tickers)
+        self._tops.extend(flat)
         last = known[-1]
         pending = self._pending
         while pending and pending[0][0] < last:
             self._resolve(*pending.popleft())
         if len(known) > 2 * self._history:
             del known[: -self._history]
-            del self._tickers[: -self._history]
+            del self._tops[: -self._history * TOP_STRIDE]
 
     def on_book(self, update_id: int, top: Top) -> None:
         if self._ticker_ids and update_id < self._ticker_ids[-1]:
@@ -91,7 +101,8 @@ class BboCheck:
         if i == 0:
             self.unmatched += 1
             return
-        ticker: Top = tuple(self._tickers[i - 1][_TOP])  # type: ignore[assignment]
+        at = (i - 1) * TOP_STRIDE + 1
+        ticker: Top = tuple(self._tops[at : at + 4])  # type: ignore[assignment]
         self.checks += 1
         if book != ticker:
             self.mismatches += 1

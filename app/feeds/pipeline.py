@@ -8,6 +8,7 @@ per batch rather than once per print.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.bbo_check import BboCheck
@@ -59,6 +60,7 @@ class IngestPipeline:
         self.conflate = conflate
         self.counters = IngestCounters()
         self._gathered: list[Trade] = []  # this batch's prints not yet applied (a depth log's place)
+        self._decode_top: Callable[[bytes, list[int]], bool] | None = getattr(decoder, "decode_top", None)
 
     def _malformed(self, exc: Exception) -> None:
         self.counters.malformed += 1
@@ -71,8 +73,10 @@ class IngestPipeline:
         sync one by one, in order, since each depends on the last. The exchange's own BBO ticker
         is a latest-value stream: without a BBO check only the batch's newest ticker line is
         decoded at all (conflation — the older ones could never be shown), with a check every
-        ticker is decoded and checked. A message may carry several events (a venue's array of
-        prints): they are taken in the order the venue sent them.
+        ticker is decoded and checked. A decoder with a ticker fast path (`TopDecoder`) hands
+        those tickers over as plain ints, and only the newest becomes an event. A message may
+        carry several events (a venue's array of prints): they are taken in the order the venue
+        sent them.
         """
         decode = self.decoder.decode
         check = self.bbo_check
@@ -80,21 +84,29 @@ class IngestPipeline:
         self._gathered = trades
         add_trade = trades.append
         ticker: BookTicker | None = None
-        checked: list[BookTicker] = []
-        add_checked = checked.append
+        ticker_line: bytes | None = None  # the newest ticker taken by the fast path
+        tops: list[int] = []  # every ticker's id and top, TOP_STRIDE ints each, in arrival order
         ignored = 0
-        marker = self.decoder.latest_value_marker if check is None and self.conflate else None
+        marker = self.decoder.latest_value_marker
+        conflating = check is None and self.conflate
+        decode_top = self._decode_top if marker is not None else None
         newest = -1
-        if marker is not None:
+        if marker is not None and conflating:
             for i in range(len(lines) - 1, -1, -1):
                 if lines[i].find(marker, 0, _MARKER_WINDOW) >= 0:
                     newest = i
                     break
+        elif decode_top is not None:
+            newest = len(lines)  # every line is a fast-path candidate
         conflated = 0
         for i, line in enumerate(lines):
-            if newest > i and line.find(marker, 0, _MARKER_WINDOW) >= 0:  # type: ignore[arg-type]
-                conflated += 1
-                continue
+            if newest >= i and line.find(marker, 0, _MARKER_WINDOW) >= 0:  # type: ignore[arg-type]
+                if conflating and newest > i:
+                    conflated += 1
+                    continue
+                if decode_top is not None and decode_top(line, tops):
+                    ticker_line = line
+                    continue
             try:
                 stamp, _, payload = line.partition(b" ")
                 events = decode(payload, int(stamp))
@@ -108,8 +120,8 @@ class IngestPipeline:
                 kind = type(event)
                 if kind is BookTicker:
                     ticker = event  # type: ignore[assignment]
-                    if check is not None:
-                        add_checked(event)  # type: ignore[arg-type]
+                    ticker_line = None
+                    tops += event[2:7]  # type: ignore[arg-type]
                 elif kind is Trade:
                     add_trade(event)  # type: ignore[arg-type]
                 elif kind is DepthDiff:
@@ -121,10 +133,13 @@ class IngestPipeline:
         self.counters.messages += len(lines)
         self.counters.ignored += ignored
         self.counters.conflated += conflated
+        if ticker_line is not None:  # the fast path accepted it, so `decode` gives its event
+            stamp, _, payload = ticker_line.partition(b" ")
+            ticker = decode(payload, int(stamp))[0]  # type: ignore[assignment]
         if ticker is not None:
             self.market.apply_ticker(ticker)
-        if checked:
-            check.on_tickers(checked)  # type: ignore[union-attr]
+        if check is not None and tops:
+            check.on_tops(tops)
         if trades:
             self._flush_trades(trades)
 

@@ -129,6 +129,15 @@ class Decoder(Protocol):
     def decode(self, raw: bytes | str, receive_ns: int) -> Sequence[MarketEvent]: ...
 
 
+class TopDecoder(Protocol):
+    """What a decoder may add for its latest-value (BBO ticker) lines: a path that appends the
+    ticker's update id and top (`app.core.bbo_check.TOP_STRIDE` ints) to a flat list instead of
+    building an event, for the tens of thousands of tickers a BBO check or an unconflated
+    replay must decode. False leaves the line to `decode`, which stays the authority on it."""
+
+    def decode_top(self, line: bytes, out: list[int]) -> bool: ...
+
+
 class BookSync(Protocol):
     """The venue's rule for keeping a local book in step with its stream. Pure: it decides what
     to apply and when the book is unusable; the pipeline owns the book, the feed the network.

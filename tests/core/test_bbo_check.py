@@ -277,3 +277,14 @@ def test_the_ticker_history_stays_bounded():
     check.finish()
 
     assert (check.checks, check.mismatches) == (20, 0)
+
+
+def test_flat_tops_check_like_rows_and_drop_an_older_ticker_after_a_newer_one():
+    check = BboCheck()
+    check.on_tops([10, *A, 15, *B, 12, *D])  # 12 after 15: out of order on its stream, dropped
+
+    check.on_book(13, A)  # the newest ticker at or before 13 is still the one at 10
+    check.on_book(16, B)
+    check.finish()
+
+    assert (check.checks, check.mismatches) == (2, 0)

@@ -106,3 +106,52 @@ def test_pathologically_nested_json_is_counted_malformed_not_a_crash(btcusdt_rec
     assert session.pipeline.counters.malformed == 2
     assert session.pipeline.counters.messages == 507
     assert session.pipeline.counters.last_error == "JSON nested too deeply"
+
+
+def _ticker_line(update_id: int, bid: bytes, symbol: bytes = b"BTCUSDT", envelope: bool = True) -> bytes:
+    data = (
+        b'{"e":"bookTicker","u":%d,"s":"%s","b":"%s","B":"2.507","a":"61800.30","A":"2.510",'
+        b'"T":1723161256313,"E":1723161256313}' % (update_id, symbol, bid)
+    )
+    return b"5 " + (b'{"stream":"btcusdt@bookTicker","data":' + data + b"}" if envelope else data)
+
+
+def _checked_pipeline():
+    from app.core.bbo_check import BboCheck
+    from app.core.market import MarketState
+    from app.feeds.pipeline import IngestPipeline
+    from app.venues.registry import adapter
+
+    venue = adapter("binance-usdm")
+    inst = venue.instrument("BTCUSDT")
+    market = MarketState(inst, tape_capacity=16)
+    return IngestPipeline(venue.decoder(inst), venue.book_sync(inst), market, BboCheck()), market
+
+
+def test_checked_tickers_off_the_grid_are_malformed_and_other_symbols_ignored():
+    pipeline, market = _checked_pipeline()
+
+    pipeline.feed(
+        [
+            _ticker_line(1, b"61800.20"),
+            _ticker_line(2, b"61800.25"),
+            _ticker_line(3, b"61800.10", symbol=b"ETHUSDT"),
+        ]
+    )
+
+    assert (pipeline.counters.malformed, pipeline.counters.ignored) == (1, 1)
+    assert "61800.25" in pipeline.counters.last_error
+    assert market.ticker is not None
+    assert (market.ticker.update_id, market.ticker.bid_ticks, market.ticker.receive_ns) == (1, 618002, 5)
+
+
+@pytest.mark.parametrize("raw_last", [True, False])
+def test_the_newest_ticker_stands_whichever_path_decoded_it(raw_last):
+    pipeline, market = _checked_pipeline()
+    enveloped = _ticker_line(10, b"61800.20")
+    raw = _ticker_line(11, b"61800.10", envelope=False)  # a raw payload: decoded as an event
+
+    pipeline.feed([enveloped, raw] if raw_last else [raw, enveloped])
+
+    assert market.ticker is not None
+    assert market.ticker.update_id == (11 if raw_last else 10)

@@ -48,6 +48,7 @@ from app.venues.binance.messages import (
     open_interest_decoder,
     payload_decoder,
     snapshot_decoder,
+    ticker_envelope_decoder,
 )
 from app.venues.errors import MalformedMessage
 from app.venues.wire import json_object
@@ -159,6 +160,28 @@ class BinanceDecoder:
         except (ValueError, ArithmeticError) as exc:  # OffGridError is a ValueError
             raise MalformedMessage(f"{type(exc).__name__}: {exc}") from exc
         return _NOTHING
+
+    def decode_top(self, line: bytes, out: list[int]) -> bool:
+        """The ticker fast path (`TopDecoder`): one typed decode of a whole line, no event.
+
+        Anything but a well-formed combined-stream bookTicker of this symbol with a plain digit
+        stamp (another symbol, a raw payload, an off-grid price, a malformed line) says False
+        and is left to `decode`, which gives the very events or errors it always gave.
+        """
+        stamp, _, payload = line.partition(b" ")
+        try:
+            data = ticker_envelope_decoder.decode(payload).data
+        except (msgspec.MsgspecError, RecursionError):
+            return False
+        if data.s != self._symbol or not stamp.isdigit():
+            return False
+        ticks = self._ticks
+        lots = self._lots
+        try:
+            out += (data.u, ticks[data.b], lots[data.B], ticks[data.a], lots[data.A])
+        except ValueError:  # off the grid: `decode` says so
+            return False
+        return True
 
     def _decode_other(self, raw: bytes | str) -> Any:
         """The rare shapes: raw payloads, the REST snapshot, acks; or a malformed message."""
