@@ -58,9 +58,13 @@ class FakeVenue:
     repeat: int = 1  # play the recording this many times per connection (each pass opens with its snapshot)
     pace_every: int = 1  # frames sent between pauses: asyncio sleeps a millisecond or two at best
     context_every_s: float = 1.0  # how often the context streams the recording lacks are sent
+    # Pace by the clock: frame n of a connection is due n / frames_per_s after it starts, so the rate
+    # holds however long a sleep overshoots (a benchmark's load); otherwise each pause is a sleep.
+    steady: bool = False
 
     def __post_init__(self) -> None:
         self.connections = 0
+        self.sent = 0  # stream frames sent (recorded and context), over every connection; no acks or pongs
         self.received: list[str] = []
         self.done = asyncio.Event()
 
@@ -121,6 +125,7 @@ class FakeVenue:
                     frame = self.context(key)
                     if frame is not None:
                         await ws.send(frame.decode())
+                        self.sent += 1
                 await asyncio.sleep(self.context_every_s)
 
     async def _read(self, ws: ServerConnection, subscribed: set[str], ready: asyncio.Event) -> None:
@@ -151,6 +156,8 @@ class FakeVenue:
             frames.insert(faults.duplicate_frame + 1, frames[faults.duplicate_frame])
         passes = itertools.chain.from_iterable(itertools.repeat(frames, max(1, self.repeat)))
         chunk = max(1, self.pace_every)
+        loop = asyncio.get_running_loop()
+        started_s = loop.time()
         for _key, frame in passes:
             if first and faults.close_after is not None and sent >= faults.close_after:
                 await ws.close(1011, "fake: closing as told")
@@ -163,10 +170,14 @@ class FakeVenue:
             if index == faults.drop_frame and first:
                 continue
             await ws.send(self.on_connection(frame, connection).decode())
+            self.sent += 1
             if faults.hostile_every and sent % faults.hostile_every == 0:
                 await ws.send(HOSTILE[(sent // faults.hostile_every) % len(HOSTILE)].decode("latin-1"))
             if sent % chunk == 0:
-                await asyncio.sleep(chunk / self.frames_per_s)
+                if self.steady:
+                    await asyncio.sleep(max(0.0, started_s + sent / self.frames_per_s - loop.time()))
+                else:
+                    await asyncio.sleep(chunk / self.frames_per_s)
         self.done.set()
 
 
