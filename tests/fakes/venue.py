@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,17 +143,40 @@ class FakeVenue:
                         await ws.send(ack)
                     ready.set()
 
+    def _subscribed_frames(self, subscribed: set[str], first: bool) -> Iterator[tuple[str, bytes]]:
+        """The recording's frames of the streams subscribed by the time each is due, `repeat`
+        times, with the first connection's swapped or duplicated frame (an index among these).
+
+        Read lazily, as a venue serves a stream from its own subscribe on: a client sends one
+        subscribe message per stream (Hyperliquid), and playing only what the first had asked for
+        left a stream unsent on some connections, which then went stale."""
+        faults = self.faults
+        swap = faults.swap_frame if first else None
+        duplicate = faults.duplicate_frame if first else None
+        index = 0
+        held: tuple[str, bytes] | None = None  # the swapped frame, sent after the next one
+        for _ in range(max(1, self.repeat)):
+            for item in self.frames:
+                if item[0] not in subscribed:
+                    continue
+                at, index = index, index + 1
+                if at == swap:
+                    held = item
+                    continue
+                yield item
+                if at == duplicate:
+                    yield item
+                if held is not None:
+                    yield held
+                    held = None
+        if held is not None:
+            yield held
+
     async def _play(self, ws: ServerConnection, subscribed: set[str], first: bool) -> None:
         faults = self.faults
         connection = self.connections
         sent = 0
-        frames = [(k, f) for k, f in self.frames if k in subscribed]
-        if first and faults.swap_frame is not None and faults.swap_frame + 1 < len(frames):
-            i = faults.swap_frame
-            frames[i], frames[i + 1] = frames[i + 1], frames[i]
-        if first and faults.duplicate_frame is not None and faults.duplicate_frame < len(frames):
-            frames.insert(faults.duplicate_frame + 1, frames[faults.duplicate_frame])
-        passes = itertools.chain.from_iterable(itertools.repeat(frames, max(1, self.repeat)))
+        passes = self._subscribed_frames(subscribed, first)
         chunk = max(1, self.pace_every)
         loop = asyncio.get_running_loop()
         started_s = loop.time()
