@@ -108,6 +108,7 @@ class FakeBinance:
         self.http = HttpServer(self._rest)
         self.done = asyncio.Event()  # every connection has sent all it had
         self.finished = 0
+        self.sent = 0  # frames sent over every connection
         self._market_start_s: float | None = None
         self.rest_refused = 0
         self._finished_paths: set[str] = set()
@@ -219,6 +220,7 @@ class FakeBinance:
                 return
             await ws.send(self._shifted(recorded, shift_ms).decode())
             sent += 1
+            self.sent += 1
             if not self.realtime and sent % 50 == 0:
                 await asyncio.sleep(pause * 50)
         self.finished += 1

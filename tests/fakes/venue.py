@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +57,13 @@ class FakeVenue:
     repeat: int = 1  # play the recording this many times per connection (each pass opens with its snapshot)
     pace_every: int = 1  # frames sent between pauses: asyncio sleeps a millisecond or two at best
     context_every_s: float = 1.0  # how often the context streams the recording lacks are sent
+    # Pace by the clock: frame n of a connection is due n / frames_per_s after it starts, so the rate
+    # holds however long a sleep overshoots (a benchmark's load); otherwise each pause is a sleep.
+    steady: bool = False
 
     def __post_init__(self) -> None:
         self.connections = 0
+        self.sent = 0  # stream frames sent (recorded and context), over every connection; no acks or pongs
         self.received: list[str] = []
         self.done = asyncio.Event()
 
@@ -121,6 +124,7 @@ class FakeVenue:
                     frame = self.context(key)
                     if frame is not None:
                         await ws.send(frame.decode())
+                        self.sent += 1
                 await asyncio.sleep(self.context_every_s)
 
     async def _read(self, ws: ServerConnection, subscribed: set[str], ready: asyncio.Event) -> None:
@@ -139,18 +143,43 @@ class FakeVenue:
                         await ws.send(ack)
                     ready.set()
 
+    def _subscribed_frames(self, subscribed: set[str], first: bool) -> Iterator[tuple[str, bytes]]:
+        """The recording's frames of the streams subscribed by the time each is due, `repeat`
+        times, with the first connection's swapped or duplicated frame (an index among these).
+
+        Read lazily, as a venue serves a stream from its own subscribe on: a client sends one
+        subscribe message per stream (Hyperliquid), and playing only what the first had asked for
+        left a stream unsent on some connections, which then went stale."""
+        faults = self.faults
+        swap = faults.swap_frame if first else None
+        duplicate = faults.duplicate_frame if first else None
+        index = 0
+        held: tuple[str, bytes] | None = None  # the swapped frame, sent after the next one
+        for _ in range(max(1, self.repeat)):
+            for item in self.frames:
+                if item[0] not in subscribed:
+                    continue
+                at, index = index, index + 1
+                if at == swap:
+                    held = item
+                    continue
+                yield item
+                if at == duplicate:
+                    yield item
+                if held is not None:
+                    yield held
+                    held = None
+        if held is not None:
+            yield held
+
     async def _play(self, ws: ServerConnection, subscribed: set[str], first: bool) -> None:
         faults = self.faults
         connection = self.connections
         sent = 0
-        frames = [(k, f) for k, f in self.frames if k in subscribed]
-        if first and faults.swap_frame is not None and faults.swap_frame + 1 < len(frames):
-            i = faults.swap_frame
-            frames[i], frames[i + 1] = frames[i + 1], frames[i]
-        if first and faults.duplicate_frame is not None and faults.duplicate_frame < len(frames):
-            frames.insert(faults.duplicate_frame + 1, frames[faults.duplicate_frame])
-        passes = itertools.chain.from_iterable(itertools.repeat(frames, max(1, self.repeat)))
+        passes = self._subscribed_frames(subscribed, first)
         chunk = max(1, self.pace_every)
+        loop = asyncio.get_running_loop()
+        started_s = loop.time()
         for _key, frame in passes:
             if first and faults.close_after is not None and sent >= faults.close_after:
                 await ws.close(1011, "fake: closing as told")
@@ -163,10 +192,14 @@ class FakeVenue:
             if index == faults.drop_frame and first:
                 continue
             await ws.send(self.on_connection(frame, connection).decode())
+            self.sent += 1
             if faults.hostile_every and sent % faults.hostile_every == 0:
                 await ws.send(HOSTILE[(sent // faults.hostile_every) % len(HOSTILE)].decode("latin-1"))
             if sent % chunk == 0:
-                await asyncio.sleep(chunk / self.frames_per_s)
+                if self.steady:
+                    await asyncio.sleep(max(0.0, started_s + sent / self.frames_per_s - loop.time()))
+                else:
+                    await asyncio.sleep(chunk / self.frames_per_s)
         self.done.set()
 
 
