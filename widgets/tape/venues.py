@@ -193,7 +193,7 @@ class VenueTapeView(TapeView):
         assert isinstance(self.model, VenueTapeModel)
         self.model.shown = venues
         self.model.reset(self.model.instrument, self.market.tape if self.market else None)
-        self._item._row_pixmaps = {}
+        self._item.invalidate()
         self._changed()
 
     def build_context_menu(self) -> QtWidgets.QMenu:
