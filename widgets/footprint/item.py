@@ -288,14 +288,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         """
         if not text:
             return
-        entry = self._static.get((text, bold))
-        if entry is None:
-            st = QtGui.QStaticText(text)
-            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
-            size = st.size()
-            entry = self._static.put((text, bold), (st, size.width(), size.height()))
-        st, w, th = entry
+        st, w, th = self._laid_out(text, bold)
         if place == _RIGHT:
             x = x1 - w
         elif place == _LEFT:
@@ -303,6 +296,17 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         else:
             x = (x0 + x1 - w) / 2
         p.drawStaticText(QtCore.QPointF(_px(x), _px(y + (h - th) / 2)), st)
+
+    def _laid_out(self, text: str, bold: bool) -> tuple[QtGui.QStaticText, float, float]:
+        """`text` laid out once in the regular or bold font: (static text, width, height)."""
+        entry = self._static.get((text, bold))
+        if entry is None:
+            st = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
+            size = st.size()
+            entry = self._static.put((text, bold), (st, size.width(), size.height()))
+        return entry
 
     # -- bars ----------------------------------------------------------------------------------
 
@@ -431,44 +435,65 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         lo: int,
         hi: int,
     ) -> None:
+        """The cell texts of the rows in view, in the order `_draw_text` calls would draw them.
+
+        One tight loop over the visible rows only (the open bar is drawn every frame, a volatile
+        minute holds hundreds of groups): the same positions as `_draw_text` computes, inlined."""
+        rows = self._rows(a, lo, hi)
+        if not rows:
+            return
         m = self.model
         g = a.group_ticks
         two = m.settings.cell_mode == "bid_ask"
         mid = (cx0 + cx1) / 2
         pad = 4.0
-        text = self._draw_text
+        r0, r1 = rows.start, rows.stop
+        prices = a.price_ticks[r0:r1].tolist()
+        buys = a.buy_lots[r0:r1].tolist()
+        sells = a.sell_lots[r0:r1].tolist()
+        buy_imb = a.buy_imbalance[r0:r1].tolist()
+        sell_imb = a.sell_imbalance[r0:r1].tolist()
+        sy, dy = geo.sy, geo.dy
+        ys = [sy * (price + g) + dy for price in prices]  # = geo.y(price + g)
+        cell_text = m.cell_text
+        laid_out = self._laid_out
+        draw = p.drawStaticText
+        point = QtCore.QPointF
+        floor = math.floor
         strong: list[tuple[float, float, float, str, int, QtGui.QColor]] = []
         p.setFont(self.font)
         p.setPen(palette.TEXT)
-        prices = a.price_ticks.tolist()
-        buys = a.buy_lots.tolist()
-        sells = a.sell_lots.tolist()
-        buy_imb = a.buy_imbalance.tolist()
-        sell_imb = a.sell_imbalance.tolist()
-        rows = self._rows(a, lo, hi)
-        for i in rows:
-            y = geo.y(prices[i] + g)
-            left, right = m.cell_text(buys[i], sells[i])
+        for j, y in enumerate(ys):
+            left, right = cell_text(buys[j], sells[j])
             if two:
-                if sell_imb[i]:
+                if sell_imb[j]:
                     strong.append((cx0, mid - pad, y, left, _RIGHT, palette.SELL_STRONG))
-                else:
-                    text(p, cx0, mid - pad, y, left, h=row_h, place=_RIGHT, bold=False)
-                if buy_imb[i]:
+                elif left:  # right-aligned at mid − pad
+                    st, w, th = laid_out(left, False)
+                    ty = floor(y + (row_h - th) / 2 + 0.5 + 1e-6)
+                    draw(point(floor(mid - pad - w + 0.5 + 1e-6), ty), st)
+                if buy_imb[j]:
                     strong.append((mid + pad, cx1, y, right, _LEFT, palette.BUY_STRONG))
-                else:
-                    text(p, mid + pad, cx1, y, right, h=row_h, place=_LEFT, bold=False)
-            elif buy_imb[i] or sell_imb[i]:
-                color = palette.BUY_STRONG if buy_imb[i] else palette.SELL_STRONG
+                elif right:  # left-aligned at mid + pad
+                    st, w, th = laid_out(right, False)
+                    ty = floor(y + (row_h - th) / 2 + 0.5 + 1e-6)
+                    draw(point(floor(mid + pad + 0.5 + 1e-6), ty), st)
+            elif buy_imb[j] or sell_imb[j]:
+                color = palette.BUY_STRONG if buy_imb[j] else palette.SELL_STRONG
                 strong.append((cx0, cx1, y, right, _CENTER, color))
-            else:
-                text(p, cx0, cx1, y, right, h=row_h, place=_CENTER, bold=False)
+            elif right:
+                st, w, th = laid_out(right, False)
+                ty = floor(y + (row_h - th) / 2 + 0.5 + 1e-6)
+                draw(point(floor((cx0 + cx1 - w) / 2 + 0.5 + 1e-6), ty), st)
         if two:
             p.setPen(palette.TEXT_DIM)
-            for i in rows:
-                text(p, mid - pad, mid + pad, geo.y(prices[i] + g), "×", h=row_h, place=_CENTER, bold=False)
+            st, w, th = laid_out("×", False)
+            x = floor((mid - pad + (mid + pad) - w) / 2 + 0.5 + 1e-6)
+            for y in ys:
+                draw(point(x, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
         if strong:
             p.setFont(self.bold)
+            text = self._draw_text
             for x0, x1, y, label, place, color in strong:
                 p.setPen(color)
                 text(p, x0, x1, y, label, h=row_h, place=place, bold=True)
