@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -21,6 +22,15 @@ from app.core.footprint_view_model import BarAnalysis, Zone, intensity
 from widgets.base import palette
 from widgets.base.cache import BoundedCache
 from widgets.footprint.model import STATS_LABELS, FootprintModel
+from widgets.footprint.open_column import (
+    OpenColumn,
+    RowState,
+    candle_span,
+    changed_groups,
+    row_bands,
+    row_state,
+    zone_spans,
+)
 
 _MIN_TEXT_ROW_PX = 11.0
 _MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side by side
@@ -97,7 +107,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         super().__init__()
         self.model = model
         self._images: BoundedCache[tuple[int, str], QtGui.QImage] = BoundedCache(4 * model.series.max_bars)
-        self._open_image: tuple[tuple[int, int, str], QtGui.QImage] | None = None
+        self._open_image: tuple[tuple[int, int, str], QtGui.QImage, npt.NDArray[np.uint32]] | None = None
+        self._column = OpenColumn()
         self._layer: _Layer | None = None
         self._live_zones: tuple[tuple[Any, ...], list[_ZoneOp]] | None = None
         self.font = QtGui.QFont()
@@ -123,6 +134,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._open_image = None
         self._layer = None
         self._live_zones = None
+        self._column.invalidate()
         self.update()
 
     def update_live(self, whole: bool) -> None:
@@ -195,20 +207,27 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if layer is None or layer.key != key or abs(geo.dy - layer.dy - d) > 1e-3:
             layer = self._layer = _Layer(key, geo.dy)
             d = 0
+        # the open bar's column, kept as pixels and redrawn where its rows changed (open_column.py)
+        column = None
+        if open_index is not None and first <= open_index <= last:
+            left = max(cells_clip.left(), math.floor(geo.x(open_index - 1)))
+            column = QtCore.QRect(left, cells_clip.top(), cells_clip.right() + 1 - left, cells_clip.height())
+            if column.isEmpty() or (exposed is not None and exposed.right() < column.left()):
+                column = None
         p.setClipRect(cells_clip)
-        top = area.top() - d  # the chart's top row, in the layer's rows
-        bottom = top + cells_h - 1
-        if exposed is not None:  # only the bands under the exposed rows
-            top = max(top, math.floor(exposed.top()) - d)
-            bottom = min(bottom, math.ceil(exposed.bottom()) - d)
-        for i in range(math.floor(top / _TILE_PX), math.floor(bottom / _TILE_PX) + 1):
-            tile = layer.tiles.get(i)
-            if tile is None:
-                tile = layer.tiles.put(
-                    i,
-                    self._render_tile(i, layer.dy, geo, view=view, area=area, first=first, last=last_closed),
-                )
-            p.drawPixmap(QtCore.QPoint(area.left(), i * _TILE_PX + d), tile)
+        if column is None or exposed is None or exposed.left() < column.left():  # else it covers them
+            self._blit_tiles(
+                p,
+                layer,
+                d,
+                geo,
+                view=view,
+                area=area,
+                rows=(area.top(), area.top() + cells_h - 1),
+                exposed=exposed,
+                first=first,
+                last=last_closed,
+            )
         p.setClipping(False)
         stats_top = area.bottom() + 1 - self.stats_height_px
         in_stats = self.stats_height_px > 0 and (exposed is None or exposed.bottom() >= stats_top)
@@ -217,15 +236,138 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                 layer.stats = self._render_stats(geo, area, first, last_closed)
             p.drawPixmap(QtCore.QPoint(area.left(), stats_top), layer.stats)
         p.setClipRect(cells_clip)
-        self._paint_zones(p, geo, view, area, final=False, exposed=exposed)
-        if open_index is not None and first <= open_index <= last:
-            x0, x1 = geo.x(open_index - 0.5) - 2, geo.x(open_index + 0.5) + 2
-            if exposed is None or (exposed.left() <= x1 and exposed.right() >= x0):
-                self._paint_bar(p, geo, open_index, view)
-                p.setClipping(False)
-                if in_stats:
-                    self._paint_stats(p, geo, area, open_index, open_index, labels=False)
+        if column is None or exposed is None or exposed.left() < column.left():
+            self._paint_zones(p, geo, view, area, final=False, exposed=exposed)
+        if column is not None and open_index is not None:
+            self._paint_open_column(
+                p,
+                column,
+                geo,
+                view=view,
+                area=area,
+                layer=layer,
+                d=d,
+                k=open_index,
+                first=first,
+                last=last_closed,
+            )
+            p.setClipping(False)
+            if in_stats:
+                self._paint_stats(p, geo, area, open_index, open_index, labels=False)
         p.restore()
+
+    def _blit_tiles(
+        self,
+        p: QtGui.QPainter,
+        layer: _Layer,
+        d: int,
+        geo: _Geo,
+        *,
+        view: QtCore.QRectF,
+        area: QtCore.QRect,
+        rows: tuple[int, int],
+        exposed: QtCore.QRectF | None,
+        first: int,
+        last: int,
+    ) -> None:
+        """The closed bars' bands over device rows rows[0]..rows[1] (only the exposed ones)."""
+        top = rows[0] - d  # in the layer's rows
+        bottom = rows[1] - d
+        if exposed is not None:  # only the bands under the exposed rows
+            top = max(top, math.floor(exposed.top()) - d)
+            bottom = min(bottom, math.ceil(exposed.bottom()) - d)
+        for i in range(math.floor(top / _TILE_PX), math.floor(bottom / _TILE_PX) + 1):
+            tile = layer.tiles.get(i)
+            if tile is None:
+                tile = layer.tiles.put(
+                    i, self._render_tile(i, layer.dy, geo, view=view, area=area, first=first, last=last)
+                )
+            p.drawPixmap(QtCore.QPoint(area.left(), i * _TILE_PX + d), tile)
+
+    def _paint_open_column(
+        self,
+        p: QtGui.QPainter,
+        column: QtCore.QRect,
+        geo: _Geo,
+        *,
+        view: QtCore.QRectF,
+        area: QtCore.QRect,
+        layer: _Layer,
+        d: int,
+        k: int,
+        first: int,
+        last: int,
+    ) -> None:
+        """Blit the open bar's column after bringing its pixels up to date: the bands, the live
+        zones and the open bar, composed as the paint composes them, in the rects that changed."""
+        a = self.model.analysis(k)
+        if a is None or not a.price_ticks.size:
+            self._paint_bar(p, geo, k, view)
+            return
+        self._image(a)
+        assert self._open_image is not None
+        state = row_state(a, self._open_image[2]) if not a.closed else None
+        zs = self.model.zone_set()
+        g = a.group_ticks
+        key = (
+            id(layer),
+            d,
+            geo,
+            area.getRect(),
+            _edges(view),
+            self.model.settings,
+            zs.version,
+            k,
+            id(self.model),
+        )
+        cx1 = geo.x(k + 0.46)
+        x_left = geo.x(k - 0.46)
+        candle_w = max(1.0, min(6.0, geo.sx * 0.06))
+
+        def damage(old: RowState, new: RowState, own_changed: bool) -> list[QtCore.QRect]:
+            keys = changed_groups(old, new, g)
+            if keys is None:
+                return [QtCore.QRect()]
+            rects = row_bands(keys, keys + g, geo.sy, geo.dy, column)
+            span = candle_span(old.candle, new.candle)
+            if span is not None:  # the candle, left of the cells
+                c0 = max(column.left(), math.floor(x_left) - 1)
+                strip = QtCore.QRect(c0, column.top(), math.ceil(x_left + candle_w) + 2 - c0, column.height())
+                lo, hi = np.array([span[0]], dtype=np.int64), np.array([span[1]], dtype=np.int64)
+                rects += row_bands(lo, hi, geo.sy, geo.dy, strip)
+            if own_changed:  # the bar's own zones, right of its cells: where they were and are
+                c0 = max(column.left(), math.floor(cx1) - 1)
+                strip = QtCore.QRect(c0, column.top(), column.right() + 1 - c0, column.height())
+                lo, hi = zone_spans([*self._column.own, *zs.own])
+                rects += row_bands(lo, hi, geo.sy, geo.dy, strip)
+            return [r for r in rects if not r.isEmpty()]
+
+        def compose(cp: QtGui.QPainter, clip: QtCore.QRect) -> None:
+            self._blit_tiles(
+                cp,
+                layer,
+                d,
+                geo,
+                view=view,
+                area=area,
+                rows=(clip.top(), clip.bottom()),
+                exposed=None,
+                first=first,
+                last=last,
+            )
+            self._paint_zones(cp, geo, view, area, final=False, exposed=QtCore.QRectF(clip))
+            spill = g  # the row just outside the clip: its text may reach 2 px into it
+            low = (clip.bottom() + 1 - geo.dy) / geo.sy - spill
+            high = (clip.top() - geo.dy) / geo.sy + spill
+            band = QtCore.QRectF(view.left(), low, view.width(), high - low)
+            self._paint_bar(cp, geo, k, band, x_clip=(clip.left() - 1.0, clip.right() + 2.0))
+
+        if state is None:
+            self._paint_bar(p, geo, k, view)
+            return
+        self._column.update(key, column, state, own=zs.own, damage=damage, compose=compose)
+        assert self._column.pixmap is not None
+        p.drawPixmap(column.topLeft(), self._column.pixmap)
 
     def _render_tile(
         self, i: int, dy: float, geo: _Geo, *, view: QtCore.QRectF, area: QtCore.QRect, first: int, last: int
@@ -288,14 +430,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         """
         if not text:
             return
-        entry = self._static.get((text, bold))
-        if entry is None:
-            st = QtGui.QStaticText(text)
-            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
-            size = st.size()
-            entry = self._static.put((text, bold), (st, size.width(), size.height()))
-        st, w, th = entry
+        st, w, th = self._laid_out(text, bold)
         if place == _RIGHT:
             x = x1 - w
         elif place == _LEFT:
@@ -303,6 +438,17 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         else:
             x = (x0 + x1 - w) / 2
         p.drawStaticText(QtCore.QPointF(_px(x), _px(y + (h - th) / 2)), st)
+
+    def _laid_out(self, text: str, bold: bool) -> tuple[QtGui.QStaticText, float, float]:
+        """`text` laid out once in the regular or bold font: (static text, width, height)."""
+        entry = self._static.get((text, bold))
+        if entry is None:
+            st = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
+            size = st.size()
+            entry = self._static.put((text, bold), (st, size.width(), size.height()))
+        return entry
 
     # -- bars ----------------------------------------------------------------------------------
 
@@ -335,10 +481,19 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if a.closed:
             self._images.put((a.index, mode), img)
         else:
-            self._open_image = ((a.index, self.model.version, mode), img)
+            self._open_image = ((a.index, self.model.version, mode), img, buf)
         return img
 
-    def _paint_bar(self, p: QtGui.QPainter, geo: _Geo, k: int, view: QtCore.QRectF) -> None:
+    def _paint_bar(
+        self,
+        p: QtGui.QPainter,
+        geo: _Geo,
+        k: int,
+        view: QtCore.QRectF,
+        x_clip: tuple[float, float] | None = None,
+    ) -> None:
+        """Bar k's rows inside `view`; `x_clip`: device x range the painter is clipped to (texts
+        wholly outside it are not drawn)."""
         a = self.model.analysis(k)
         if a is None or not a.price_ticks.size:
             return
@@ -385,7 +540,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if row_h >= 3 and cw >= 4:
             self._paint_marks(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
         if row_h >= _MIN_TEXT_ROW_PX and cw >= _MIN_TEXT_COL_PX[s.cell_mode == "bid_ask"]:
-            self._paint_text(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
+            self._paint_text(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi, x_clip=x_clip)
         # POC outline last, over everything of the bar
         p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
@@ -430,48 +585,83 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         row_h: float,
         lo: int,
         hi: int,
+        x_clip: tuple[float, float] | None = None,
     ) -> None:
+        """The cell texts of the rows in view, in the order `_draw_text` calls would draw them.
+
+        One tight loop over the visible rows only (the open bar is drawn every frame, a volatile
+        minute holds hundreds of groups): the same positions as `_draw_text` computes, inlined."""
+        rows = self._rows(a, lo, hi)
+        if not rows:
+            return
         m = self.model
         g = a.group_ticks
         two = m.settings.cell_mode == "bid_ask"
         mid = (cx0 + cx1) / 2
         pad = 4.0
-        text = self._draw_text
+        r0, r1 = rows.start, rows.stop
+        prices = a.price_ticks[r0:r1].tolist()
+        buys = a.buy_lots[r0:r1].tolist()
+        sells = a.sell_lots[r0:r1].tolist()
+        buy_imb = a.buy_imbalance[r0:r1].tolist()
+        sell_imb = a.sell_imbalance[r0:r1].tolist()
+        sy, dy = geo.sy, geo.dy
+        ys = [sy * (price + g) + dy for price in prices]  # = geo.y(price + g)
+        cell_text = m.cell_text
+        laid_out = self._laid_out
+        draw = p.drawStaticText
+        point = QtCore.QPointF
+        floor = math.floor
         strong: list[tuple[float, float, float, str, int, QtGui.QColor]] = []
+        clip_lo, clip_hi = x_clip if x_clip is not None else (-math.inf, math.inf)
         p.setFont(self.font)
         p.setPen(palette.TEXT)
-        prices = a.price_ticks.tolist()
-        buys = a.buy_lots.tolist()
-        sells = a.sell_lots.tolist()
-        buy_imb = a.buy_imbalance.tolist()
-        sell_imb = a.sell_imbalance.tolist()
-        rows = self._rows(a, lo, hi)
-        for i in rows:
-            y = geo.y(prices[i] + g)
-            left, right = m.cell_text(buys[i], sells[i])
+        for j, y in enumerate(ys):
+            left, right = cell_text(buys[j], sells[j])
             if two:
-                if sell_imb[i]:
+                if sell_imb[j]:
                     strong.append((cx0, mid - pad, y, left, _RIGHT, palette.SELL_STRONG))
-                else:
-                    text(p, cx0, mid - pad, y, left, h=row_h, place=_RIGHT, bold=False)
-                if buy_imb[i]:
+                elif left:  # right-aligned at mid − pad
+                    st, w, th = laid_out(left, False)
+                    tx = floor(mid - pad - w + 0.5 + 1e-6)
+                    if clip_lo <= tx + w and tx <= clip_hi:
+                        draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
+                if buy_imb[j]:
                     strong.append((mid + pad, cx1, y, right, _LEFT, palette.BUY_STRONG))
-                else:
-                    text(p, mid + pad, cx1, y, right, h=row_h, place=_LEFT, bold=False)
-            elif buy_imb[i] or sell_imb[i]:
-                color = palette.BUY_STRONG if buy_imb[i] else palette.SELL_STRONG
+                elif right:  # left-aligned at mid + pad
+                    st, w, th = laid_out(right, False)
+                    tx = floor(mid + pad + 0.5 + 1e-6)
+                    if clip_lo <= tx + w and tx <= clip_hi:
+                        draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
+            elif buy_imb[j] or sell_imb[j]:
+                color = palette.BUY_STRONG if buy_imb[j] else palette.SELL_STRONG
                 strong.append((cx0, cx1, y, right, _CENTER, color))
-            else:
-                text(p, cx0, cx1, y, right, h=row_h, place=_CENTER, bold=False)
+            elif right:
+                st, w, th = laid_out(right, False)
+                tx = floor((cx0 + cx1 - w) / 2 + 0.5 + 1e-6)
+                if clip_lo <= tx + w and tx <= clip_hi:
+                    draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
         if two:
             p.setPen(palette.TEXT_DIM)
-            for i in rows:
-                text(p, mid - pad, mid + pad, geo.y(prices[i] + g), "×", h=row_h, place=_CENTER, bold=False)
-        if strong:
+            st, w, th = laid_out("×", False)
+            x = floor((mid - pad + (mid + pad) - w) / 2 + 0.5 + 1e-6)
+            if clip_lo <= x + w and x <= clip_hi:
+                for y in ys:
+                    draw(point(x, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
+        if strong:  # as `_draw_text` would place them, in the bold font
             p.setFont(self.bold)
+            pen = None
             for x0, x1, y, label, place, color in strong:
-                p.setPen(color)
-                text(p, x0, x1, y, label, h=row_h, place=place, bold=True)
+                if not label:
+                    continue
+                st, w, th = laid_out(label, True)
+                x = x1 - w if place == _RIGHT else x0 if place == _LEFT else (x0 + x1 - w) / 2
+                tx = floor(x + 0.5 + 1e-6)
+                if clip_lo <= tx + w and tx <= clip_hi:
+                    if color is not pen:
+                        p.setPen(color)
+                        pen = color
+                    draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
 
     def _paint_zones(
         self,

@@ -420,9 +420,9 @@ def test_a_paint_draws_only_what_its_exposed_rect_needs(qtbot, view, market, mon
         exposed.append((option.exposedRect.left(), option.exposedRect.right()))
         return paint(p, option, *rest)
 
-    def record_bar(p, geo, k, v):
+    def record_bar(p, geo, k, v, x_clip=None):
         bars.append(k)
-        return paint_bar(p, geo, k, v)
+        return paint_bar(p, geo, k, v, x_clip)
 
     monkeypatch.setattr(view.item, "_paint_bar", record_bar)
     monkeypatch.setattr(view.item, "paint", record_paint)
