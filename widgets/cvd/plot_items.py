@@ -53,8 +53,11 @@ class _BarsItem(ViewCoveringItem):
         """Repaint just what moved in the open bar (no new bar); False: repaint its strip."""
         return False
 
-    def _set_x(self, x_s: F64, width_s: float, changed_from: int) -> None:
-        """Take new bar centres; repaint from bar `changed_from` on (0: everything).
+    def _set_x(self, x_s: F64, width_s: float, changed_from: int | None) -> None:
+        """Take new bar centres; repaint from bar `changed_from` on (None: everything).
+
+        0 is not "everything": with one bar so far (a fresh replay's first minute) bar 0 is the
+        open bar, and repainting the whole pane for it made every frame of that minute a full one.
 
         The repaint covers the changed bars' x span and, in y, what they cover now and what the
         open bar covered at the last draw (its values were overwritten in place since).
@@ -66,15 +69,15 @@ class _BarsItem(ViewCoveringItem):
             self._drawn_extent = None
             self.update()
             return
-        i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
-        lo, hi = self._extent(i)[:2]
         old, self._drawn_extent = self._drawn_extent, self._extent(n - 1)
-        if changed_from <= 0 or not same or old is None:
+        if changed_from is None or not same or old is None:
             self.update()
             return
         px, py = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
         if changed_from == n - 1 and self._update_open_bar(old, px, py):
             return
+        i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
+        lo, hi = self._extent(i)[:2]
         lo, hi = min(lo, old[0]), max(hi, old[1])
         left = float(x_s[i]) - width_s / 2 - EDGE_PX * px
         right = float(x_s[-1]) + width_s / 2 + EDGE_PX * px
@@ -100,7 +103,7 @@ class CandleItem(_BarsItem):
         self._up_brush, self._down_brush = QtGui.QBrush(palette.BUY), QtGui.QBrush(palette.SELL)
 
     def set_data(
-        self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64], changed_from: int = 0
+        self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64], changed_from: int | None = None
     ) -> None:
         """Bars at centres `x_s`; the int columns are kept as given and converted in view only."""
         self._o, self._h, self._l, self._c = ohlc
@@ -174,7 +177,7 @@ class LineItem(_BarsItem):
         self._y = np.zeros(0, dtype=np.int64)
         self._pen = cosmetic_pen(color)
 
-    def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int = 0) -> None:
+    def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int | None = None) -> None:
         self._y = y
         self._set_x(x_s, width_s, changed_from)
 

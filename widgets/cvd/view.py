@@ -401,7 +401,7 @@ class CvdView(MarketView):
         tf = float(s.timeframe_s)
         # Bars before the one that was open at the last draw are closed: unchanged, not redrawn.
         incremental = series.dropped_count == self._drawn_dropped and n >= self._drawn_n > 0
-        changed_from = self._drawn_n - 1 if incremental else 0
+        changed_from = self._drawn_n - 1 if incremental else None
         self._drawn_n, self._drawn_dropped = n, series.dropped_count
         if self._xbuf.shape[0] < n:
             self._xbuf = np.resize(self._xbuf, max(n, 2 * self._xbuf.shape[0]))

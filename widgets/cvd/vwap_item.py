@@ -41,7 +41,9 @@ class VwapBandsItem(_BarsItem):
             cosmetic_pen(dim, QtCore.Qt.PenStyle.DotLine),
         )
 
-    def set_data(self, x_s: F64, width_s: float, vwap: F64, sigma: F64, changed_from: int = 0) -> None:
+    def set_data(
+        self, x_s: F64, width_s: float, vwap: F64, sigma: F64, changed_from: int | None = None
+    ) -> None:
         self._vwap, self._sigma = vwap, sigma
         self._set_x(x_s, width_s, changed_from)
 
@@ -114,7 +116,7 @@ class VwapBands:
         tf_s = series.timeframe_ns / NS_PER_S
         n = start.shape[0]
         same = series.dropped_count == self._drawn_dropped
-        changed_from = self._drawn_n - 1 if same and 0 < self._drawn_n <= n else 0
+        changed_from = self._drawn_n - 1 if same and 0 < self._drawn_n <= n else None
         self._drawn_n, self._drawn_dropped = n, series.dropped_count
         if self._xbuf.shape[0] < n:
             self._xbuf = np.resize(self._xbuf, max(n, 2 * self._xbuf.shape[0]))
