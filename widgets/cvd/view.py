@@ -148,6 +148,10 @@ class CvdView(MarketView):
         style_axis(axis, AXIS_WIDTH_PX)
         if show_time:
             style_axis(plot.getAxis("bottom"))
+        # the open bar's repaint strip, rounded out by the view, touches the right axis: without a
+        # cache the axis re-rendered every frame for the 2-3 pixels of it the strip covers
+        for name in ("right", "bottom"):
+            plot.getAxis(name).setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         unlink_hidden_axes(plot)
         return plot
 
