@@ -45,3 +45,39 @@ def test_a_print_in_the_only_bar_repaints_its_strip_not_the_pane(qtbot, btcusdt,
         view_rect = items[name].viewRect()
         for (rect,) in calls:
             assert rect.width() < view_rect.width() / 4, name  # the bar's strip (one of ~30 bars)
+
+
+def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, monkeypatch):
+    # Ten closed 1-minute candles and an open one; each frame changes only the open one.
+    prints = [(MIDNIGHT + k * 60 * SEC + SEC, 1000 + 7 * (k % 3), 5, 1 - 2 * (k % 2)) for k in range(11)]
+    market = _market(btcusdt, prints)
+    view = CvdView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_market(market)
+    view.refresh(market.take_changes(), prints[-1][0])
+    full = view.grab().toImage()  # paints every candle once: the closed ones' paths are kept
+    candles = view._price_candles
+    built: list[tuple[int, int]] = []
+    original = candles._candle_paths
+
+    def counting(i0, i1, body):
+        built.append((i0, i1))
+        return original(i0, i1, body)
+
+    monkeypatch.setattr(candles, "_candle_paths", counting)
+    view.grab()
+    assert built == []  # the same frame again: nothing rebuilt
+    _print(market, (prints[-1][0] + SEC, 1003, 1, 1, 99))
+    assert view.refresh(market.take_changes(), prints[-1][0] + SEC)
+    again = view.grab().toImage()
+    assert built == []  # only the open candle changed: drawn from plain floats, no closed path rebuilt
+    assert again != full  # and it did change (its close moved)
+    # A new bar closes the old open one: its path is built, once, with the others'.
+    _print(market, (prints[-1][0] + 60 * SEC, 1001, 1, -1, 100))
+    assert view.refresh(market.take_changes(), prints[-1][0] + 60 * SEC)
+    view.grab()
+    view.grab()
+    assert len(built) == 1
