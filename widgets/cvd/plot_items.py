@@ -8,6 +8,7 @@ screen. They cover their view (bounds = view rect), so new data never changes th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -109,6 +110,33 @@ class _BarsItem(ViewCoveringItem):
         if paths is None:
             paths = self._closed_paths[key] = build()
         return paths
+
+    def _line_path(
+        self, key: tuple[Any, ...], sl: slice, y_of: Callable[[int, int], F64]
+    ) -> QtGui.QPainterPath:
+        """The polyline through points `sl` (y from `y_of(i0, i1)`): the closed points' part kept,
+        the open (last) point appended per paint; the very path one polyline through them makes."""
+        n = self._x.shape[0]
+        i0, i1 = sl.start, min(sl.stop, n)
+        end = min(i1, n - 1)
+        if end - i0 < 1:
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        closed: QtGui.QPainterPath = self._closed((key, i0, end), lambda: self._polyline(i0, end, y_of))
+        if i1 == end:
+            return closed
+        x_open, y_open = float(self._x[n - 1]), float(y_of(n - 1, n)[0])
+        if not (math.isfinite(x_open) and math.isfinite(y_open)):  # dropped, as arrayToQPath does
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        path = QtGui.QPainterPath(closed)
+        path.lineTo(x_open, y_open)
+        return path
+
+    def _polyline(self, i0: int, i1: int, y_of: Callable[[int, int], F64]) -> QtGui.QPainterPath:
+        if i1 - i0 >= 2:
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        path = QtGui.QPainterPath()  # one point: where the open point's segment starts
+        path.moveTo(float(self._x[i0]), float(y_of(i0, i1)[0]))
+        return path
 
     def _exposed_slice(self, option: QtWidgets.QStyleOptionGraphicsItem) -> slice:
         rect = option.exposedRect
@@ -262,8 +290,10 @@ class LineItem(_BarsItem):
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
         sl = self._exposed_slice(option)
-        x = self._x[sl]
-        if x.shape[0] < 2:
+        if self._x[sl].shape[0] < 2:
             return
         p.setPen(self._pen)
-        p.drawPath(pg.arrayToQPath(x, self._y[sl].astype(np.float64)))
+        p.drawPath(self._line_path(("line",), sl, self._y_of))
+
+    def _y_of(self, i0: int, i1: int) -> F64:
+        return self._y[i0:i1].astype(np.float64)

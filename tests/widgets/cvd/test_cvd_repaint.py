@@ -81,3 +81,30 @@ def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, mo
     view.grab()
     view.grab()
     assert len(built) == 1
+
+
+def test_lines_keep_their_closed_part_and_append_the_open_point(qtbot, btcusdt, monkeypatch):
+    # The CVD line and the five VWAP lines: a frame in the open bar rebuilds none of their paths.
+    prints = [(MIDNIGHT + k * 60 * SEC + SEC, 1000 + 7 * (k % 3), 5, 1 - 2 * (k % 2)) for k in range(11)]
+    market = _market(btcusdt, prints)
+    view = CvdView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_market(market)
+    view.refresh(market.take_changes(), prints[-1][0])
+    view.grab()
+    built: list[str] = []
+    for name, item in (("cvd line", view._cvd_line), ("vwap", view.vwap.item)):
+        original = item._polyline
+        monkeypatch.setattr(item, "_polyline", lambda *a, n=name, o=original: (built.append(n), o(*a))[1])
+    _print(market, (prints[-1][0] + SEC, 1003, 1, 1, 99))
+    assert view.refresh(market.take_changes(), prints[-1][0] + SEC)
+    view.grab()
+    assert built == []
+    _print(market, (prints[-1][0] + 60 * SEC, 1001, 1, -1, 100))  # a new bar: each line's closed part grows
+    assert view.refresh(market.take_changes(), prints[-1][0] + 60 * SEC)
+    view.grab()
+    view.grab()
+    assert sorted(built) == ["cvd line"] + ["vwap"] * 5
