@@ -79,7 +79,7 @@ class OiChangeItem(_BarsItem):
 
     def set_data(self, x_s: F64, width_s: float, change: F64) -> None:
         self._y = change
-        self._set_x(x_s, width_s, 0)
+        self._set_x(x_s, width_s, None)
 
     def _extent(self, i: int) -> tuple[float, ...]:
         tail = self._y[i:]

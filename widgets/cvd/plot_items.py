@@ -8,6 +8,8 @@ screen. They cover their view (bounds = view rect), so new data never changes th
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,12 @@ from widgets.base.view_covering import ViewCoveringItem
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+# (wicks, bodies or None) of the up candles and of the down candles of some bars, None where none
+_CandlePaths = tuple[
+    tuple[QtGui.QPainterPath, QtGui.QPainterPath | None] | None,
+    tuple[QtGui.QPainterPath, QtGui.QPainterPath | None] | None,
+]
 
 MIN_BODY_PX = 3.0  # narrower than this, a candle is drawn as its high-low line only
 EDGE_PX = 3.0  # cosmetic pens and antialias spill this far outside the geometry
@@ -43,6 +51,8 @@ class _BarsItem(ViewCoveringItem):
         self._x: F64 = np.zeros(0)
         self._width_s = 1.0
         self._drawn_extent: tuple[float, ...] | None = None  # the last bar's, at the last draw
+        # paths of closed bars, by (what, first, end, …): built once, kept while those bars hold
+        self._closed_paths: dict[tuple[Any, ...], Any] = {}
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def _extent(self, i: int) -> tuple[float, ...]:
@@ -53,33 +63,80 @@ class _BarsItem(ViewCoveringItem):
         """Repaint just what moved in the open bar (no new bar); False: repaint its strip."""
         return False
 
-    def _set_x(self, x_s: F64, width_s: float, changed_from: int) -> None:
-        """Take new bar centres; repaint from bar `changed_from` on (0: everything).
+    def _set_x(self, x_s: F64, width_s: float, changed_from: int | None) -> None:
+        """Take new bar centres; repaint from bar `changed_from` on (None: everything).
+
+        0 is not "everything": with one bar so far (a fresh replay's first minute) bar 0 is the
+        open bar, and repainting the whole pane for it made every frame of that minute a full one.
 
         The repaint covers the changed bars' x span and, in y, what they cover now and what the
         open bar covered at the last draw (its values were overwritten in place since).
         """
         same = x_s.shape[0] >= self._x.shape[0] and width_s == self._width_s
         self._x, self._width_s = x_s, width_s
+        self._forget_paths(changed_from if same else None)
         n = x_s.shape[0]
         if not n:
             self._drawn_extent = None
             self.update()
             return
-        i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
-        lo, hi = self._extent(i)[:2]
         old, self._drawn_extent = self._drawn_extent, self._extent(n - 1)
-        if changed_from <= 0 or not same or old is None:
+        if changed_from is None or not same or old is None:
             self.update()
             return
         px, py = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
         if changed_from == n - 1 and self._update_open_bar(old, px, py):
             return
+        i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
+        lo, hi = self._extent(i)[:2]
         lo, hi = min(lo, old[0]), max(hi, old[1])
         left = float(x_s[i]) - width_s / 2 - EDGE_PX * px
         right = float(x_s[-1]) + width_s / 2 + EDGE_PX * px
         bottom, top = lo - EDGE_PX * py, hi + EDGE_PX * py
         self.update(QtCore.QRectF(left, bottom, right - left, top - bottom))
+
+    def _forget_paths(self, changed_from: int | None) -> None:
+        """Drop the cached paths that hold a bar from `changed_from` on (None: all of them)."""
+        paths = self._closed_paths
+        if changed_from is None or len(paths) > 8:
+            paths.clear()
+            return
+        for key in [k for k in paths if k[2] > changed_from]:
+            del paths[key]
+
+    def _closed(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The paths for closed bars `key[1]:key[2]`, built on first use (the open bar is never in them)."""
+        paths = self._closed_paths.get(key)
+        if paths is None:
+            paths = self._closed_paths[key] = build()
+        return paths
+
+    def _line_path(
+        self, key: tuple[Any, ...], sl: slice, y_of: Callable[[int, int], F64]
+    ) -> QtGui.QPainterPath:
+        """The polyline through points `sl` (y from `y_of(i0, i1)`): the closed points' part kept,
+        the open (last) point appended per paint; the very path one polyline through them makes."""
+        n = self._x.shape[0]
+        i0, i1 = sl.start, min(sl.stop, n)
+        end = min(i1, n - 1)
+        if end - i0 < 1:
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        closed: QtGui.QPainterPath = self._closed((key, i0, end), lambda: self._polyline(i0, end, y_of))
+        if i1 == end:
+            return closed
+        x_open, y_open = float(self._x[n - 1]), float(y_of(n - 1, n)[0])
+        if not (math.isfinite(x_open) and math.isfinite(y_open)):  # dropped, as arrayToQPath does
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        path = QtGui.QPainterPath(closed)
+        path.lineTo(x_open, y_open)
+        return path
+
+    def _polyline(self, i0: int, i1: int, y_of: Callable[[int, int], F64]) -> QtGui.QPainterPath:
+        if i1 - i0 >= 2:
+            return pg.arrayToQPath(self._x[i0:i1], y_of(i0, i1))
+        path = QtGui.QPainterPath()  # one point: where the open point's segment starts
+        path.moveTo(float(self._x[i0]), float(y_of(i0, i1)[0]))
+        return path
 
     def _exposed_slice(self, option: QtWidgets.QStyleOptionGraphicsItem) -> slice:
         rect = option.exposedRect
@@ -100,7 +157,7 @@ class CandleItem(_BarsItem):
         self._up_brush, self._down_brush = QtGui.QBrush(palette.BUY), QtGui.QBrush(palette.SELL)
 
     def set_data(
-        self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64], changed_from: int = 0
+        self, x_s: F64, width_s: float, ohlc: tuple[I64, I64, I64, I64], changed_from: int | None = None
     ) -> None:
         """Bars at centres `x_s`; the int columns are kept as given and converted in view only."""
         self._o, self._h, self._l, self._c = ohlc
@@ -138,30 +195,76 @@ class CandleItem(_BarsItem):
         return True
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
+        """Up candles, then down ones: wicks, then bodies filled and outlined.
+
+        The closed bars' paths are built once and drawn again each frame; only the open bar's
+        are built per paint (bars never overlap, so drawing it apart changes no pixel).
+        """
         sl = self._exposed_slice(option)
-        x = self._x[sl]
-        if not x.shape[0]:
+        n = self._x.shape[0]
+        i0, i1 = sl.start, min(sl.stop, n)
+        if i1 <= i0:
             return
-        o, h, lo, c = (a[sl].astype(np.float64) for a in (self._o, self._h, self._l, self._c))
+        body = abs(p.transform().m11()) * self._width_s * 0.7 >= MIN_BODY_PX  # body wide enough to show
+        end = min(i1, n - 1)
+        parts: list[_CandlePaths] = []
+        if end > i0:
+            parts.append(self._closed(("candles", i0, end, body), lambda: self._candle_paths(i0, end, body)))
+        if i1 == n:
+            parts.append(self._open_candle_paths(n - 1, body))
+        for side, pen, brush in ((0, self._up_pen, self._up_brush), (1, self._down_pen, self._down_brush)):
+            drawn = [part[side] for part in parts if part[side] is not None]
+            if not drawn:
+                continue
+            p.setPen(pen)
+            for wicks, _bodies in drawn:
+                p.drawPath(wicks)
+            for _wicks, bodies in drawn:
+                if bodies is not None:
+                    p.fillPath(bodies, brush)
+                    p.drawPath(bodies)  # outline: a doji (open == close) still shows as a line
+
+    def _candle_paths(self, i0: int, i1: int, body: bool) -> _CandlePaths:
+        """(wicks, bodies) of the up and of the down candles among bars i0:i1, None where none."""
+        x = self._x[i0:i1]
+        o, h, lo, c = (a[i0:i1].astype(np.float64) for a in (self._o, self._h, self._l, self._c))
         up = c >= o
         body_w = self._width_s * 0.7
-        px_w = abs(p.transform().m11()) * body_w  # body width in device pixels
-        for mask, pen, brush in ((up, self._up_pen, self._up_brush), (~up, self._down_pen, self._down_brush)):
+        out: list[tuple[QtGui.QPainterPath, QtGui.QPainterPath | None] | None] = []
+        for mask in (up, ~up):
             if not mask.any():
+                out.append(None)
                 continue
             xm, om, hm, lm, cm = x[mask], o[mask], h[mask], lo[mask], c[mask]
-            p.setPen(pen)
             wicks = pg.arrayToQPath(np.repeat(xm, 2), np.column_stack((lm, hm)).ravel(), connect="pairs")
-            p.drawPath(wicks)
-            if px_w >= MIN_BODY_PX:
+            bodies = None
+            if body:
                 left, right = xm - body_w / 2, xm + body_w / 2
                 lo_b, hi_b = np.minimum(om, cm), np.maximum(om, cm)
                 xs = np.column_stack((left, right, right, left, left)).ravel()
                 ys = np.column_stack((lo_b, lo_b, hi_b, hi_b, lo_b)).ravel()
                 connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), xm.shape[0])
                 bodies = pg.arrayToQPath(xs, ys, connect=connect)
-                p.fillPath(bodies, brush)
-                p.drawPath(bodies)  # outline: a doji (open == close) still shows as a line
+            out.append((wicks, bodies))
+        return out[0], out[1]
+
+    def _open_candle_paths(self, i: int, body: bool) -> _CandlePaths:
+        """`_candle_paths(i, i + 1, body)` for one bar, in plain floats (numpy costs more for one)."""
+        x = float(self._x[i])
+        o, h, lo, c = float(self._o[i]), float(self._h[i]), float(self._l[i]), float(self._c[i])
+        wicks = QtGui.QPainterPath()
+        wicks.moveTo(x, lo)
+        wicks.lineTo(x, h)
+        bodies = None
+        if body:
+            body_w = self._width_s * 0.7
+            left, right = x - body_w / 2, x + body_w / 2
+            lo_b, hi_b = min(o, c), max(o, c)
+            bodies = QtGui.QPainterPath()
+            bodies.moveTo(left, lo_b)
+            for px, py in ((right, lo_b), (right, hi_b), (left, hi_b), (left, lo_b)):
+                bodies.lineTo(px, py)
+        return ((wicks, bodies), None) if c >= o else (None, (wicks, bodies))
 
 
 class LineItem(_BarsItem):
@@ -174,7 +277,7 @@ class LineItem(_BarsItem):
         self._y = np.zeros(0, dtype=np.int64)
         self._pen = cosmetic_pen(color)
 
-    def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int = 0) -> None:
+    def set_data(self, x_s: F64, width_s: float, y: I64, changed_from: int | None = None) -> None:
         self._y = y
         self._set_x(x_s, width_s, changed_from)
 
@@ -187,8 +290,10 @@ class LineItem(_BarsItem):
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
         sl = self._exposed_slice(option)
-        x = self._x[sl]
-        if x.shape[0] < 2:
+        if self._x[sl].shape[0] < 2:
             return
         p.setPen(self._pen)
-        p.drawPath(pg.arrayToQPath(x, self._y[sl].astype(np.float64)))
+        p.drawPath(self._line_path(("line",), sl, self._y_of))
+
+    def _y_of(self, i0: int, i1: int) -> F64:
+        return self._y[i0:i1].astype(np.float64)

@@ -177,7 +177,7 @@ class VenueCvdView(CvdView):
             bars = series.bars()
             n = bars.size
             incremental = series.dropped_count == line.drawn_dropped and n >= line.drawn_n > 0
-            changed_from = line.drawn_n - 1 if incremental else 0
+            changed_from = line.drawn_n - 1 if incremental else None
             line.drawn_n, line.drawn_dropped = n, series.dropped_count
             if incremental and line.x.shape[0] >= n:
                 x = line.x[:n]

@@ -148,6 +148,10 @@ class CvdView(MarketView):
         style_axis(axis, AXIS_WIDTH_PX)
         if show_time:
             style_axis(plot.getAxis("bottom"))
+        # the open bar's repaint strip, rounded out by the view, touches the right axis: without a
+        # cache the axis re-rendered every frame for the 2-3 pixels of it the strip covers
+        for name in ("right", "bottom"):
+            plot.getAxis(name).setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         unlink_hidden_axes(plot)
         return plot
 
@@ -401,7 +405,7 @@ class CvdView(MarketView):
         tf = float(s.timeframe_s)
         # Bars before the one that was open at the last draw are closed: unchanged, not redrawn.
         incremental = series.dropped_count == self._drawn_dropped and n >= self._drawn_n > 0
-        changed_from = self._drawn_n - 1 if incremental else 0
+        changed_from = self._drawn_n - 1 if incremental else None
         self._drawn_n, self._drawn_dropped = n, series.dropped_count
         if self._xbuf.shape[0] < n:
             self._xbuf = np.resize(self._xbuf, max(n, 2 * self._xbuf.shape[0]))

@@ -7,6 +7,7 @@ too. Drawn like the chart's price line: a live frame repaints only the open bar'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,9 @@ class VwapBandsItem(_BarsItem):
             cosmetic_pen(dim, QtCore.Qt.PenStyle.DotLine),
         )
 
-    def set_data(self, x_s: F64, width_s: float, vwap: F64, sigma: F64, changed_from: int = 0) -> None:
+    def set_data(
+        self, x_s: F64, width_s: float, vwap: F64, sigma: F64, changed_from: int | None = None
+    ) -> None:
         self._vwap, self._sigma = vwap, sigma
         self._set_x(x_s, width_s, changed_from)
 
@@ -63,16 +66,23 @@ class VwapBandsItem(_BarsItem):
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, *_args: Any) -> None:
         sl = self._exposed_slice(option)
-        x = self._x[sl]
-        if x.shape[0] < 2:
+        if self._x[sl].shape[0] < 2:
             return
-        v, s = self._vwap[sl], self._sigma[sl]
         p.setPen(self._pens[0])
-        p.drawPath(pg.arrayToQPath(x, v))
+        p.drawPath(self._line_path((0.0,), sl, self._y_of(0.0)))
         for k, pen in zip(BAND_SIGMAS, self._pens[1:], strict=True):
             p.setPen(pen)
-            p.drawPath(pg.arrayToQPath(x, v + k * s))
-            p.drawPath(pg.arrayToQPath(x, v - k * s))
+            # the dash pattern starts where the path starts: the same slice as ever, kept whole
+            p.drawPath(self._line_path((k,), sl, self._y_of(k)))
+            p.drawPath(self._line_path((-k,), sl, self._y_of(-k)))
+
+    def _y_of(self, k: float) -> Callable[[int, int], F64]:
+        """y of the line at VWAP + k·σ for points i0:i1 (k = 0: VWAP itself, not VWAP + 0·σ)."""
+        if k == 0.0:
+            return lambda i0, i1: self._vwap[i0:i1]
+        if k > 0:
+            return lambda i0, i1: self._vwap[i0:i1] + k * self._sigma[i0:i1]
+        return lambda i0, i1: self._vwap[i0:i1] - -k * self._sigma[i0:i1]
 
 
 class VwapBands:
@@ -114,7 +124,7 @@ class VwapBands:
         tf_s = series.timeframe_ns / NS_PER_S
         n = start.shape[0]
         same = series.dropped_count == self._drawn_dropped
-        changed_from = self._drawn_n - 1 if same and 0 < self._drawn_n <= n else 0
+        changed_from = self._drawn_n - 1 if same and 0 < self._drawn_n <= n else None
         self._drawn_n, self._drawn_dropped = n, series.dropped_count
         if self._xbuf.shape[0] < n:
             self._xbuf = np.resize(self._xbuf, max(n, 2 * self._xbuf.shape[0]))
