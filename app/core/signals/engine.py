@@ -281,16 +281,13 @@ class SignalEngine:
                 last = int(prices[last_rel[j]])
             if typ_idx[j] >= 0:
                 typical = orders.typical[typ_idx[j]]
-            if busy:
+            if busy:  # judged on the book before the change, with the sizes the change names
                 assert iceberg is not None
-                iceberg.before_change(mirror)
-            bids_update(bids)
-            asks_update(asks)
-            if busy and last is not None:
-                assert iceberg is not None
-                iceberg.after_change(
+                iceberg.on_change(
                     bids, asks, mirror, ts_ns=ts_ns, last_ticks=last, typical=typical, pos=before, out=out
                 )
+            bids_update(bids)
+            asks_update(asks)
             if watch:
                 assert wall is not None
                 wall.after_change(mirror, ts_ns, last, before, out)
