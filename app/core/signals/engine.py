@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from app.core.signals.sweep import SweepDetector, SweepSettings
 from app.core.tape import TradeColumns
 
 _BOOK_KINDS = frozenset({SignalKind.SWEEP, SignalKind.ICEBERG, SignalKind.PULLED_WALL})
+_BEFORE = itemgetter(0)  # a logged change's position among the prints
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +159,7 @@ class SignalEngine:
         if self._log is not None:
             self._changes.extend(self._log.items)
             self._log.items.clear()
-            reached = 0
-            while reached < len(self._changes) and self._changes[reached][0] < limit:
-                reached += 1
+            reached = bisect_left(self._changes, limit, key=_BEFORE)  # positions never go back
             ready = self._changes[:reached]
             del self._changes[:reached]
             self._book(ready, complete, start, orders, out)
@@ -219,7 +219,7 @@ class SignalEngine:
         """Depth changes and the orders between them, in the order the market applied them."""
         mirror = self._mirror
         iceberg, wall, sweep = self.iceberg, self.wall, self.sweep
-        befores = np.fromiter((c[0] for c in ready), np.int64, len(ready))
+        befores = np.fromiter(map(_BEFORE, ready), np.int64, len(ready))
         # lots executed per (segment between changes, book side, price), in order
         n = prints.size
         if n and (iceberg is not None or wall is not None):
