@@ -240,7 +240,7 @@ class SignalEngine:
             befores, np.asarray([orders.pos[i] for i in sweeps], np.int64), "right"
         ).tolist()
         last_rel = (befores - 1 - start).tolist()
-        prices = prints.price_ticks
+        prices = prints.price_ticks.tolist()  # read at a few changes each: a list, not numpy scalars
         typ_idx = (np.searchsorted(np.asarray(orders.pos, np.int64), befores, "left") - 1).tolist()
         last = self._last_ticks
         typical = self._typical
@@ -278,7 +278,7 @@ class SignalEngine:
                 asks_update(asks)
                 continue
             if last_rel[j] >= 0:
-                last = int(prices[last_rel[j]])
+                last = prices[last_rel[j]]
             if typ_idx[j] >= 0:
                 typical = orders.typical[typ_idx[j]]
             if busy:  # judged on the book before the change, with the sizes the change names

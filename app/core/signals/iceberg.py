@@ -139,23 +139,23 @@ class IcebergDetector:
         pos: int,
         out: Emitted,
     ) -> None:
+        expected = max(shown - executed, 0)
+        refill = max(now - expected, 0)
+        if not refill and now == 0:  # emptied without a refill: whatever it was, the episode ends
+            self._episodes.pop(key, None)
+            return
         s = self.settings
         book_side, at = key
         through = (at - last_ticks if book_side > 0 else last_ticks - at) > s.max_adverse_ticks
         ep = self._episodes.get(key)
         if ep is None or through or ts_ns - ep.last_ns > s.idle_ns:
             ep = self._episodes[key] = _Episode(ts_ns, ts_ns)
-        expected = max(shown - executed, 0)
-        refill = max(now - expected, 0)
         ep.last_ns = ts_ns
         ep.displayed = max(ep.displayed, shown)
         ep.executed += executed
         if refill:
             ep.refills += 1
             ep.refilled += refill
-        elif now == 0:
-            del self._episodes[key]
-            return
         if ep.fired or ep.refills < s.min_refills or not ep.displayed:
             return
         if ep.executed < s.exec_ratio * ep.displayed or ep.refilled < s.refill_ratio * ep.executed:
