@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from app.core.signals.sweep import SweepDetector, SweepSettings
 from app.core.tape import TradeColumns
 
 _BOOK_KINDS = frozenset({SignalKind.SWEEP, SignalKind.ICEBERG, SignalKind.PULLED_WALL})
+_BEFORE = itemgetter(0)  # a logged change's position among the prints
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +159,7 @@ class SignalEngine:
         if self._log is not None:
             self._changes.extend(self._log.items)
             self._log.items.clear()
-            reached = 0
-            while reached < len(self._changes) and self._changes[reached][0] < limit:
-                reached += 1
+            reached = bisect_left(self._changes, limit, key=_BEFORE)  # positions never go back
             ready = self._changes[:reached]
             del self._changes[:reached]
             self._book(ready, complete, start, orders, out)
@@ -219,7 +219,7 @@ class SignalEngine:
         """Depth changes and the orders between them, in the order the market applied them."""
         mirror = self._mirror
         iceberg, wall, sweep = self.iceberg, self.wall, self.sweep
-        befores = np.fromiter((c[0] for c in ready), np.int64, len(ready))
+        befores = np.fromiter(map(_BEFORE, ready), np.int64, len(ready))
         # lots executed per (segment between changes, book side, price), in order
         n = prints.size
         if n and (iceberg is not None or wall is not None):
@@ -240,7 +240,7 @@ class SignalEngine:
             befores, np.asarray([orders.pos[i] for i in sweeps], np.int64), "right"
         ).tolist()
         last_rel = (befores - 1 - start).tolist()
-        prices = prints.price_ticks
+        prices = prints.price_ticks.tolist()  # read at a few changes each: a list, not numpy scalars
         typ_idx = (np.searchsorted(np.asarray(orders.pos, np.int64), befores, "left") - 1).tolist()
         last = self._last_ticks
         typical = self._typical
@@ -278,19 +278,16 @@ class SignalEngine:
                 asks_update(asks)
                 continue
             if last_rel[j] >= 0:
-                last = int(prices[last_rel[j]])
+                last = prices[last_rel[j]]
             if typ_idx[j] >= 0:
                 typical = orders.typical[typ_idx[j]]
-            if busy:
+            if busy:  # judged on the book before the change, with the sizes the change names
                 assert iceberg is not None
-                iceberg.before_change(mirror)
-            bids_update(bids)
-            asks_update(asks)
-            if busy and last is not None:
-                assert iceberg is not None
-                iceberg.after_change(
+                iceberg.on_change(
                     bids, asks, mirror, ts_ns=ts_ns, last_ticks=last, typical=typical, pos=before, out=out
                 )
+            bids_update(bids)
+            asks_update(asks)
             if watch:
                 assert wall is not None
                 wall.after_change(mirror, ts_ns, last, before, out)

@@ -61,7 +61,6 @@ class IcebergDetector:
         self.settings = settings
         self.instrument = instrument
         self.pending: dict[Key, int] = {}  # lots executed at a level since its last update
-        self._before: list[tuple[Key, int, int]] = []
         self._waits: dict[Key, int] = {}  # updates a pending level has waited through
         self._episodes: dict[Key, _Episode] = {}
         self._changes = 0
@@ -76,48 +75,53 @@ class IcebergDetector:
         self._waits.clear()
         self._episodes.clear()
 
-    def before_change(self, book: BookMirror) -> None:
-        """Read the displayed size of the levels with pending trades (the book about to change).
-
-        Trades at a price the book does not show (its update came first) cannot be judged and
-        are dropped, as are trades whose level is not updated within `_MAX_WAIT` updates."""
-        bids, asks = book.bids, book.asks
-        before = []
-        for k, e in self.pending.items():
-            shown = (bids if k[0] > 0 else asks).get(k[1], 0)
-            if shown:
-                before.append((k, e, shown))
-        if len(before) != len(self.pending):
-            self.pending = {k: e for k, e, _ in before}
-        self._before = before
-
-    def after_change(
+    def on_change(
         self,
         named_bids: dict[int, int],
         named_asks: dict[int, int],
         book: BookMirror,
         *,
         ts_ns: int,
-        last_ticks: int,
+        last_ticks: int | None,
         typical: float,
         pos: int,
         out: Emitted,
     ) -> None:
-        """The update named these levels (`named_*`) and `book` now shows it applied."""
+        """One book update naming these levels (`named_*`), with `book` as it was just before it.
+
+        One pass over the pending levels: the size shown before is read from `book`, the size
+        after is the update's own (a level it names is set to what it names). Trades at a price
+        the book does not show (its update came first) cannot be judged and are dropped, as are
+        trades whose level is not updated within `_MAX_WAIT` updates; before the first trade
+        (`last_ticks` None) nothing is judged and nothing waits."""
         bids, asks = book.bids, book.asks
         waits = self._waits
-        for key, executed, shown in self._before:
-            if key[1] not in (named_bids if key[0] > 0 else named_asks):
-                # this update did not name the level: the trades stay pending
-                waits[key] = waited = waits.get(key, 0) + 1
-                if waited > _MAX_WAIT:
-                    del self.pending[key], waits[key]
+        kept: dict[Key, int] = {}
+        judged: list[tuple[Key, int, int, int]] = []
+        for key, executed in self.pending.items():
+            buy_side = key[0] > 0
+            shown = (bids if buy_side else asks).get(key[1], 0)
+            if not shown:
                 continue
-            now = (bids if key[0] > 0 else asks).get(key[1], 0)
-            del self.pending[key]
+            if last_ticks is None:
+                kept[key] = executed
+                continue
+            named = named_bids if buy_side else named_asks
+            if key[1] not in named:  # this update did not name the level: the trades stay pending
+                waited = waits.get(key, 0) + 1
+                if waited > _MAX_WAIT:
+                    del waits[key]
+                else:
+                    waits[key] = waited
+                    kept[key] = executed
+                continue
             waits.pop(key, None)
+            judged.append((key, executed, shown, named[key[1]]))
+        self.pending = kept
+        if last_ticks is None:
+            return
+        for key, executed, shown, now in judged:
             self._update(key, executed, shown, now, ts_ns, last_ticks, typical, pos, out)
-        self._before = []
         self._changes += 1
         if self._changes % 256 == 0:
             idle = ts_ns - self.settings.idle_ns
@@ -135,23 +139,23 @@ class IcebergDetector:
         pos: int,
         out: Emitted,
     ) -> None:
+        expected = max(shown - executed, 0)
+        refill = max(now - expected, 0)
+        if not refill and now == 0:  # emptied without a refill: whatever it was, the episode ends
+            self._episodes.pop(key, None)
+            return
         s = self.settings
         book_side, at = key
         through = (at - last_ticks if book_side > 0 else last_ticks - at) > s.max_adverse_ticks
         ep = self._episodes.get(key)
         if ep is None or through or ts_ns - ep.last_ns > s.idle_ns:
             ep = self._episodes[key] = _Episode(ts_ns, ts_ns)
-        expected = max(shown - executed, 0)
-        refill = max(now - expected, 0)
         ep.last_ns = ts_ns
         ep.displayed = max(ep.displayed, shown)
         ep.executed += executed
         if refill:
             ep.refills += 1
             ep.refilled += refill
-        elif now == 0:
-            del self._episodes[key]
-            return
         if ep.fired or ep.refills < s.min_refills or not ep.displayed:
             return
         if ep.executed < s.exec_ratio * ep.displayed or ep.refilled < s.refill_ratio * ep.executed:

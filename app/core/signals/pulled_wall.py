@@ -14,6 +14,7 @@ tracking it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 from app.core.instrument import Instrument
 from app.core.signals.book_mirror import BookMirror
@@ -79,23 +80,22 @@ class PulledWallDetector:
             self._scan(book, ts_ns, last_ticks)
 
     def _scan(self, book: BookMirror, ts_ns: int, last: int) -> None:
+        """The sizes are read with `map` over the window (no per-price Python frame), and a side
+        whose largest size is under the floor is left at once: most scans find no new wall."""
         s = self.settings
+        walls = self.walls
         for book_side in (1, -1):
-            levels = book.side(book_side)
-            get = levels.get
-            prices = (
-                range(last - s.window_ticks, last + 1)
-                if book_side > 0
-                else range(last, last + s.window_ticks + 1)
-            )
-            sizes = [(p, get(p, 0)) for p in prices]
-            nonzero = sorted(q for _, q in sizes if q)
+            low = last - s.window_ticks if book_side > 0 else last
+            sizes = list(map(book.side(book_side).get, range(low, low + s.window_ticks + 1), repeat(0)))
+            nonzero = sorted(filter(None, sizes))
             if len(nonzero) < 3:
                 continue
             floor = max(s.min_lots, s.wall_multiple * nonzero[len(nonzero) // 2])
-            for p, q in sizes:
-                if q >= floor and (book_side, p) not in self.walls:
-                    self.walls[(book_side, p)] = _Wall(q, abs(last - p), ts_ns)
+            if nonzero[-1] < floor:
+                continue
+            for i, q in enumerate(sizes):
+                if q >= floor and (book_side, low + i) not in walls:
+                    walls[(book_side, low + i)] = _Wall(q, abs(last - low - i), ts_ns)
 
     def _check(self, book: BookMirror, ts_ns: int, last: int, pos: int, out: Emitted) -> None:
         s = self.settings
