@@ -35,13 +35,18 @@ class StreamWatchdog:
         self._stale.clear()
         self._heard.clear()
 
-    def saw(self, stream: str | None, now_s: float) -> None:
-        """Data arrived (on `stream`, when the message says which)."""
+    def saw(self, stream: str | None, now_s: float) -> bool:
+        """Data arrived (on `stream`, when the message says which). True if that stream had been
+        stale: only then can the socket's health have changed, so a caller re-checks only then."""
         self._any_s = now_s
-        if stream is not None and stream in self._last_s:
-            self._last_s[stream] = now_s
+        if stream is None or stream not in self._last_s:
+            return False
+        self._last_s[stream] = now_s
+        self._heard.add(stream)
+        if stream in self._stale:
             self._stale.discard(stream)
-            self._heard.add(stream)
+            return True
+        return False
 
     def check(self, now_s: float) -> frozenset[str]:
         """The streams silent for longer than `stale_after_s`, counting new ones."""

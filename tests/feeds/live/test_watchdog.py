@@ -36,3 +36,13 @@ def test_a_stream_that_went_quiet_is_told_apart_from_one_never_heard_since_conne
     assert dog.unheard() == {"ticker"}
     dog.restart(20)
     assert dog.unheard() == {"depth", "ticker"}  # a new connection has heard nothing yet
+
+
+def test_data_says_whether_it_revived_a_stale_stream():
+    dog = StreamWatchdog(["depth", "trades"], stale_after_s=10, now_s=0, quiet_s={"trades": 60})
+    dog.saw("trades", 1)
+    assert dog.check(11) == {"depth"}
+
+    assert dog.saw("trades", 12) is False  # trades was live: the socket's health is unchanged
+    assert dog.saw("depth", 13) is True
+    assert dog.saw("depth", 14) is False and dog.check(14) == frozenset()
