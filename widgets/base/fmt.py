@@ -135,8 +135,17 @@ def compact_qty(instrument: Instrument, lots: int) -> str:
 
     Exact below 1,000 base units with at most 3 decimals (trailing zeros dropped), rounded above.
     """
-    value = float(instrument.qty(abs(lots)))
     sign = "-" if lots < 0 else ""
+    decimals = _lot_decimals(instrument.lot_size)
+    if decimals is not None:  # lots of 1, 0.1, 0.01 or 0.001: thousandths are whole, no Decimal needed
+        thousandths = abs(lots) * 10 ** (3 - decimals)
+        if thousandths < 1_000_000:
+            whole, frac = divmod(thousandths, 1000)
+            text = f"{whole}.{frac:03d}".rstrip("0").rstrip(".")
+            return sign + (text or "0")
+        value = abs(lots) / 10**decimals  # correctly rounded, as float(Decimal) is
+    else:
+        value = float(instrument.qty(abs(lots)))
     if value >= 1_000_000:
         return f"{sign}{value / 1_000_000:.1f}M"
     if value >= 10_000:
@@ -145,3 +154,17 @@ def compact_qty(instrument: Instrument, lots: int) -> str:
         return f"{sign}{value / 1_000:.1f}K"
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return sign + (text or "0")
+
+
+_LOT_DECIMALS: dict[Decimal, int | None] = {}
+
+
+def _lot_decimals(lot_size: Decimal) -> int | None:
+    """k when the lot is 10^-k with 0 <= k <= 3 (then `compact_qty` is integer arithmetic), else None."""
+    try:
+        return _LOT_DECIMALS[lot_size]
+    except KeyError:
+        pass
+    found = next((k for k in range(4) if lot_size == Decimal(1).scaleb(-k)), None)
+    _LOT_DECIMALS[lot_size] = found
+    return found

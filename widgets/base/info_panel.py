@@ -65,6 +65,10 @@ class InfoPanel(QtWidgets.QWidget):
         self.banner_font.setBold(True)
         self._fm: dict[str, QtGui.QFontMetrics] = {}
         self._widest: dict[str, int] = {}  # per cell key, the widest its text has been (px)
+        # (width, layout, the rows it was made for)
+        self._layout_cache: (
+            tuple[int, list[tuple[tuple[int, int, int], list[QtCore.QRect]]], object] | None
+        ) = None
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
 
@@ -82,6 +86,14 @@ class InfoPanel(QtWidgets.QWidget):
         if rows == self._rows:
             return False
         width = self.width()
+        cells = self._changed_cells(rows, width)
+        if cells is not None:  # same shape, no value wider than before: the boxes stay where they are
+            assert self._layout_cache is not None
+            self._layout_cache = (width, self._layout_cache[1], rows)
+            self._rows = rows
+            for box in cells:
+                self.update(box)
+            return True
         old_rows, old_layout = self._rows, self._layout(width)
         old_h = self._height_for(width)
         self._rows = rows
@@ -107,8 +119,44 @@ class InfoPanel(QtWidgets.QWidget):
                     self.update(rect)
         return True
 
+    def _changed_cells(self, rows: tuple[InfoRow, ...], width: int) -> list[QtCore.QRect] | None:
+        """The boxes of the cells that differ from what is drawn, when nothing else can move: the
+        same rows, banners and labels, each new value no wider than its cell has been (the layout
+        depends on those widths only). None: lay out again. Measuring one or two changed values
+        instead of laying the panel out twice was most of an account refresh (issue 11)."""
+        cached = self._layout_cache
+        old_rows = self._rows
+        if cached is None or cached[0] != width or cached[2] is not old_rows or len(rows) != len(old_rows):
+            return None
+        boxes = []
+        seen = self._widest
+        for old, new, (_, rects) in zip(old_rows, rows, cached[1], strict=True):
+            if old == new:
+                continue
+            if old.banner or new.banner or old.big != new.big or len(old.cells) != len(new.cells):
+                return None
+            fm = self._metrics(self.big_font if new.big else self.value_font)
+            for before, after, box in zip(old.cells, new.cells, rects, strict=False):
+                if before == after:
+                    continue
+                if before.key != after.key or before.label != after.label:
+                    return None
+                if fm.horizontalAdvance(after.value) > seen.get(after.key, 0):
+                    return None
+                boxes.append(box)
+        return boxes
+
     def _layout(self, width: int) -> list[tuple[tuple[int, int, int], list[QtCore.QRect]]]:
-        """Per row: its shape (top, height, cells per line) and the box of each cell (a banner: one)."""
+        """Per row: its shape (top, height, cells per line) and the box of each cell (a banner: one);
+        kept until the rows' shape or a cell's widest value changes (see `_changed_cells`)."""
+        cached = self._layout_cache
+        if cached is not None and cached[0] == width and cached[2] is self._rows:
+            return cached[1]
+        out = self._lay_out(width)
+        self._layout_cache = (width, out, self._rows)
+        return out
+
+    def _lay_out(self, width: int) -> list[tuple[tuple[int, int, int], list[QtCore.QRect]]]:
         out: list[tuple[tuple[int, int, int], list[QtCore.QRect]]] = []
         y = 1
         for row in self._rows:
@@ -195,6 +243,8 @@ class InfoPanel(QtWidgets.QWidget):
         width = self.width()
         label_h = self._metrics(self.label_font).height()
         for row, ((y, rows_h, _), rects) in zip(self._rows, self._layout(width), strict=True):
+            if not region.intersects(QtCore.QRect(0, y, width, rows_h)):
+                continue  # a row the repaint does not touch (the banner's wrapped text is costly)
             if row.banner:
                 self._paint_banner(p, row, QtCore.QRect(4, y + 3, width - 8, rows_h - 6))
                 continue

@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from app.core.instrument import Instrument
-from app.core.level_flow import PeriodVolume, PullStack, grouped_sum
+from app.core.level_flow import PeriodVolume, PullStack
 from app.core.market import Changed, MarketState
 from app.core.tape import TapeCursor
 from app.core.units import NS_PER_S
 from widgets.base.cache import BoundedCache
 from widgets.base.fmt import compact_qty
+from widgets.ladder.row_sums import row_sums
 from widgets.ladder.scale import CalmScale
 from widgets.ladder.settings import LadderSettings
 
@@ -48,6 +49,12 @@ _FIELD_COLUMNS: tuple[frozenset[str], ...] = tuple(
 )
 _BAR_COLUMNS = frozenset(("bid", "ask"))
 _SESSION_COLUMNS = frozenset(("session",))
+
+
+# price, bid, ask, buys, sells, session, P/S bid, P/S ask; is it the best bid, the best ask, the last trade
+_RowKey = tuple[int, int, int, int, int, int, int, int, bool, bool, bool]
+# (its key), recent buys, recent sells, session volume, lots traded against bids and against asks
+_TradedRows = tuple[tuple[int, int, int, int, int], list[int], list[int], list[int], list[int], list[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +113,12 @@ class LadderModel:
         # per dirty row, the columns whose cells changed (None: the whole row, a new row)
         self.dirty_cells: dict[int, frozenset[str] | None] = {}
         self.totals_dirty = False
+        self.totals_cells: frozenset[str] = frozenset()  # the footer's columns whose sums changed
         self.shift_rows = 0  # the last update moved the prices by this many rows (see _set_rows)
         self._bar_scale = CalmScale()
         self._session_scale = CalmScale()
         self._now_ns = 0
-        self._row_keys: list[tuple[int | bool, ...]] = []
+        self._row_keys: list[_RowKey] = []
         self._totals_lots = LadderTotals()
         self.last_trade_ticks: int | None = None
         self._last_trade_side = 0
@@ -121,6 +129,8 @@ class LadderModel:
         self._flow_period: int | None = None
         self._base_cache: tuple[tuple[int, int, int, int], list[int], list[int]] | None = None
         self._flow_generation = 0
+        self._traded_cache: _TradedRows | None = None
+        self._volume_generation = 0  # moves whenever recent or session volume may have changed
         self._qty_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
         self._price_text: BoundedCache[int, str] = BoundedCache(_TEXT_CACHE_MAX)
         self._dirty = True
@@ -149,6 +159,7 @@ class LadderModel:
 
     def _rebuild_volume(self) -> None:
         """Recent and session volume from the whole tape (a new market or a new reset window)."""
+        self._volume_generation += 1
         self.recent = PeriodVolume.every(self.settings.recent_reset_s * NS_PER_S)
         market = self.market
         if market is None:
@@ -204,6 +215,7 @@ class LadderModel:
     def clear_recent(self) -> None:
         """The "clear" action: recent volume and pulling/stacking start again from now."""
         self.recent.clear()
+        self._volume_generation += 1
         if self.market is not None:
             self.flow.start(self.market.book)
             self._flow_generation += 1
@@ -217,7 +229,7 @@ class LadderModel:
         self._now_ns = now_ns
         if market is None:
             changed_rows = bool(self.rows)
-            self._set_rows((), (), LadderTotals())
+            self._set_rows([], LadderTotals())
             return changed_rows
         prints = None
         if changed & Changed.TAPE or self._cursor.pending(market.tape):
@@ -225,7 +237,10 @@ class LadderModel:
         rolled = self.recent.advance(now_ns)
         if self.session is not None:
             rolled |= self.session.advance(now_ns)
+        if rolled:
+            self._volume_generation += 1
         if prints is not None and prints.size:
+            self._volume_generation += 1
             ns, price, qty, side = prints.exchange_ns, prints.price_ticks, prints.qty_lots, prints.side
             self.recent.add(ns, price, qty, side)
             if self.session is not None:
@@ -353,51 +368,80 @@ class LadderModel:
         key = (g, lo, n, self._flow_generation)
         cache = self._base_cache
         if cache is None or cache[0] != key:
-            base_b = grouped_sum(flow.base_bids, g, lo, n, round_up=False)
-            base_a = grouped_sum(flow.base_asks, g, lo, n, round_up=True)
+            base_b = row_sums(flow.base_bids, g, lo, n, round_up=False)
+            base_a = row_sums(flow.base_asks, g, lo, n, round_up=True)
             cache = self._base_cache = (key, base_b, base_a)
         _, base_b, base_a = cache
-        used_b = grouped_sum(flow.consumed_bids, g, lo, n, round_up=False)
-        used_a = grouped_sum(flow.consumed_asks, g, lo, n, round_up=True)
+        _, _, _, _, used_b, used_a = self._traded_rows(lo, n)
         bid = [a - b + c for a, b, c in zip(now_b, base_b, used_b, strict=True)]
         ask = [a - b + c for a, b, c in zip(now_a, base_a, used_a, strict=True)]
         return bid, ask
+
+    def _traded_rows(self, lo: int, n: int) -> _TradedRows:
+        """Per row: recent buys and sells, session volume, and the lots traded against bids and asks
+        since the P/S window began. Only prints, a new period or another grid change them, so a
+        frame of depth updates alone reuses them."""
+        g = self.settings.group_ticks
+        key = (g, lo, n, self._volume_generation, self._flow_generation)
+        cache = self._traded_cache
+        if cache is not None and cache[0] == key:
+            return cache
+        buys = row_sums(self.recent.buy, g, lo, n, round_up=True)
+        sells = row_sums(self.recent.sell, g, lo, n, round_up=False)
+        if self.session is not None:
+            s_buy = row_sums(self.session.buy, g, lo, n, round_up=True)
+            s_sell = row_sums(self.session.sell, g, lo, n, round_up=False)
+            session = [a + b for a, b in zip(s_buy, s_sell, strict=True)]
+        else:
+            session = [0] * n
+        used_b = row_sums(self.flow.consumed_bids, g, lo, n, round_up=False)
+        used_a = row_sums(self.flow.consumed_asks, g, lo, n, round_up=True)
+        cache = self._traded_cache = (key, buys, sells, session, used_b, used_a)
+        return cache
 
     def _build_rows(self) -> None:
         """The visible rows; a row whose numbers did not change keeps its LadderRow (and is not dirty)."""
         market = self.market
         assert market is not None
         if self.centre_ticks is None:
-            self._set_rows((), (), LadderTotals())
+            self._set_rows([], LadderTotals())
             return
         inst = market.instrument
         book = market.book
         g = self.settings.group_ticks
         n = self.row_count
         lo = self.lowest_row_ticks
-        bids = grouped_sum(book.bids, g, lo, n, round_up=False)
-        asks = grouped_sum(book.asks, g, lo, n, round_up=True)
-        buys = grouped_sum(self.recent.buy, g, lo, n, round_up=True)
-        sells = grouped_sum(self.recent.sell, g, lo, n, round_up=False)
-        if self.session is not None:
-            s_buy = grouped_sum(self.session.buy, g, lo, n, round_up=True)
-            s_sell = grouped_sum(self.session.sell, g, lo, n, round_up=False)
-            session = [a + b for a, b in zip(s_buy, s_sell, strict=True)]
-        else:
-            session = [0] * n
+        bids = row_sums(book.bids, g, lo, n, round_up=False)
+        asks = row_sums(book.asks, g, lo, n, round_up=True)
+        _, buys, sells, session, _, _ = self._traded_rows(lo, n)
         ps_bid, ps_ask = self._flow_rows(lo, n, bids, asks)
         bid_row, ask_row, _ = self._inside_rows()
         last = self.last_trade_ticks
         if last is not None:
             last = -(-last // g) * g if self._last_trade_side > 0 else (last // g) * g
-        keys = [
-            (lo + i * g, bids[i], asks[i], buys[i], sells[i], session[i], ps_bid[i], ps_ask[i])
-            for i in range(n - 1, -1, -1)  # top row first: highest price
-        ]
+        top = lo + (n - 1) * g
+        prices = range(top, lo - 1, -g)  # top row first: highest price
+        # row i of the screen is index n - 1 - i of the sums: read them backwards
+        keys = list(
+            zip(
+                prices,
+                reversed(bids),
+                reversed(asks),
+                reversed(buys),
+                reversed(sells),
+                reversed(session),
+                reversed(ps_bid),
+                reversed(ps_ask),
+                _flags(top, g, n, bid_row),
+                _flags(top, g, n, ask_row),
+                _flags(top, g, n, last),
+                strict=True,
+            )
+        )
         t = LadderTotals(sum(ps_bid), sum(ps_ask), sum(buys), sum(sells))
         totals = self.totals if t == self._totals_lots else self._totals_text(inst, t)
         self._totals_lots = t
-        self._set_rows(keys, (bid_row, ask_row, last), totals)
+        self._set_rows(keys, totals)
         now = self._now_ns
         bar = self._bar_scale.update(max(max(bids, default=0), max(asks, default=0)), now)
         session_bar = self._session_scale.update(max(session, default=0), now)
@@ -409,12 +453,9 @@ class LadderModel:
                 cells[i] = None if had is None else had | bars
             self.dirty_rows = frozenset(cells)
 
-    def _set_rows(
-        self,
-        keys: list[tuple[int, int, int, int, int, int, int, int]] | tuple[()],
-        marks: tuple[int | None, int | None, int | None] | tuple[()],
-        totals: LadderTotals,
-    ) -> None:
+    def _set_rows(self, keys: list[_RowKey], totals: LadderTotals) -> None:
+        """Take the new row keys (price, sizes, volumes, P/S, the three inside flags), top first:
+        rebuild only the rows whose key changed, and record which of their cells did."""
         old_keys, old_rows = self._row_keys, self.rows
         same_grid = len(old_keys) == len(keys)
         shift = 0  # rows the old content moves down (the prices moved up) to stay at its price
@@ -423,61 +464,60 @@ class LadderModel:
             shift, off = divmod(int(keys[0][0]) - int(old_keys[0][0]), g)
             if off or abs(shift) >= len(keys):
                 same_grid, shift = False, 0
+        n = len(keys)
         if shift:
-            n = len(keys)
             old_keys = [old_keys[i - shift] if 0 <= i - shift < n else () for i in range(n)]
             old_rows = tuple(old_rows[i - shift] if 0 <= i - shift < n else old_rows[0] for i in range(n))
-        rows: list[LadderRow] = list(old_rows) if same_grid else []
         dirty: dict[int, frozenset[str] | None] = {}
-        inst = self.market.instrument if self.market is not None else None
-        bid_row, ask_row, last = marks or (None, None, None)
-        new_keys: list[tuple[int | bool, ...]] = []
-        for i, k in enumerate(keys):
-            price = k[0]
-            full = (*k, price == bid_row, price == ask_row, price == last)
-            new_keys.append(full)
-            old = old_keys[i] if same_grid else ()
-            if old == full:
-                continue
-            assert inst is not None
-            row = self._row(inst, full)
-            if same_grid:
-                rows[i] = row
-            else:
-                rows.append(row)
-            dirty[i] = _changed_columns(old, full)
-        self._row_keys = new_keys
+        if same_grid:
+            rows = list(old_rows)
+            changed = [i for i, old, new in zip(range(n), old_keys, keys, strict=True) if old != new]
+        else:
+            rows = [old_rows[0]] * n if old_rows else []
+            changed = list(range(n))
+        if changed:
+            assert self.market is not None
+            inst = self.market.instrument
+            for i in changed:
+                key = keys[i]
+                if rows:
+                    rows[i] = self._row(inst, key)
+                dirty[i] = _changed_columns(old_keys[i], key) if same_grid else None
+            if not rows:
+                rows = [self._row(inst, key) for key in keys]
+        self._row_keys = keys
         self.shift_rows = shift
         self.rows = tuple(rows)
         self.dirty_cells = dirty
         self.dirty_rows = frozenset(dirty)
         self.totals_dirty = totals != self.totals
+        self.totals_cells = _changed_totals(self.totals, totals) if self.totals_dirty else frozenset()
         self.totals = totals
 
-    def _row(self, inst: Instrument, key: tuple[int | bool, ...]) -> LadderRow:
-        """The row as shown, from its key (price, sizes, volumes, P/S, the three inside flags)."""
+    def _row(self, inst: Instrument, key: _RowKey) -> LadderRow:
+        """The row as shown, from its key (positional: this runs for every changed row of a frame)."""
         price, bid, ask, buy, sell, session, ps_b, ps_a, is_bid, is_ask, is_last = key
-        qty = self._qty
+        qty = self._qty_text.get
         return LadderRow(
-            price_ticks=price,
-            price_text=self._price(inst, price),
-            bid_lots=bid,
-            ask_lots=ask,
-            buy_recent_lots=buy,
-            sell_recent_lots=sell,
-            session_lots=session,
-            pull_stack_bid_lots=ps_b,
-            pull_stack_ask_lots=ps_a,
-            is_best_bid=bool(is_bid),
-            is_best_ask=bool(is_ask),
-            is_last_trade=bool(is_last),
-            bid_text=qty(inst, bid),
-            ask_text=qty(inst, ask),
-            buy_recent_text=qty(inst, buy),
-            sell_recent_text=qty(inst, sell),
-            session_text=qty(inst, session),
-            pull_stack_bid_text=qty(inst, ps_b, signed=True),
-            pull_stack_ask_text=qty(inst, ps_a, signed=True),
+            price,
+            self._price(inst, price),
+            bid,
+            ask,
+            buy,
+            sell,
+            session,
+            ps_b,
+            ps_a,
+            is_bid,
+            is_ask,
+            is_last,
+            (qty(bid) or self._qty(inst, bid)) if bid else "",
+            (qty(ask) or self._qty(inst, ask)) if ask else "",
+            (qty(buy) or self._qty(inst, buy)) if buy else "",
+            (qty(sell) or self._qty(inst, sell)) if sell else "",
+            (qty(session) or self._qty(inst, session)) if session else "",
+            self._qty(inst, ps_b, signed=True) if ps_b else "",
+            self._qty(inst, ps_a, signed=True) if ps_a else "",
         )
 
     def _totals_text(self, inst: Instrument, t: LadderTotals) -> LadderTotals:
@@ -491,7 +531,7 @@ class LadderModel:
         )
 
 
-def _changed_columns(old: tuple[int | bool, ...], new: tuple[int | bool, ...]) -> frozenset[str] | None:
+def _changed_columns(old: _RowKey | tuple[()], new: _RowKey) -> frozenset[str] | None:
     """The columns to repaint for a row whose key went from `old` to `new` (None: all of it)."""
     if len(old) != len(new) or old[0] != new[0]:
         return None
@@ -499,4 +539,25 @@ def _changed_columns(old: tuple[int | bool, ...], new: tuple[int | bool, ...]) -
     for cols, a, b in zip(_FIELD_COLUMNS, old, new, strict=True):
         if a != b:
             out |= cols
+    return out
+
+
+def _changed_totals(old: LadderTotals, new: LadderTotals) -> frozenset[str]:
+    """The footer columns whose text changed between two totals."""
+    pairs = (
+        ("ps_bid", old.pull_stack_bid_text, new.pull_stack_bid_text),
+        ("ps_ask", old.pull_stack_ask_text, new.pull_stack_ask_text),
+        ("buy", old.buy_recent_text, new.buy_recent_text),
+        ("sell", old.sell_recent_text, new.sell_recent_text),
+    )
+    return frozenset(key for key, a, b in pairs if a != b)
+
+
+def _flags(top_ticks: int, group_ticks: int, rows: int, price_ticks: int | None) -> list[bool]:
+    """Per row, top first: whether the row is at `price_ticks` (one row at most)."""
+    out = [False] * rows
+    if price_ticks is not None:
+        i, off = divmod(top_ticks - price_ticks, group_ticks)
+        if not off and 0 <= i < rows:
+            out[i] = True
     return out

@@ -119,7 +119,9 @@ class TapeView(MarketView):
             if new_liq:
                 self.canvas.viewport().update()
             return new_liq
-        self.canvas.viewport().update()  # the rows moved: paint_now paints them this frame
+        # the new prints go on screen this frame (before, nothing marked the rows dirty: they
+        # showed only when the scrollbar's catch-up below repainted the view, ~4 times a second)
+        self.canvas.viewport().update()
         # Moving the scrollbar repaints it (~0.8 ms, more than the rows cost), so while prints
         # stream it follows a few times a second, not every frame; scrolling syncs it at once.
         self._frames_since_bar += 1

@@ -78,3 +78,38 @@ def _on_screen(panel: InfoPanel) -> QtGui.QImage:
     device = panel.backingStore().paintDevice()
     assert isinstance(device, QtGui.QImage)
     return device.copy(0, 0, panel.width(), panel.height())
+
+
+class _Counting(_Recording):
+    """Also counts how often the panel is laid out from scratch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts = 0
+
+    def _lay_out(self, width: int):  # type: ignore[no-untyped-def]
+        self.layouts += 1
+        return super()._lay_out(width)
+
+
+def test_values_within_their_widest_reuse_the_layout_and_a_wider_one_lays_out_again(qtbot):
+    panel = _Counting()
+    qtbot.addWidget(panel)
+    panel.resize(400, 120)
+    panel.set_rows(_rows("61800.1"))
+    panel.show()
+    panel.set_rows(_rows("61800.2"))
+    before = panel.layouts
+    panel.asked.clear()
+
+    assert panel.set_rows(_rows("61800.3", pnl="+1.00"))  # two values, no wider than they were
+
+    assert panel.layouts == before  # the boxes were not computed again
+    assert len(panel.asked) == 2 and None not in panel.asked  # just the two cells
+    assert [c.value for r in panel.rows for c in r.cells] == ["Flat", "61800.3", "+1.00", "0.00"]
+
+    panel.asked.clear()
+    assert panel.set_rows(_rows("61800.3", pnl="+1,234,567.00"))  # wider than the cell has been
+
+    assert panel.layouts > before  # measured and laid out again: it may wrap
+    assert panel.asked
