@@ -4,11 +4,11 @@ silence, and reconnect with capped, jittered backoff.
 
 Frames are stamped `<local receive ns> <frame>` the moment they are parsed off the socket — the
 same line format as a recording, so the pipeline cannot tell live from replay. They are taken
-off the socket as they are read (`SinkConnection`), not through `recv()`: websockets' frame
-parser and the per-message queue, future, task step and UTF-8 decode and re-encode of `recv()`
-were half of the receive path's CPU time at a burst's rates. Frames read in one event-loop wake-up
-go to `on_lines` together, as one batch, with the (monotonic) time the oldest of them was read:
-where the receive → pixel latency starts.
+from websockets as it parses them (`_SinkConnection`), not through `recv()`: at a burst's rates
+the per-message queue, future, task step and UTF-8 decode and re-encode of `recv()` cost more
+than the venue decoder. Frames read in one event-loop wake-up go to `on_lines` together, as one
+batch, with the (monotonic) time the oldest of them was read: where the receive → pixel latency
+starts.
 
 Health is data, not a socket flag: a connection is LIVE only while data arrives; a stream that
 sends nothing for `stale_after_s` makes it STALE (counted), and a socket that sends nothing at
@@ -27,14 +27,15 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
+from websockets.frames import Frame, Opcode
+from websockets.protocol import Event
 
 from app.feeds.live.backoff import Backoff
-from app.feeds.live.sink import SinkConnection
 from app.feeds.live.watchdog import StreamWatchdog
 from app.venues.base import Subscription
 
@@ -77,6 +78,35 @@ class ConnectionTiming:
 
 DEFAULT_BACKOFF = Backoff()
 DEFAULT_TIMING = ConnectionTiming()
+_TEXT, _BINARY, _CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
+
+
+class _SinkConnection(ClientConnection):
+    """websockets' client connection that hands every whole data message, as bytes, to `sink` the
+    moment it is parsed, instead of queueing it for `recv()`. Control frames (ping, pong, close)
+    and the handshake stay websockets' own; `recv()` then only ever reports the close."""
+
+    def __init__(self, sink: Callable[[bytes], None], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sink = sink
+        self._parts: list[bytes] | None = None  # a fragmented message so far
+
+    def process_event(self, event: Event) -> None:
+        if self.response is not None and type(event) is Frame:
+            opcode = event.opcode
+            if opcode is _TEXT or opcode is _BINARY:
+                if event.fin:
+                    self._sink(bytes(event.data))
+                else:
+                    self._parts = [bytes(event.data)]
+                return
+            if opcode is _CONT and self._parts is not None:
+                self._parts.append(bytes(event.data))
+                if event.fin:
+                    whole, self._parts = b"".join(self._parts), None
+                    self._sink(whole)
+                return
+        super().process_event(event)
 
 
 class Connection:
@@ -161,7 +191,7 @@ class Connection:
         """One socket from handshake to close. True if any data arrived on it."""
         sub = self.subscription
         self.state = ConnectionState.CONNECTING
-        sink = functools.partial(SinkConnection, self._on_frame)
+        sink = functools.partial(_SinkConnection, self._on_frame)
         try:
             ws = await connect(
                 sub.url,

@@ -191,36 +191,6 @@ def test_a_stale_socket_stays_stale_while_other_streams_flow_and_is_live_once_it
     assert conn.stats.stale_events == 1
 
 
-def test_fragments_pings_and_the_venues_close_go_through_the_socket_as_websockets_would_have_them():
-    pongs: list[float] = []
-
-    async def handler(ws, venue):
-        await ws.send(json.dumps({"stream": "a", "n": 1}))
-        await ws.send(['{"stream":"a",', '"n":2}'])  # one message in two frames
-        pongs.append(await asyncio.wait_for(await ws.ping(), 2))  # the client answers our ping
-        await ws.send(json.dumps({"stream": "a", "n": 3}).encode())  # a binary frame
-        await ws.close(1011, "venue restarting")
-
-    venue = Venue(handler)
-    got: list[bytes] = []
-    conn = run_for(
-        0.6,
-        venue,
-        lambda url: Connection(
-            Subscription(url, streams=("a",)),
-            lambda lines, _: got.extend(line.partition(b" ")[2] for line in lines),
-            stream_of=stream_of,
-            timing=FAST,
-            backoff=Backoff(initial_s=1.0, jitter=0.0),
-        ),
-    )
-
-    assert [json.loads(m)["n"] for m in got] == [1, 2, 3]
-    assert len(pongs) == 1
-    assert "1011" in conn.stats.last_error and "venue restarting" in conn.stats.last_error
-    assert conn.stats.failures == 1 and conn.stats.frames == 3
-
-
 def test_a_socket_silent_for_too_long_is_closed_and_reconnected():
     async def handler(ws, venue):
         await ws.send(json.dumps({"stream": "a"}))
