@@ -4,9 +4,11 @@ and --rest-url: the recording replays to the same summary as what the server sen
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,11 +45,23 @@ def fake_binance(btcusdt_recording: Path) -> Iterator[tuple[str, str, FakeBinanc
 def test_a_recording_from_the_record_command_replays_to_what_the_server_sent(
     fake_binance, btcusdt_recording, tmp_path
 ):
+    """Stopped with Ctrl+C once the server has sent everything, as a user ends a recording (a fixed
+    --duration cut it short on a loaded machine: the depth stream was still arriving)."""
     ws, rest, fake = fake_binance
     command = [sys.executable, "-m", "app", "record", "--venue", "binance", "--symbol", "BTCUSDT",
-               "--ws-url", ws, "--rest-url", rest, "--out", str(tmp_path), "--duration", "8"]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+               "--ws-url", ws, "--rest-url", rest, "--out", str(tmp_path), "--duration", "120"]  # fmt: skip
+    recording = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not fake.done.is_set() and time.monotonic() < deadline and recording.poll() is None:
+            time.sleep(0.1)
+        time.sleep(2.0)  # what was sent last is read and written
+        recording.send_signal(signal.SIGINT)
+        stdout, stderr = recording.communicate(timeout=30)
+    finally:
+        if recording.poll() is None:
+            recording.kill()
+    done = subprocess.CompletedProcess(command, recording.returncode, stdout, stderr)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("binance-usdm:BTCUSDT: ") and "(0 gaps, 0 malformed)" in done.stdout
