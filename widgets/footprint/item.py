@@ -309,12 +309,16 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         state = row_state(a, self._open_image[2]) if not a.closed else None
         zs = self.model.zone_set()
         g = a.group_ticks
+        # what the pixels depend on but the price the chart follows (geo.dy: a move scrolls them)
         key = (
             id(layer),
-            d,
-            geo,
+            geo.sx,
+            geo.dx,
+            geo.sy,
             area.getRect(),
-            _edges(view),
+            view.left(),
+            view.width(),
+            view.height(),
             self.model.settings,
             zs.version,
             k,
@@ -365,7 +369,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if state is None:
             self._paint_bar(p, geo, k, view)
             return
-        self._column.update(key, column, state, own=zs.own, damage=damage, compose=compose)
+        self._column.update(key, column, state, dy=geo.dy, own=zs.own, damage=damage, compose=compose)
         assert self._column.pixmap is not None
         p.drawPixmap(column.topLeft(), self._column.pixmap)
 

@@ -129,10 +129,11 @@ Compose = Callable[[QtGui.QPainter, QtCore.QRect], None]
 class OpenColumn:
     """The open bar's column as pixels, for one `key` (geometry, bands, zones, settings)."""
 
-    __slots__ = ("key", "own", "pixmap", "rect", "state")
+    __slots__ = ("dy", "key", "own", "pixmap", "rect", "state")
 
     def __init__(self) -> None:
         self.key: tuple[Any, ...] | None = None
+        self.dy = 0.0  # where price 0 sat (device y) when the pixels were drawn
         self.rect = QtCore.QRect()
         self.pixmap: QtGui.QPixmap | None = None
         self.state: RowState | None = None
@@ -149,23 +150,38 @@ class OpenColumn:
         rect: QtCore.QRect,
         state: RowState,
         *,
+        dy: float,
         own: Sequence[Zone],
         damage: Callable[[RowState, RowState, bool], list[QtCore.QRect]],
         compose: Compose,
     ) -> int:
         """Bring the pixels up to date; `damage(old, new, own_changed)` names the rects to draw
         again (an empty list: nothing), `compose(painter, clip)` draws a rect of the column in
-        device pixels. Returns how many rects were drawn (0: the pixels were current)."""
+        device pixels. Returns how many rects were drawn (0: the pixels were current).
+
+        A chart that followed the price by whole pixels (`dy` moved by an integer) moves the
+        pixels instead, and draws the rows that came into view, as the closed bars' bands do."""
         full = self.pixmap is None or self.state is None or key != self.key or rect != self.rect
         rects: list[QtCore.QRect] = []
+        shift = round(dy - self.dy)
+        if not full and (abs(dy - self.dy - shift) > 1e-6 or abs(shift) + 2 * _SPILL_PX >= rect.height()):
+            full = True
         if not full:
-            assert self.state is not None
+            assert self.state is not None and self.pixmap is not None
             rects = damage(self.state, state, tuple(own) != tuple(self.own))
             full = bool(rects) and rects[0].isNull()  # a null rect: draw it all
+            if not full and shift:
+                self.pixmap.scroll(0, shift, self.pixmap.rect())
+                edge = rect.top() if shift > 0 else rect.bottom() + 1 + shift
+                rows = abs(shift) + _SPILL_PX  # and a margin: the rows that came into view
+                rects.append(
+                    QtCore.QRect(rect.left(), edge - (0 if shift > 0 else _SPILL_PX), rect.width(), rows)
+                )
+                rects = [r.intersected(rect) for r in rects]
         if full:
             self.pixmap = QtGui.QPixmap(max(1, rect.width()), max(1, rect.height()))
             rects = [rect]
-        self.key, self.rect, self.state, self.own = key, QtCore.QRect(rect), state, tuple(own)
+        self.key, self.rect, self.state, self.own, self.dy = key, QtCore.QRect(rect), state, tuple(own), dy
         if not rects:
             return 0
         assert self.pixmap is not None
