@@ -332,7 +332,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             keys = changed_groups(old, new, g)
             if keys is None:
                 return [QtCore.QRect()]
-            rects = row_bands(keys, keys + g, geo.sy, geo.dy, column)
+            rows_px = round(8 * -geo.sy * g)  # cells this close are drawn in one pass
+            rects = row_bands(keys, keys + g, geo.sy, geo.dy, column, merge_px=rows_px)
             span = candle_span(old.candle, new.candle)
             if span is not None:  # the candle, left of the cells
                 c0 = max(column.left(), math.floor(x_left) - 1)

@@ -74,10 +74,11 @@ def changed_groups(old: RowState, new: RowState, group_ticks: int) -> I64 | None
 
 
 def row_bands(
-    low_ticks: I64, high_ticks: I64, sy: float, dy: float, column: QtCore.QRect
+    low_ticks: I64, high_ticks: I64, sy: float, dy: float, column: QtCore.QRect, *, merge_px: int = 0
 ) -> list[QtCore.QRect]:
     """The device rows (with the text spill) of the price spans low_ticks[i]..high_ticks[i]
-    (exclusive top) inside `column`, merged where they touch."""
+    (exclusive top) inside `column`, merged where they touch or lie within `merge_px` of each
+    other (one pass over a few more rows costs less than a second pass)."""
     bands: list[QtCore.QRect] = []
     top_px = np.floor(sy * high_ticks + dy).astype(np.int64) - _SPILL_PX
     bottom_px = np.ceil(sy * low_ticks + dy).astype(np.int64) + _SPILL_PX
@@ -88,7 +89,7 @@ def row_bands(
         t, b = max(int(top_px[i]), lo_edge), min(int(bottom_px[i]), hi_edge)
         if t > b:
             continue
-        if start is not None and end is not None and t <= end + 1:
+        if start is not None and end is not None and t <= end + 1 + merge_px:
             end = max(end, b)
             continue
         if start is not None and end is not None:
