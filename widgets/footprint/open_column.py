@@ -179,6 +179,11 @@ class OpenColumn:
                     QtCore.QRect(rect.left(), edge - (0 if shift > 0 else _SPILL_PX), rect.width(), rows)
                 )
                 rects = [r.intersected(rect) for r in rects]
+            if not full and len(rects) > 1:  # one pass over their bounding rows: a pass costs more
+                united = QtCore.QRect(rects[0])  # than the rows between the changes
+                for r in rects[1:]:
+                    united = united.united(r)
+                rects = [united]
         if full:
             self.pixmap = QtGui.QPixmap(max(1, rect.width()), max(1, rect.height()))
             rects = [rect]
