@@ -10,7 +10,6 @@ QImage (one pixel per price group) scaled onto the column: one draw call per bar
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,9 +17,10 @@ import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.core.footprint_view_model import BarAnalysis, Zone, intensity
+from app.core.footprint_view_model import BarAnalysis, intensity
 from widgets.base import palette
 from widgets.base.cache import BoundedCache
+from widgets.footprint.cells_paint import CENTER, Geo, StaticTexts, paint_cell_texts, rows_in
 from widgets.footprint.model import STATS_LABELS, FootprintModel
 from widgets.footprint.open_column import (
     OpenColumn,
@@ -31,35 +31,13 @@ from widgets.footprint.open_column import (
     row_state,
     zone_spans,
 )
+from widgets.footprint.zone_paint import ZoneOp, draw_zone_ops, zone_ops
 
 _MIN_TEXT_ROW_PX = 11.0
 _MIN_TEXT_COL_PX = {True: 84.0, False: 40.0}  # bid_ask needs two numbers side by side
 _STATS_COL_MIN_PX = 34.0
 _MIN_ZONE_BAR_PX = 12.0
 _LABEL_W_PX = 64
-_STATIC_TEXT_LIMIT = 20_000
-
-# horizontal placement of a text in its cell
-_RIGHT, _CENTER, _LEFT = -1, 0, 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Geo:
-    """Data → device mapping of the current paint (x = bar number, y = price ticks)."""
-
-    sx: float
-    dx: float
-    sy: float  # negative: y up
-    dy: float
-
-    def x(self, v: float) -> float:
-        return self.sx * v + self.dx
-
-    def y(self, v: float) -> float:
-        return self.sy * v + self.dy
-
-
-_ZoneOp = tuple[QtCore.QRectF, QtCore.QRectF, QtGui.QPen, QtCore.QPointF, QtCore.QPointF, QtGui.QColor | None]
 
 
 def _edges(r: QtCore.QRectF) -> tuple[float, float, float, float]:
@@ -89,13 +67,6 @@ class _Layer:
         self.stats: QtGui.QPixmap | None = None  # the closed bars' statistics (fixed at the bottom)
 
 
-def _px(v: float) -> int:
-    """The whole pixel for `v`, halves rounded up on purpose: device positions carry float noise
-    (price 0 sits ~10⁷ px away), and `round` would send a text placed on exactly half a pixel
-    up or down by that noise, so a cached band and a redraw would differ by a pixel."""
-    return math.floor(v + 0.5 + 1e-6)
-
-
 def _argb(color: QtGui.QColor) -> tuple[int, int, int, int]:
     return color.alpha(), color.red(), color.green(), color.blue()
 
@@ -110,7 +81,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._open_image: tuple[tuple[int, int, str], QtGui.QImage, npt.NDArray[np.uint32]] | None = None
         self._column = OpenColumn()
         self._layer: _Layer | None = None
-        self._live_zones: tuple[tuple[Any, ...], list[_ZoneOp]] | None = None
+        self._live_zones: tuple[tuple[Any, ...], list[ZoneOp]] | None = None
         self.font = QtGui.QFont()
         self.font.setPixelSize(11)
         self.bold = QtGui.QFont(self.font)
@@ -119,9 +90,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self.row_px = math.ceil(self._fm.height()) + 2
         # the paint reads option.exposedRect: what Qt repaints, not the whole view
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self._static: BoundedCache[tuple[str, bool], tuple[QtGui.QStaticText, float, float]] = BoundedCache(
-            _STATIC_TEXT_LIMIT
-        )
+        self._texts = StaticTexts(self.font, self.bold)
 
     def set_model(self, model: FootprintModel) -> None:
         self.model = model
@@ -176,7 +145,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if vb is None:
             return
         t = p.worldTransform()  # not deviceTransform: that adds the offset of a window grab twice
-        geo = _Geo(t.m11(), t.m31(), t.m22(), t.m32())
+        geo = Geo(t.m11(), t.m31(), t.m22(), t.m32())
         area = t.mapRect(vb.viewRect()).normalized().toAlignedRect()
         ex = option.exposedRect if option is not None else None
         # device pixels the paint must cover (a pixel of margin for rounding); None: all
@@ -261,7 +230,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         p: QtGui.QPainter,
         layer: _Layer,
         d: int,
-        geo: _Geo,
+        geo: Geo,
         *,
         view: QtCore.QRectF,
         area: QtCore.QRect,
@@ -288,7 +257,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self,
         p: QtGui.QPainter,
         column: QtCore.QRect,
-        geo: _Geo,
+        geo: Geo,
         *,
         view: QtCore.QRectF,
         area: QtCore.QRect,
@@ -309,12 +278,16 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         state = row_state(a, self._open_image[2]) if not a.closed else None
         zs = self.model.zone_set()
         g = a.group_ticks
+        # what the pixels depend on but the price the chart follows (geo.dy: a move scrolls them)
         key = (
             id(layer),
-            d,
-            geo,
+            geo.sx,
+            geo.dx,
+            geo.sy,
             area.getRect(),
-            _edges(view),
+            view.left(),
+            view.width(),
+            view.height(),
             self.model.settings,
             zs.version,
             k,
@@ -328,7 +301,8 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             keys = changed_groups(old, new, g)
             if keys is None:
                 return [QtCore.QRect()]
-            rects = row_bands(keys, keys + g, geo.sy, geo.dy, column)
+            rows_px = round(8 * -geo.sy * g)  # cells this close are drawn in one pass
+            rects = row_bands(keys, keys + g, geo.sy, geo.dy, column, merge_px=rows_px)
             span = candle_span(old.candle, new.candle)
             if span is not None:  # the candle, left of the cells
                 c0 = max(column.left(), math.floor(x_left) - 1)
@@ -365,19 +339,19 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if state is None:
             self._paint_bar(p, geo, k, view)
             return
-        self._column.update(key, column, state, own=zs.own, damage=damage, compose=compose)
+        self._column.update(key, column, state, dy=geo.dy, own=zs.own, damage=damage, compose=compose)
         assert self._column.pixmap is not None
         p.drawPixmap(column.topLeft(), self._column.pixmap)
 
     def _render_tile(
-        self, i: int, dy: float, geo: _Geo, *, view: QtCore.QRectF, area: QtCore.QRect, first: int, last: int
+        self, i: int, dy: float, geo: Geo, *, view: QtCore.QRectF, area: QtCore.QRect, first: int, last: int
     ) -> QtGui.QPixmap:
         """Band i of the closed bars first..last, drawn as they were when price 0 sat at `dy`."""
         w = max(1, area.width())
         tile = QtGui.QPixmap(w, _TILE_PX)
         tile.fill(palette.BACKGROUND)  # opaque (the plot's own background): the blit is a copy
         top = i * _TILE_PX
-        then = _Geo(geo.sx, geo.dx, geo.sy, dy)
+        then = Geo(geo.sx, geo.dx, geo.sy, dy)
         lp = QtGui.QPainter(tile)
         lp.translate(-area.left(), -top)
         lp.setClipRect(QtCore.QRect(area.left(), top, w, _TILE_PX))
@@ -391,7 +365,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         lp.end()
         return tile
 
-    def _render_stats(self, geo: _Geo, area: QtCore.QRect, first: int, last: int) -> QtGui.QPixmap:
+    def _render_stats(self, geo: Geo, area: QtCore.QRect, first: int, last: int) -> QtGui.QPixmap:
         stats = QtGui.QPixmap(max(1, area.width()), self.stats_height_px)
         stats.fill(palette.PANEL)
         sp = QtGui.QPainter(stats)
@@ -401,7 +375,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         return stats
 
     def _paint_closed(
-        self, p: QtGui.QPainter, geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect, bars: range
+        self, p: QtGui.QPainter, geo: Geo, view: QtCore.QRectF, area: QtCore.QRect, bars: range
     ) -> None:
         """Closed bars first..last and the zones that no longer change, inside `view` (price rows)."""
         for k in bars:
@@ -409,46 +383,6 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         self._paint_zones(p, geo, view, area, final=True)
 
     # -- text --------------------------------------------------------------------------------
-
-    def _draw_text(
-        self,
-        p: QtGui.QPainter,
-        x0: float,
-        x1: float,
-        y: float,
-        text: str,
-        *,
-        h: float,
-        place: int,
-        bold: bool,
-    ) -> None:
-        """`text` in the cell x0..x1 × y..y+h, vertically centred; laid out once per string.
-
-        QStaticText keyed by the string: cell values repeat a lot and a laid-out text draws at
-        about half the cost of drawText(rect, align) (docs/ARCHITECTURE.md, "Qt and qasync facts");
-        the painter's font must be the one it was prepared with, or Qt lays it out again.
-        """
-        if not text:
-            return
-        st, w, th = self._laid_out(text, bold)
-        if place == _RIGHT:
-            x = x1 - w
-        elif place == _LEFT:
-            x = x0
-        else:
-            x = (x0 + x1 - w) / 2
-        p.drawStaticText(QtCore.QPointF(_px(x), _px(y + (h - th) / 2)), st)
-
-    def _laid_out(self, text: str, bold: bool) -> tuple[QtGui.QStaticText, float, float]:
-        """`text` laid out once in the regular or bold font: (static text, width, height)."""
-        entry = self._static.get((text, bold))
-        if entry is None:
-            st = QtGui.QStaticText(text)
-            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
-            size = st.size()
-            entry = self._static.put((text, bold), (st, size.width(), size.height()))
-        return entry
 
     # -- bars ----------------------------------------------------------------------------------
 
@@ -487,7 +421,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
     def _paint_bar(
         self,
         p: QtGui.QPainter,
-        geo: _Geo,
+        geo: Geo,
         k: int,
         view: QtCore.QRectF,
         x_clip: tuple[float, float] | None = None,
@@ -540,23 +474,29 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         if row_h >= 3 and cw >= 4:
             self._paint_marks(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi)
         if row_h >= _MIN_TEXT_ROW_PX and cw >= _MIN_TEXT_COL_PX[s.cell_mode == "bid_ask"]:
-            self._paint_text(p, a, geo, cx0=cx0, cx1=cx1, row_h=row_h, lo=vis_lo, hi=vis_hi, x_clip=x_clip)
+            paint_cell_texts(
+                p,
+                a,
+                self.model,
+                self._texts,
+                geo,
+                cx0=cx0,
+                cx1=cx1,
+                row_h=row_h,
+                lo=vis_lo,
+                hi=vis_hi,
+                x_clip=x_clip,
+            )
         # POC outline last, over everything of the bar
         p.setPen(QtGui.QPen(palette.HIGHLIGHT, 0))
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         p.drawRect(QtCore.QRectF(cx0, geo.y(a.poc_ticks + g), cw - 1, max(1.0, row_h - 1)))
 
-    def _rows(self, a: BarAnalysis, vis_lo: int, vis_hi: int) -> range:
-        g = a.group_ticks
-        lo = int(np.searchsorted(a.price_ticks, vis_lo - g + 1))
-        hi = int(np.searchsorted(a.price_ticks, vis_hi, side="right"))
-        return range(lo, hi)
-
     def _paint_marks(
         self,
         p: QtGui.QPainter,
         a: BarAnalysis,
-        geo: _Geo,
+        geo: Geo,
         *,
         cx0: float,
         cx1: float,
@@ -568,105 +508,16 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
         g = a.group_ticks
         w = max(2.0, min(3.0, (cx1 - cx0) * 0.05))
         prices = a.price_ticks
-        for i in self._rows(a, lo, hi):
+        for i in rows_in(a, lo, hi):
             if a.sell_imbalance[i]:
                 p.fillRect(QtCore.QRectF(cx0, geo.y(int(prices[i]) + g), w, row_h), palette.SELL_STRONG)
             if a.buy_imbalance[i]:
                 p.fillRect(QtCore.QRectF(cx1 - w, geo.y(int(prices[i]) + g), w, row_h), palette.BUY_STRONG)
 
-    def _paint_text(
-        self,
-        p: QtGui.QPainter,
-        a: BarAnalysis,
-        geo: _Geo,
-        *,
-        cx0: float,
-        cx1: float,
-        row_h: float,
-        lo: int,
-        hi: int,
-        x_clip: tuple[float, float] | None = None,
-    ) -> None:
-        """The cell texts of the rows in view, in the order `_draw_text` calls would draw them.
-
-        One tight loop over the visible rows only (the open bar is drawn every frame, a volatile
-        minute holds hundreds of groups): the same positions as `_draw_text` computes, inlined."""
-        rows = self._rows(a, lo, hi)
-        if not rows:
-            return
-        m = self.model
-        g = a.group_ticks
-        two = m.settings.cell_mode == "bid_ask"
-        mid = (cx0 + cx1) / 2
-        pad = 4.0
-        r0, r1 = rows.start, rows.stop
-        prices = a.price_ticks[r0:r1].tolist()
-        buys = a.buy_lots[r0:r1].tolist()
-        sells = a.sell_lots[r0:r1].tolist()
-        buy_imb = a.buy_imbalance[r0:r1].tolist()
-        sell_imb = a.sell_imbalance[r0:r1].tolist()
-        sy, dy = geo.sy, geo.dy
-        ys = [sy * (price + g) + dy for price in prices]  # = geo.y(price + g)
-        cell_text = m.cell_text
-        laid_out = self._laid_out
-        draw = p.drawStaticText
-        point = QtCore.QPointF
-        floor = math.floor
-        strong: list[tuple[float, float, float, str, int, QtGui.QColor]] = []
-        clip_lo, clip_hi = x_clip if x_clip is not None else (-math.inf, math.inf)
-        p.setFont(self.font)
-        p.setPen(palette.TEXT)
-        for j, y in enumerate(ys):
-            left, right = cell_text(buys[j], sells[j])
-            if two:
-                if sell_imb[j]:
-                    strong.append((cx0, mid - pad, y, left, _RIGHT, palette.SELL_STRONG))
-                elif left:  # right-aligned at mid − pad
-                    st, w, th = laid_out(left, False)
-                    tx = floor(mid - pad - w + 0.5 + 1e-6)
-                    if clip_lo <= tx + w and tx <= clip_hi:
-                        draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-                if buy_imb[j]:
-                    strong.append((mid + pad, cx1, y, right, _LEFT, palette.BUY_STRONG))
-                elif right:  # left-aligned at mid + pad
-                    st, w, th = laid_out(right, False)
-                    tx = floor(mid + pad + 0.5 + 1e-6)
-                    if clip_lo <= tx + w and tx <= clip_hi:
-                        draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-            elif buy_imb[j] or sell_imb[j]:
-                color = palette.BUY_STRONG if buy_imb[j] else palette.SELL_STRONG
-                strong.append((cx0, cx1, y, right, _CENTER, color))
-            elif right:
-                st, w, th = laid_out(right, False)
-                tx = floor((cx0 + cx1 - w) / 2 + 0.5 + 1e-6)
-                if clip_lo <= tx + w and tx <= clip_hi:
-                    draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-        if two:
-            p.setPen(palette.TEXT_DIM)
-            st, w, th = laid_out("×", False)
-            x = floor((mid - pad + (mid + pad) - w) / 2 + 0.5 + 1e-6)
-            if clip_lo <= x + w and x <= clip_hi:
-                for y in ys:
-                    draw(point(x, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-        if strong:  # as `_draw_text` would place them, in the bold font
-            p.setFont(self.bold)
-            pen = None
-            for x0, x1, y, label, place, color in strong:
-                if not label:
-                    continue
-                st, w, th = laid_out(label, True)
-                x = x1 - w if place == _RIGHT else x0 if place == _LEFT else (x0 + x1 - w) / 2
-                tx = floor(x + 0.5 + 1e-6)
-                if clip_lo <= tx + w and tx <= clip_hi:
-                    if color is not pen:
-                        p.setPen(color)
-                        pen = color
-                    draw(point(tx, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-
     def _paint_zones(
         self,
         p: QtGui.QPainter,
-        geo: _Geo,
+        geo: Geo,
         view: QtCore.QRectF,
         area: QtCore.QRect,
         *,
@@ -682,59 +533,18 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
             return  # an overview of hundreds of bars: zone lines would hide the bars
         zs = self.model.zone_set()
         if final:
-            ops = self._zone_ops(zs.final, geo, view, area)
+            ops = zone_ops(zs.final, s, geo, view, area)
         else:
             key = (zs.version, geo, area.getRect(), _edges(view), s)
             if self._live_zones is None or self._live_zones[0] != key:
-                self._live_zones = (key, self._zone_ops(zs.naked, geo, view, area))
-            ops = self._live_zones[1] + self._zone_ops(zs.own, geo, view, area)
-        for cull, bounds, pen, a, b, fill in ops:
-            if exposed is not None and not exposed.intersects(cull):
-                continue
-            if fill is not None:
-                p.fillRect(bounds, fill)
-            p.setPen(pen)
-            p.drawLine(a, b)
-            if fill is not None:
-                p.drawLine(bounds.bottomLeft(), bounds.bottomRight())
-
-    def _zone_ops(
-        self, zones: tuple[Zone, ...], geo: _Geo, view: QtCore.QRectF, area: QtCore.QRect
-    ) -> list[_ZoneOp]:
-        """What drawing `zones` takes, in device pixels: (what it may touch, bounds, pen, line from,
-        line to, fill)."""
-        s = self.model.settings
-        right_edge = float(area.right())
-        out: list[_ZoneOp] = []
-        for z in zones:
-            if (z.side == 0 and not s.show_naked_poc) or (z.side != 0 and not s.show_stacked):
-                continue
-            if z.high_ticks + 1 < view.top() or z.low_ticks > view.bottom():
-                continue
-            x0 = geo.x(z.start_index + 0.46)
-            x1 = geo.x(z.end_index) if z.end_index is not None else right_edge
-            if x1 < area.left() or x0 > area.right() or x1 - x0 < 2:
-                continue
-            y0, y1 = geo.y(z.high_ticks + 1), geo.y(z.low_ticks)
-            if z.side == 0:
-                y = (y0 + y1) / 2
-                pen = QtGui.QPen(palette.HIGHLIGHT, 0, QtCore.Qt.PenStyle.DashLine)
-                a, b = QtCore.QPointF(x0, y), QtCore.QPointF(x1, y)
-                bounds = QtCore.QRectF(x0, y, x1 - x0, 0)
-                out.append((bounds.adjusted(-1, -2, 1, 2), bounds, pen, a, b, None))
-            else:
-                color = QtGui.QColor(palette.BUY_STRONG if z.side > 0 else palette.SELL_STRONG)
-                fill = QtGui.QColor(color)
-                fill.setAlpha(40)
-                rect = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0).normalized()
-                cull = rect.adjusted(-1, -1, 1, 1)  # the edge lines fall on the rows at its edges
-                out.append((cull, rect, QtGui.QPen(color, 0), rect.topLeft(), rect.topRight(), fill))
-        return out
+                self._live_zones = (key, zone_ops(zs.naked, s, geo, view, area))
+            ops = self._live_zones[1] + zone_ops(zs.own, s, geo, view, area)
+        draw_zone_ops(p, ops, exposed)
 
     # -- statistics ----------------------------------------------------------------------------
 
     def _paint_stats(
-        self, p: QtGui.QPainter, geo: _Geo, area: QtCore.QRect, first: int, last: int, *, labels: bool
+        self, p: QtGui.QPainter, geo: Geo, area: QtCore.QRect, first: int, last: int, *, labels: bool
     ) -> None:
         if not self.model.settings.show_stats:
             return
@@ -760,7 +570,7 @@ class FootprintItem(pg.GraphicsObject):  # type: ignore[misc]
                     p.setPen(color)
                     x0 = geo.x(k - 0.5)
                     if labels:  # closed bars: their texts never change, lay them out once
-                        self._draw_text(p, x0, x0 + col_w, y, text, h=rh, place=_CENTER, bold=False)
+                        self._texts.draw(p, x0, x0 + col_w, y, text, h=rh, place=CENTER, bold=False)
                     else:  # the open bar's values change every frame: a cached layout would not be reused
                         p.drawText(QtCore.QRectF(x0, y, col_w, rh), QtCore.Qt.AlignmentFlag.AlignCenter, text)
         if labels:

@@ -113,7 +113,7 @@ class FootprintModel:
     def prepare(self) -> None:
         """Analyse the open bar and update the zones now (the frame's refresh), so paint only draws."""
         self.analysis(self.last_index)
-        self.zones()
+        self.zone_set()
 
     def bar(self, index: int) -> FootprintBar | None:
         i = index - self.series.dropped_count

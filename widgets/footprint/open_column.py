@@ -74,10 +74,11 @@ def changed_groups(old: RowState, new: RowState, group_ticks: int) -> I64 | None
 
 
 def row_bands(
-    low_ticks: I64, high_ticks: I64, sy: float, dy: float, column: QtCore.QRect
+    low_ticks: I64, high_ticks: I64, sy: float, dy: float, column: QtCore.QRect, *, merge_px: int = 0
 ) -> list[QtCore.QRect]:
     """The device rows (with the text spill) of the price spans low_ticks[i]..high_ticks[i]
-    (exclusive top) inside `column`, merged where they touch."""
+    (exclusive top) inside `column`, merged where they touch or lie within `merge_px` of each
+    other (one pass over a few more rows costs less than a second pass)."""
     bands: list[QtCore.QRect] = []
     top_px = np.floor(sy * high_ticks + dy).astype(np.int64) - _SPILL_PX
     bottom_px = np.ceil(sy * low_ticks + dy).astype(np.int64) + _SPILL_PX
@@ -88,7 +89,7 @@ def row_bands(
         t, b = max(int(top_px[i]), lo_edge), min(int(bottom_px[i]), hi_edge)
         if t > b:
             continue
-        if start is not None and end is not None and t <= end + 1:
+        if start is not None and end is not None and t <= end + 1 + merge_px:
             end = max(end, b)
             continue
         if start is not None and end is not None:
@@ -129,10 +130,11 @@ Compose = Callable[[QtGui.QPainter, QtCore.QRect], None]
 class OpenColumn:
     """The open bar's column as pixels, for one `key` (geometry, bands, zones, settings)."""
 
-    __slots__ = ("key", "own", "pixmap", "rect", "state")
+    __slots__ = ("dy", "key", "own", "pixmap", "rect", "state")
 
     def __init__(self) -> None:
         self.key: tuple[Any, ...] | None = None
+        self.dy = 0.0  # where price 0 sat (device y) when the pixels were drawn
         self.rect = QtCore.QRect()
         self.pixmap: QtGui.QPixmap | None = None
         self.state: RowState | None = None
@@ -149,23 +151,43 @@ class OpenColumn:
         rect: QtCore.QRect,
         state: RowState,
         *,
+        dy: float,
         own: Sequence[Zone],
         damage: Callable[[RowState, RowState, bool], list[QtCore.QRect]],
         compose: Compose,
     ) -> int:
         """Bring the pixels up to date; `damage(old, new, own_changed)` names the rects to draw
         again (an empty list: nothing), `compose(painter, clip)` draws a rect of the column in
-        device pixels. Returns how many rects were drawn (0: the pixels were current)."""
+        device pixels. Returns how many rects were drawn (0: the pixels were current).
+
+        A chart that followed the price by whole pixels (`dy` moved by an integer) moves the
+        pixels instead, and draws the rows that came into view, as the closed bars' bands do."""
         full = self.pixmap is None or self.state is None or key != self.key or rect != self.rect
         rects: list[QtCore.QRect] = []
+        shift = round(dy - self.dy)
+        if not full and (abs(dy - self.dy - shift) > 1e-6 or abs(shift) + 2 * _SPILL_PX >= rect.height()):
+            full = True
         if not full:
-            assert self.state is not None
+            assert self.state is not None and self.pixmap is not None
             rects = damage(self.state, state, tuple(own) != tuple(self.own))
             full = bool(rects) and rects[0].isNull()  # a null rect: draw it all
+            if not full and shift:
+                self.pixmap.scroll(0, shift, self.pixmap.rect())
+                edge = rect.top() if shift > 0 else rect.bottom() + 1 + shift
+                rows = abs(shift) + _SPILL_PX  # and a margin: the rows that came into view
+                rects.append(
+                    QtCore.QRect(rect.left(), edge - (0 if shift > 0 else _SPILL_PX), rect.width(), rows)
+                )
+                rects = [r.intersected(rect) for r in rects]
+            if not full and len(rects) > 1:  # one pass over their bounding rows: a pass costs more
+                united = QtCore.QRect(rects[0])  # than the rows between the changes
+                for r in rects[1:]:
+                    united = united.united(r)
+                rects = [united]
         if full:
             self.pixmap = QtGui.QPixmap(max(1, rect.width()), max(1, rect.height()))
             rects = [rect]
-        self.key, self.rect, self.state, self.own = key, QtCore.QRect(rect), state, tuple(own)
+        self.key, self.rect, self.state, self.own, self.dy = key, QtCore.QRect(rect), state, tuple(own), dy
         if not rects:
             return 0
         assert self.pixmap is not None

@@ -60,16 +60,16 @@ def test_a_print_redraws_only_its_rows_and_the_screen_equals_a_full_redraw(qtbot
     recording = [False]
     original = OpenColumn.update
 
-    def record(self, key, rect, state, *, own, damage, compose):
+    def record(self, key, rect, state, *, dy, own, damage, compose):
         if not recording[0]:
-            return original(self, key, rect, state, own=own, damage=damage, compose=compose)
-        moved.append(key != self.key)  # the chart moved (the follow): it is drawn in full
+            return original(self, key, rect, state, dy=dy, own=own, damage=damage, compose=compose)
+        moved.append(key != self.key or dy != self.dy)  # the chart moved (the follow)
 
         def counted(p, clip):
             drawn.append(QtCore.QRect(clip))
             compose(p, clip)
 
-        return original(self, key, rect, state, own=own, damage=damage, compose=counted)
+        return original(self, key, rect, state, dy=dy, own=own, damage=damage, compose=counted)
 
     monkeypatch.setattr(OpenColumn, "update", record)
     kept = 0
@@ -120,3 +120,24 @@ def test_changed_groups_and_bands():
     assert candle_span((1, 5, 0, 2), (1, 5, 0, 2)) is None
     assert candle_span((1, 5, 0, 2), (1, 5, 0, 3)) == (2, 4)  # the body's moving end
     assert candle_span((1, 5, 0, 2), (1, 5, 0, 0)) == (0, 3)  # it turned down: the whole body
+
+
+def test_following_the_price_scrolls_the_kept_pixels_and_equals_a_full_redraw(qtbot, chart):
+    """A move by whole pixels scrolls the kept column and draws only the rows that came into
+    view; what is on screen is then a full redraw's picture (up to the one pixel row where a cell
+    edge on exactly half a pixel may round either way, as for the closed bars' bands)."""
+    view, market = chart
+    _print(view, market, (T0 + 70 * SEC, P + 1, 1, 1, 59))
+    qtbot.wait(50)
+    column = view.item._column
+    px_per_tick = view.vb.height() / view.vb.viewRect().height()
+    for rows_px in (32, -48, 7):
+        pixmap = column.pixmap
+        view.vb.translateBy(y=rows_px / px_per_tick)
+        view.repaint()
+        assert column.pixmap is pixmap  # the same pixels, scrolled (a full redraw makes new ones)
+        moved = _on_screen(view)
+        view.item.invalidate()
+        view.repaint()
+        full = _on_screen(view)
+        assert (moved != full).any(axis=1).sum() <= 2, rows_px
