@@ -341,7 +341,7 @@ class DivergenceTracker:
     (every bar but the last is), it is final and kept; only the later ones are recomputed.
     """
 
-    __slots__ = ("_stable", "_stable_upto", "lookback", "pivot_bars")
+    __slots__ = ("_last", "_last_key", "_stable", "_stable_upto", "lookback", "pivot_bars")
 
     def __init__(self, lookback: int, pivot_bars: int = PIVOT_BARS) -> None:
         if lookback < 1 or pivot_bars < 1:
@@ -350,8 +350,33 @@ class DivergenceTracker:
         self.pivot_bars = pivot_bars
         self._stable: list[Divergence] = []
         self._stable_upto = 0  # absolute bar number: divergences at bars before it are final
+        self._last: list[Divergence] = []
+        self._last_key: tuple[int, ...] | None = None
 
     def update(self, bars: CvdBars, dropped_count: int) -> list[Divergence]:
+        """The divergences of `bars` (the whole series, `dropped_count` bars dropped before it).
+
+        Most calls only move the open bar's close, and divergences read the highs, lows and
+        sessions alone: with the same bars and the same open bar extremes the answer is the last.
+        """
+        n = bars.size
+        key: tuple[int, ...] = (n, dropped_count)
+        if n:
+            i = n - 1
+            key += (
+                int(bars.price_high[i]),
+                int(bars.price_low[i]),
+                int(bars.cvd_high[i]),
+                int(bars.cvd_low[i]),
+                int(bars.session_id[i]),
+            )
+        if key == self._last_key:
+            return list(self._last)
+        self._last_key = key
+        self._last = self._update(bars, dropped_count)
+        return list(self._last)
+
+    def _update(self, bars: CvdBars, dropped_count: int) -> list[Divergence]:
         n = bars.size
         k = self.pivot_bars
         first_abs = max(self._stable_upto, dropped_count)

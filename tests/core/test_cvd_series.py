@@ -294,3 +294,33 @@ def test_property_tracker_equals_full_recompute(steps, lookback):
         full = find_divergences(series.bars(), lookback, bar_offset=series.dropped_count)
         seen = series.dropped_count + 2  # a swing needs 2 bars before it to be visible at all
         assert [d for d in got if d.prev_bar >= seen] == [d for d in full if d.prev_bar >= seen]
+
+
+def test_tracker_reuses_its_answer_while_only_the_open_close_moves(monkeypatch):
+    """Divergences read highs, lows and sessions: a print that moves only the open bar's close
+    (inside its range, the CVD inside its range) changes none of them, so nothing is recomputed."""
+    from app.core import cvd_series
+
+    series = CvdSeries(CvdSpec(1, SessionSchedule.never()))
+    tracker = DivergenceTracker(20)
+    prices = [100, 105, 110, 104, 102, 106, 111, 115, 108, 103]
+    deltas = [10, 20, 30, -20, -10, 5, 10, 5, -10, -10]
+    for i, (p, d) in enumerate(zip(prices, deltas, strict=True)):
+        series.add_trades([MIDNIGHT + i * SEC], [p], [abs(d)], [1 if d > 0 else -1])
+    series.add_trades([MIDNIGHT + 9 * SEC + 1], [110], [4], [1])  # the open bar: high 110, CVD +4
+    calls = []
+    original = cvd_series.find_divergences
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cvd_series, "find_divergences", counting)
+    first = tracker.update(series.bars(), series.dropped_count)
+    assert [(d.kind, d.prev_bar, d.bar) for d in first] == [(DivergenceKind.BEARISH, 2, 7)]
+    series.add_trades([MIDNIGHT + 9 * SEC + 2], [105], [2], [-1])  # close moves, extremes do not
+    assert tracker.update(series.bars(), series.dropped_count) == first
+    assert len(calls) == 1
+    series.add_trades([MIDNIGHT + 9 * SEC + 3], [120], [1], [1])  # a new high in the open bar
+    tracker.update(series.bars(), series.dropped_count)
+    assert len(calls) == 2

@@ -138,7 +138,21 @@ class MarksItem(_DeviceItem):
         self._font.setPointSizeF(8.0)
         self._header_font = QtGui.QFont()
         self._header_font.setPointSizeF(8.5)
+        self._metrics: tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF] | None = None  # made at first use
+        self._widths: dict[str, float] = {}  # of the last header and of the labels, in the header font
         self.setZValue(20)
+
+    def _font_metrics(self) -> tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF]:
+        """(marks font, header font) metrics: measuring with them is what a frame repeats."""
+        if self._metrics is None:
+            self._metrics = (QtGui.QFontMetricsF(self._font), QtGui.QFontMetricsF(self._header_font))
+        return self._metrics
+
+    def _header_width(self, header: str) -> float:
+        w = self._widths.get(header)
+        if w is None:
+            self._widths = {header: (w := self._font_metrics()[1].horizontalAdvance(header))}
+        return w
 
     def viewRangeChanged(self) -> None:
         self._header_tr = None  # the header's device position is unknown until the next paint
@@ -151,11 +165,19 @@ class MarksItem(_DeviceItem):
             self.marks, self.reset_x_s, self.header = marks, reset_x_s, header
             self.update()
             return
+        self.set_header(header)
+
+    def set_header(self, header: str) -> None:
+        """A new header repaints its line only (all of the pane while its place is unknown)."""
         if header == self.header:
+            return
+        if self._header_tr is None:
+            self.header = header
+            self.update()
             return
         old_w = self._header_w
         self.header = header
-        self._header_w = QtGui.QFontMetricsF(self._header_font).horizontalAdvance(header)
+        self._header_w = self._header_width(header)
         left, top, height = self._header_box
         box = QtCore.QRectF(left - 2, top - 2, max(old_w, self._header_w) + 6, height + 4)
         inverse, ok = self._header_tr.inverted()
@@ -169,7 +191,7 @@ class MarksItem(_DeviceItem):
     ) -> None:
         x0, x1 = view.left(), view.right()
         p.setFont(self._font)
-        metrics = QtGui.QFontMetricsF(self._font)
+        metrics, hm = self._font_metrics()
         # Session resets: a label at the top of each vertical line.
         p.setPen(palette.TEXT_DIM)
         for xs in self.reset_x_s:
@@ -207,9 +229,8 @@ class MarksItem(_DeviceItem):
         if self.header:
             p.setFont(self._header_font)
             p.setPen(palette.TEXT)
-            hm = QtGui.QFontMetricsF(self._header_font)
             p.drawText(QtCore.QPointF(area.left() + 6, area.top() + hm.ascent() + 3), self.header)
-            self._header_w = hm.horizontalAdvance(self.header)
+            self._header_w = self._header_width(self.header)
             self._header_box = (area.left() + 6, area.top() + 3, hm.height())
         self._header_tr = QtGui.QTransform(tr)
 

@@ -53,6 +53,7 @@ class _BarsItem(ViewCoveringItem):
         self._drawn_extent: tuple[float, ...] | None = None  # the last bar's, at the last draw
         # paths of closed bars, by (what, first, end, …): built once, kept while those bars hold
         self._closed_paths: dict[tuple[Any, ...], Any] = {}
+        self._pixel_size: tuple[float, float] | None = None  # data units of a device pixel, until a move
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def _extent(self, i: int) -> tuple[float, ...]:
@@ -84,7 +85,7 @@ class _BarsItem(ViewCoveringItem):
         if changed_from is None or not same or old is None:
             self.update()
             return
-        px, py = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
+        px, py = self._pixel()
         if changed_from == n - 1 and self._update_open_bar(old, px, py):
             return
         i = max(0, min(changed_from, n - 1) - self.LINKS_NEIGHBOURS)
@@ -94,6 +95,20 @@ class _BarsItem(ViewCoveringItem):
         right = float(x_s[-1]) + width_s / 2 + EDGE_PX * px
         bottom, top = lo - EDGE_PX * py, hi + EDGE_PX * py
         self.update(QtCore.QRectF(left, bottom, right - left, top - bottom))
+
+    def viewTransformChanged(self) -> None:
+        self._pixel_size = None
+        super().viewTransformChanged()
+
+    def _pixel(self) -> tuple[float, float]:
+        """(width, height) of a device pixel in data units: pyqtgraph inverts the device
+        transform for each, so it is kept until the view's transform changes."""
+        size = self._pixel_size
+        if size is None:
+            size = abs(self.pixelWidth() or 0.0), abs(self.pixelHeight() or 0.0)
+            if size[0] and size[1]:
+                self._pixel_size = size
+        return size
 
     def _forget_paths(self, changed_from: int | None) -> None:
         """Drop the cached paths that hold a bar from `changed_from` on (None: all of them)."""

@@ -75,6 +75,9 @@ class CvdView(MarketView):
         self._drawn_n = 0  # bars handed to the items at the last draw (0: redraw everything)
         self._drawn_dropped = 0
         self._drawn_resets: list[float] | None = None
+        self._marks_key: tuple[Any, ...] | None = None  # what the drawn marks were made from
+        self._head_key: tuple[Any, ...] | None = None  # what the pane headers were made from
+        self._heads = ("", "")
 
         pg.setConfigOptions(antialias=False)
         self._glw = pg.GraphicsLayoutWidget()
@@ -386,6 +389,7 @@ class CvdView(MarketView):
     def _apply_styles(self) -> None:
         s = self._settings
         self._drawn_n = 0  # new series or style: the next draw hands over (and repaints) every bar
+        self._marks_key = self._head_key = None
         self._price_candles.setVisible(s.price_style == "candles")
         self._price_line.setVisible(s.price_style == "line")
         self._cvd_candles.setVisible(s.cvd_style == "candles")
@@ -434,6 +438,14 @@ class CvdView(MarketView):
 
     def _update_marks(self, bars: CvdBars, x: npt.NDArray[np.float64]) -> None:
         off = self._series.dropped_count
+        resets = self.reset_lines_s()
+        price_head, cvd_head = self._header_texts(bars)
+        key = (off, resets, self._divergences)
+        if key == self._marks_key:  # most frames: the same marks, perhaps a new header
+            self._price_marks.set_header(price_head)
+            self._cvd_marks.set_header(cvd_head)
+            return
+        self._marks_key = key
         price_marks: list[Mark] = []
         cvd_marks: list[Mark] = []
         for d in self._divergences:
@@ -443,12 +455,21 @@ class CvdView(MarketView):
             bear = d.kind is DivergenceKind.BEARISH
             price_marks.append(Mark(float(x[i]), d.price_ticks, bear, float(x[j]), d.prev_price_ticks))
             cvd_marks.append(Mark(float(x[i]), d.cvd_lots, bear, float(x[j]), d.prev_cvd_lots))
-        resets = self.reset_lines_s()
-        price_head, cvd_head = self._header_texts(bars)
         self._price_marks.set_marks(price_marks, [], price_head)
         self._cvd_marks.set_marks(cvd_marks, resets, cvd_head)
 
     def _header_texts(self, bars: CvdBars) -> tuple[str, str]:
+        """The two pane headers; made again only when a value in them changed (not every print)."""
+        i = bars.size - 1
+        key: tuple[Any, ...] = (self._settings, self.market)
+        if i >= 0:
+            key += (int(bars.price_open[i]), int(bars.price_high[i]), int(bars.price_low[i]))
+            key += (int(bars.price_close[i]), self._series.cvd_lots)
+        if key != self._head_key:
+            self._head_key, self._heads = key, self._make_header_texts(bars)
+        return self._heads
+
+    def _make_header_texts(self, bars: CvdBars) -> tuple[str, str]:
         s = self._settings
         market = self.market
         tf = BarSpec.time(s.timeframe_s).label
