@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,6 +28,7 @@ DEFAULT_CAPACITY = 1 << 22  # 4.2 M prints ≈ 120 MB, most of a very busy day o
 _I32_MIN = -(2**31)
 _I32_MAX = 2**31 - 1
 _SMALL_BATCH = 64
+_SIX = 6  # fields of a print row
 
 
 class TradeColumns(NamedTuple):
@@ -50,7 +52,11 @@ class TradeColumns(NamedTuple):
         such as a list of `Trade` events, in one numpy conversion."""
         if not rows:
             return _columns([np.zeros(0, np.int64)] * 4 + [np.zeros(0, np.int8), np.zeros(0, np.int64)])
-        table = np.array(rows, dtype=np.int64)
+        if all(map(_SIX.__eq__, map(len, rows))):
+            # one flat pass in C: np.array walks each NamedTuple as a generic sequence (~3x slower)
+            table = np.fromiter(chain.from_iterable(rows), np.int64, _SIX * len(rows)).reshape(-1, _SIX)
+        else:
+            table = np.array(rows, dtype=np.int64)  # ragged: numpy's own error
         return TradeColumns(
             table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4].astype(np.int8), table[:, 5]
         )
