@@ -16,15 +16,18 @@ from app.core.events import Level
 
 _NO_BID = -(2**62)
 _NO_ASK = 2**62
-_WALK_TICKS = 32  # how far to walk from a removed best before scanning the whole side
+_WALK_TICKS = 1024  # how far to walk from a removed best before scanning the whole side
 
 
 class OrderBook:
     """Bids and asks with cached best prices. Readers must not mutate `bids`/`asks`.
 
     Invariant per side: every resting price is at or inside the cached best; when the best level
-    is removed the cache is only marked stale, and the next read walks a few ticks outward from
-    the old best (levels near the top are dense) before falling back to a full scan.
+    is removed the cache is only marked stale, and the next read walks outward from the old best
+    (levels near the top are dense) before falling back to a full scan. The walk runs in C
+    (`filter` over a `range`, ~40 ns a tick), so it may go far: on the BTCUSDT recording a fifth
+    of the gaps left by a removed best are wider than 32 ticks, and each full scan of a
+    4,000-level side cost ~100 µs.
     """
 
     __slots__ = ("_ask", "_ask_stale", "_bid", "_bid_stale", "asks", "bids", "update_id", "updated_ns")
@@ -99,10 +102,8 @@ class OrderBook:
         if self._bid_stale:
             side = self.bids
             top = self._bid
-            for price in range(top - 1, top - _WALK_TICKS, -1):
-                if price in side:
-                    break
-            else:
+            price = next(filter(side.__contains__, range(top - 1, top - _WALK_TICKS, -1)), None)
+            if price is None:
                 price = max(side, default=_NO_BID)
             self._bid = price
             self._bid_stale = False
@@ -114,10 +115,8 @@ class OrderBook:
         if self._ask_stale:
             side = self.asks
             top = self._ask
-            for price in range(top + 1, top + _WALK_TICKS):
-                if price in side:
-                    break
-            else:
+            price = next(filter(side.__contains__, range(top + 1, top + _WALK_TICKS)), None)
+            if price is None:
                 price = min(side, default=_NO_ASK)
             self._ask = price
             self._ask_stale = False

@@ -8,8 +8,10 @@ per batch rather than once per print.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import gt, methodcaller
 
 from app.core.bbo_check import BboCheck
 from app.core.events import (
@@ -88,25 +90,26 @@ class IngestPipeline:
         tops: list[int] = []  # every ticker's id and top, TOP_STRIDE ints each, in arrival order
         ignored = 0
         marker = self.decoder.latest_value_marker
-        conflating = check is None and self.conflate
-        decode_top = self._decode_top if marker is not None else None
-        newest = -1
-        if marker is not None and conflating:
-            for i in range(len(lines) - 1, -1, -1):
-                if lines[i].find(marker, 0, _MARKER_WINDOW) >= 0:
-                    newest = i
-                    break
-        elif decode_top is not None:
-            newest = len(lines)  # every line is a fast-path candidate
+        decode_top = self._decode_top
+        todo = lines
+        found: Iterable[int] = repeat(-1)  # per line of `todo`: >= 0 for a fast-path ticker line
         conflated = 0
-        for i, line in enumerate(lines):
-            if newest >= i and line.find(marker, 0, _MARKER_WINDOW) >= 0:  # type: ignore[arg-type]
-                if conflating and newest > i:
-                    conflated += 1
-                    continue
-                if decode_top is not None and decode_top(line, tops):
-                    ticker_line = line
-                    continue
+        if marker is not None and (decode_top is not None or (check is None and self.conflate)):
+            # where the marker sits in each line, in one C-level pass (-1: not a ticker line)
+            at = list(map(methodcaller("find", marker, 0, _MARKER_WINDOW), lines))
+            if check is None and self.conflate:
+                keep = list(map(gt, repeat(0), at))  # every line but the tickers...
+                tickers = len(keep) - sum(keep)
+                if tickers:
+                    keep[len(keep) - 1 - keep[::-1].index(False)] = True  # ...and the newest ticker
+                    conflated = tickers - 1
+                    todo = list(compress(lines, keep))
+            else:
+                found = at
+        for line, place in zip(todo, found, strict=False):  # `found` may be an endless repeat
+            if place >= 0 and decode_top(line, tops):  # type: ignore[misc]
+                ticker_line = line
+                continue
             try:
                 stamp, _, payload = line.partition(b" ")
                 events = decode(payload, int(stamp))

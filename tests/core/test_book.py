@@ -84,9 +84,9 @@ def test_clear_empties_the_book_and_resets_the_update_id():
 # --- best bid / ask ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("gap", [1, 2, 30, 31, 32, 33, 40, 1_000])
+@pytest.mark.parametrize("gap", [1, 2, 30, 31, 32, 33, 40, 1_000, 1_023, 1_024, 1_025, 50_000])
 def test_best_bid_after_removing_the_best_level(gap):
-    # Gaps up to 31 ticks are found by the walk from the old best; 32 and beyond by the full scan.
+    # Gaps up to 1,023 ticks are found by the walk from the old best; 1,024 and beyond by the full scan.
     book = book_with([(1_000, 5), (1_000 - gap, 2), (1_000 - gap - 3, 1)], [(2_000, 1)])
 
     book.apply([(1_000, 0)], [], 2, 0)
@@ -95,7 +95,7 @@ def test_best_bid_after_removing_the_best_level(gap):
     assert book.bids == {1_000 - gap: 2, 1_000 - gap - 3: 1}
 
 
-@pytest.mark.parametrize("gap", [1, 2, 30, 31, 32, 33, 40, 1_000])
+@pytest.mark.parametrize("gap", [1, 2, 30, 31, 32, 33, 40, 1_000, 1_023, 1_024, 1_025, 50_000])
 def test_best_ask_after_removing_the_best_level(gap):
     book = book_with([(0, 1)], [(1_000, 5), (1_000 + gap, 2), (1_000 + gap + 3, 1)])
 

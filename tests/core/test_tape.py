@@ -35,6 +35,16 @@ def test_from_rows_builds_int64_columns_and_int8_side():
     assert rows_of(cols) == [trade(1), trade(2)]
 
 
+def test_from_rows_takes_plain_tuples_alike_and_refuses_ragged_rows():
+    rows = [(1, 2, 3, 4, -1, 6), (7, 8, 9, 10, 1, 12)]
+
+    cols = TradeColumns.from_rows(rows)
+
+    assert [c.tolist() for c in cols] == [list(col) for col in zip(*rows, strict=True)]
+    with pytest.raises(ValueError):
+        TradeColumns.from_rows([(1, 2, 3, 4, 1), (1, 2, 3, 4, 1, 6, 7)])
+
+
 def test_new_tape_is_empty():
     tape = Tape(capacity=4)
 
