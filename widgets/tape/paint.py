@@ -66,6 +66,9 @@ class TapeItem(QtWidgets.QGraphicsObject):
         self._bold_metrics = QtGui.QFontMetricsF(self.bold)
         self._row_pixmaps: dict[_RowKey, QtGui.QPixmap] = {}
         self._cols: _Columns | None = None
+        # the view repaints only the rows a frame changed (widgets/tape/row_shift.py): paint the
+        # exposed rows only, not every row clipped away
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     # -- geometry --------------------------------------------------------------------------
 
@@ -121,13 +124,15 @@ class TapeItem(QtWidgets.QGraphicsObject):
     ) -> None:
         frame = self._frame()
         width = self._size.width()
-        painter.fillRect(self.boundingRect(), palette.BACKGROUND)
+        exposed = option.exposedRect.intersected(self.boundingRect())
+        painter.fillRect(exposed, palette.BACKGROUND)
         painter.setFont(self.font)
         cols = self._columns(frame)
         if cols != self._cols:  # row pixmaps hold the old layout
             self._row_pixmaps = {}
             self._cols = cols
-        self._paint_header(painter, frame, cols, width)
+        if exposed.top() < self.header_h:
+            self._paint_header(painter, frame, cols, width)
         if not frame.rows:
             painter.setPen(palette.TEXT_DIM)
             painter.drawText(QPointF(_PAD, self.header_h + self.row_h + self._ascent), frame.status_text)
@@ -140,16 +145,31 @@ class TapeItem(QtWidgets.QGraphicsObject):
         dpr = device.devicePixelRatioF() if device is not None else 1.0
         row_w = max(1, int(width))
         cache: dict[_RowKey, QtGui.QPixmap] = {}
-        y = self.header_h
-        for row in frame.rows:
+        row_h = self.row_h
+        first = max(0, int((exposed.top() - self.header_h) // row_h))
+        last = min(len(frame.rows) - 1, int((exposed.bottom() - self.header_h) // row_h))
+        y = self.header_h + first * row_h  # whole pixels (row_h and header_h are): the integer blit
+        draw = painter.drawPixmap
+        for row in frame.rows[first : last + 1]:
             # Everything a row's pixels depend on (hashing the whole dataclass costs 2 µs a row).
             key = (row.row_id, row.qty_lots, row.prints, row.price_text, row.time_text, row.intensity,
                    row.highlighted, row_w, dpr)  # fmt: skip
             pixmap = self._row_pixmaps.get(key) or self._render_row(row, cols, row_w, dpr)
             cache[key] = pixmap
-            painter.drawPixmap(QPointF(0, y), pixmap)
-            y += self.row_h
-        self._row_pixmaps = cache
+            draw(0, int(y), pixmap)
+            y += row_h
+        if len(self._row_pixmaps) > 4 * max(len(frame.rows), 25):
+            self._row_pixmaps = cache  # the rows of this paint (the screen's, when it was all of it)
+        else:
+            self._row_pixmaps.update(cache)
+
+    def columns_for(self, frame: TapeFrame) -> _Columns:
+        """The columns `frame` would be painted with (the view repaints all rows when they move)."""
+        return self._columns(frame)
+
+    @property
+    def painted_columns(self) -> _Columns | None:
+        return self._cols
 
     def _render_row(self, row: TapeRow, cols: _Columns, width: int, dpr: float) -> QtGui.QPixmap:
         pixmap = QtGui.QPixmap(round(width * dpr), round((self.row_h - 1) * dpr))

@@ -76,6 +76,9 @@ class VenueTapeModel(TapeModel):
         self.shown: frozenset[int] | None = None  # None: every venue
         super().__init__(history_rows)
 
+    def rows_key(self) -> tuple[object, ...]:
+        return (*super().rows_key(), self.shown, id(self.aggregate))
+
     def reset(self, instrument: Instrument | None, tape: Tape | None) -> None:
         super().reset(instrument, None)
         if self.aggregate is not None:
