@@ -47,6 +47,7 @@ class MarketView(QtWidgets.QWidget):
         self.entry: EntryState = EntryState()
         self.signals: RecentSignals | None = None  # the order-flow signals found so far (shared)
         self.review: TripReview | None = None
+        self._graphics_views: list[QtWidgets.QGraphicsView] | None = None  # see prepare_paint
 
     # -- called by the frame clock / window ---------------------------------------------------
 
@@ -82,16 +83,29 @@ class MarketView(QtWidgets.QWidget):
         raise NotImplementedError
 
     def paint_now(self) -> None:
-        """Paint what this view marked dirty, now and once (the frame clock times it).
+        """Paint what this view marked dirty, now and once.
 
         pyqtgraph items queue their updates to the scene, which marks the viewport dirty later;
         a viewport repaint() would paint now AND again when that queue is processed (measured:
-        most views painted twice a frame). So the scene's queued update is delivered first, then
-        the window's pending paint: only this view's dirty region is painted, and flushed.
+        most views painted twice a frame). So the scene's queued update is delivered first
+        (`prepare_paint`), then the window's pending paint: the dirty region is painted, and flushed.
         A view that paints without pyqtgraph calls update() in `refresh` and is painted the same way.
+
+        One pass for all views a frame was weighed and measured (issue 11): Qt paints the window's
+        dirty widgets whenever a scene's queued update is delivered, so a frame keeps one pass per
+        chart that changed plus one whatever the order, and the CPU time did not move.
         """
+        self.prepare_paint()
+        QtCore.QCoreApplication.sendPostedEvents(self.window(), QtCore.QEvent.Type.UpdateRequest)
+
+    def prepare_paint(self) -> None:
+        """Turn this view's queued chart updates into dirty regions, so that the next paint pass
+        paints them (once: see `paint_now`)."""
+        graphics = self._graphics_views
+        if graphics is None:  # found once: a view builds its charts when it is made
+            graphics = self._graphics_views = self.findChildren(QtWidgets.QGraphicsView)
         post = QtCore.QCoreApplication.sendPostedEvents
-        for view in self.findChildren(QtWidgets.QGraphicsView):
+        for view in graphics:
             scene = view.scene()
             if scene is not None:
                 prepare = getattr(scene, "prepareForPaint", None)
@@ -101,7 +115,6 @@ class MarketView(QtWidgets.QWidget):
                     # painted once in the frame and once after it). Moved first, they paint once.
                     prepare()
                 post(scene, QtCore.QEvent.Type.MetaCall)
-        post(self.window(), QtCore.QEvent.Type.UpdateRequest)
 
     # -- settings -----------------------------------------------------------------------------
 

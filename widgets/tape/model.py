@@ -133,6 +133,11 @@ class TapeModel:
             self._ids_key = key
         return self._ids
 
+    def rows_key(self) -> tuple[object, ...]:
+        """What `visible_rows` depends on (besides the merged liquidations): equal keys, equal rows."""
+        log = self.log
+        return (id(log), log.total, log.first_id, log.revision, self._anchor, self.page_rows, self.settings)
+
     def offset(self) -> int:
         """Filtered rows above the top of the screen (0 when live)."""
         if self._anchor is None:

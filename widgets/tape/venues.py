@@ -76,6 +76,9 @@ class VenueTapeModel(TapeModel):
         self.shown: frozenset[int] | None = None  # None: every venue
         super().__init__(history_rows)
 
+    def rows_key(self) -> tuple[object, ...]:
+        return (*super().rows_key(), self.shown, id(self.aggregate))
+
     def reset(self, instrument: Instrument | None, tape: Tape | None) -> None:
         super().reset(instrument, None)
         if self.aggregate is not None:
@@ -193,7 +196,7 @@ class VenueTapeView(TapeView):
         assert isinstance(self.model, VenueTapeModel)
         self.model.shown = venues
         self.model.reset(self.model.instrument, self.market.tape if self.market else None)
-        self._item.invalidate()
+        self._item._row_pixmaps = {}
         self._changed()
 
     def build_context_menu(self) -> QtWidgets.QMenu:

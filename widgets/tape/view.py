@@ -28,6 +28,7 @@ from widgets.base.view import MarketView
 from widgets.tape.liquidations import LiquidationRows
 from widgets.tape.model import HISTORY_ROWS, TapeModel, TapeRow
 from widgets.tape.paint import TapeFrame, TapeItem
+from widgets.tape.row_shift import row_shift
 from widgets.tape.settings import TAPE_SETTINGS, TapeSettings
 
 WHEEL_ROWS = 3  # rows per wheel notch, like a text view
@@ -85,6 +86,8 @@ class TapeView(MarketView):
         self._liquidations = LiquidationRows()
         self.model.liquidations = self._liquidations
         self._frames_since_bar = 0
+        self._shown: tuple[list[TapeRow], tuple[object, ...]] = ([], ())  # rows and header last marked
+        self._made: tuple[tuple[object, ...], TapeFrame] | None = None  # see _frame
         self._item = TapeItem(self._frame)
         self.canvas = _Canvas(self)
         self.canvas.scene().addItem(self._item)
@@ -117,17 +120,55 @@ class TapeView(MarketView):
         new_liq = bool(changed & Changed.LIQUIDATIONS) and self._liquidations.poll()
         if not changed & Changed.TAPE or not self.model.pull(self.market.tape):
             if new_liq:
-                self.canvas.viewport().update()
+                self._repaint_all()
             return new_liq
         # the new prints go on screen this frame (before, nothing marked the rows dirty: they
         # showed only when the scrollbar's catch-up below repainted the view, ~4 times a second)
-        self.canvas.viewport().update()
+        self._mark_rows()
         # Moving the scrollbar repaints it (~0.8 ms, more than the rows cost), so while prints
         # stream it follows a few times a second, not every frame; scrolling syncs it at once.
         self._frames_since_bar += 1
         if self._frames_since_bar >= BAR_EVERY_FRAMES or self.scrollbar.maximum() == 0:
             self._sync_scrollbar()
         return True
+
+    def _repaint_all(self) -> None:
+        """Repaint every row (a scroll, a setting, a liquidation row): the next frame's rows are
+        then compared with these, not with rows the screen no longer shows."""
+        self._shown = ([], ())
+        self._made = None
+        self.canvas.viewport().update()
+
+    def _mark_rows(self) -> None:
+        """Queue the repaint of what the new prints changed: the rows on screen move down by the
+        new ones (the pixels are scrolled, a blit), and only the new and changed rows are painted;
+        anything else (the columns or the header changed, a scroll, a filter) repaints it all."""
+        frame = self._frame()
+        item = self._item
+        header = (frame.paused, frame.new_while_paused, frame.mode_text, frame.status_text)
+        old_rows, old_header = self._shown
+        self._shown = (frame.rows, header)
+        viewport = self.canvas.viewport()
+        shift = row_shift(old_rows, frame.rows)
+        scale = self.canvas.transform()
+        if (
+            shift is None
+            or header != old_header
+            or item.columns_for(frame) != item.painted_columns
+            or not scale.isIdentity()
+        ):
+            viewport.update()  # and `_shown` now holds what that repaint shows
+            return
+        if not shift.rows and not shift.dirty:
+            return
+        origin = self.canvas.mapFromScene(QtCore.QPointF(0, item.header_h))
+        row_h = int(item.row_h)
+        width = viewport.width()
+        if shift.rows:
+            area = QtCore.QRect(0, origin.y(), width, len(frame.rows) * row_h)
+            viewport.scroll(0, shift.rows * row_h, area)
+        for i in shift.dirty:
+            viewport.update(0, origin.y() + i * row_h, width, row_h)
 
     # -- what is on screen -----------------------------------------------------------------
 
@@ -147,6 +188,18 @@ class TapeView(MarketView):
         return self.model.new_while_paused()
 
     def _frame(self) -> TapeFrame:
+        """What the item paints; made once a frame (the refresh marks rows from it, the paint that
+        follows draws it: building the rows twice was half of a frame's tape time)."""
+        src = self._liquidations.source
+        key = (id(self.market), self.model.rows_key(), len(src) if src else 0, id(src[-1]) if src else 0)
+        made = self._made
+        if made is not None and made[0] == key:
+            return made[1]
+        frame = self._make_frame()
+        self._made = (key, frame)
+        return frame
+
+    def _make_frame(self) -> TapeFrame:
         s = self.model.settings
         rows = self.visible_rows()
         if self.market is None:
@@ -173,17 +226,17 @@ class TapeView(MarketView):
         """Positive: further back in history (pauses); negative: towards the newest."""
         self.model.scroll_by(rows)
         self._sync_scrollbar()
-        self.canvas.viewport().update()
+        self._repaint_all()
 
     def resume_live(self) -> None:
         """Follow the feed again: the newest row on top."""
         self.model.resume_live()
         self._sync_scrollbar()
-        self.canvas.viewport().update()
+        self._repaint_all()
 
     def _on_scrollbar(self, value: int) -> None:
         self.model.scroll_to(value)
-        self.canvas.viewport().update()
+        self._repaint_all()
 
     def _sync_scrollbar(self) -> None:
         self._frames_since_bar = 0
@@ -205,6 +258,7 @@ class TapeView(MarketView):
         return super().eventFilter(watched, event)
 
     def _on_resize(self) -> None:
+        self._shown = ([], ())  # Qt repaints it all at the new size
         viewport = self.canvas.viewport()
         self._item.set_size(viewport.width(), viewport.height())
         self.model.page_rows = self._item.rows_that_fit()
@@ -249,7 +303,7 @@ class TapeView(MarketView):
 
     def _changed(self) -> None:
         self._sync_scrollbar()
-        self.canvas.viewport().update()
+        self._repaint_all()
 
     # -- context menu ----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.instrument import Instrument
@@ -29,6 +29,7 @@ LOTS = ("1", "0.1", "0.01", "0.001", "0.0001", "0.5", "25")
 INSTRUMENTS = {lot: Instrument("test", "TEST", Decimal("0.1"), Decimal(lot)) for lot in LOTS}
 
 
+@settings(deadline=None)  # a loaded machine is no reason to fail
 @given(st.sampled_from(LOTS), st.integers(-(10**13), 10**13))
 def test_every_lot_size_formats_as_the_reference(lot: str, lots: int) -> None:
     inst = INSTRUMENTS[lot]

@@ -6,13 +6,12 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui
 
 from app.core.market import Changed, MarketState
 from app.core.tape import TradeColumns
 from widgets.base import palette
 from widgets.tape import TapeView
-from widgets.tape import paint as tape_paint
 
 BUY, SELL = 1, -1
 T0 = 1_723_161_600_000_000_000  # 2024-08-09 00:00:00 UTC
@@ -379,52 +378,3 @@ def test_the_time_and_price_columns_are_known_once_painted(view, market):
     # the price text of the newest row is drawn inside the price span, not in the time span
     metrics = QtGui.QFontMetricsF(view._item.font)
     assert metrics.horizontalAdvance(view.visible_rows()[0].price_text) <= p1 - p0 + 1
-
-
-def paint_item(view: TapeView) -> QtGui.QImage:
-    """The tape item painted once onto an image (what its next screen paint puts there)."""
-    item = view._item
-    size = item.boundingRect().size().toSize()
-    image = QtGui.QImage(size, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-    painter = QtGui.QPainter(image)
-    item.paint(painter, QtWidgets.QStyleOptionGraphicsItem(), None)
-    painter.end()
-    return image
-
-
-def test_rows_painted_frame_by_frame_equal_a_fresh_paint(qtbot, replayed_market, btcusdt):
-    """Live, the painted rows are scrolled down and only new or grown rows are drawn; after many
-    frames of that, in both directions, the picture is the one a fresh paint gives."""
-    tape = replayed_market.tape.all()
-    market = MarketState(btcusdt)
-    view = TapeView()
-    qtbot.addWidget(view)
-    view.resize(560, 500)
-    view.show()
-    view.set_market(market)
-    cuts = np.random.default_rng(3).integers(0, 3_000, 120)
-
-    for lo, hi in pairwise([0, *sorted(int(c) for c in cuts), 3_000]):
-        market.apply_trades(TradeColumns(*[col[lo:hi] for col in tape]))
-        view.refresh(market.take_changes(), 0)
-        paint_item(view)
-    live = paint_item(view)
-    view.scroll_rows(3)  # back in history: the rows move up
-    paint_item(view)
-    view.scroll_rows(-1)
-    back = paint_item(view)
-    view._item.invalidate()
-
-    assert back == paint_item(view)
-    view.resume_live()
-    assert live == paint_item(view)
-    view._item.invalidate()
-    assert live == paint_item(view)
-
-
-def test_a_scroll_is_told_by_where_the_first_rows_went():
-    assert tape_paint._shift([], [(1,), (2,)]) == 0
-    assert tape_paint._shift([(1,), (2,), (3,)], [(9,), (8,), (1,), (2,)]) == 2  # two new rows on top
-    assert tape_paint._shift([(1,), (2,), (3,)], [(7,), (1, "grew"), (2,), (3,)]) == 1  # the first changed
-    assert tape_paint._shift([(1,), (2,), (3,)], [(2,), (3,), (4,)]) == -1  # scrolled back
-    assert tape_paint._shift([(1,), (2,)], [(5,), (6,)]) == 0  # nothing in common
