@@ -3,10 +3,12 @@
 Four local exchange servers (tests/fakes) in a process of their own (burst_servers.py: exchanges
 do not share our process, GIL or event loop), started before the app connects and stopped after:
 Binance USD-M replaying the bundled BTCUSDT recording on its own clock at `--speed` (slow enough
-that it lasts the run; exchange times moved to now, so its feed latency is the real send →
-receive delay), and Bybit, OKX and Hyperliquid each looping their real recordings, paced by the
-clock so that the four together send `--combined` messages a second, with the context streams
-their recordings lack (ticker, mark price, open interest) sent each second, as the venues do.
+that it lasts the run; exchange times start at now, but run `--speed` times as fast as the
+wall clock, so the status bar's feed latency means nothing here: the lags below are measured
+from the local receive stamps), and Bybit, OKX and Hyperliquid each looping their real
+recordings, paced by the clock so that the four together send `--combined` messages a second,
+with the context streams their recordings lack (ticker, mark price, open interest) sent each
+second, as the venues do.
 This process has only the four LiveFeeds, on the app's one event loop, and the window
 (1920×1080, 60 Hz) showing the Binance one; the other three ingest as a multi-venue window
 would. Reported like `--stats-out` (app/ui/run_report.py): frames, frame and view times,
