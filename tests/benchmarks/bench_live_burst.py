@@ -62,6 +62,7 @@ from app.venues.registry import adapter  # noqa: E402
 SERVERS = Path(__file__).with_name("burst_servers.py")
 NOT_LIVE = {SourceState.STALE, SourceState.RECONNECTING, SourceState.RESYNCING, SourceState.FAILED}
 TIMING = ConnectionTiming()  # the production allowances: a burst must not trip them
+LIVE_WITHIN_S = 30.0
 
 
 class Servers:
@@ -109,6 +110,19 @@ async def measure(args: argparse.Namespace, app: QtWidgets.QApplication, config:
         servers.stop()
 
 
+async def _all_live(feeds: list[tuple[str, LiveFeed]], within_s: float) -> None:
+    """Wait until every feed has been live once: Binance's first book (connect, buffer the diffs,
+    fetch the REST snapshot, maybe again) can outlast the warm-up on a loaded machine, and a feed
+    still starting is not one the burst made stale."""
+    deadline = time.perf_counter() + within_s
+    waiting = {name for name, _ in feeds}
+    while waiting:
+        waiting -= {name for name, feed in feeds if feed.status().state is SourceState.LIVE}
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"not live within {within_s:g} s: {', '.join(sorted(waiting))}")
+        await asyncio.sleep(0.05)
+
+
 async def _measure(args: argparse.Namespace, servers: Servers, config: Path) -> dict[str, object]:
     ready = servers.ready
     recorded_s = float(ready["recorded_s"])  # type: ignore[arg-type]
@@ -150,6 +164,7 @@ async def _measure(args: argparse.Namespace, servers: Servers, config: Path) -> 
     for name, feed in feeds:
         timed(name, feed)
     tasks = [asyncio.ensure_future(feed.run()) for _, feed in feeds]
+    await _all_live(feeds, LIVE_WITHIN_S)
     await asyncio.sleep(args.warmup)
     frames = window.frames
     frames.frame_hist, frames.latency_hist = Histogram(), Histogram()
