@@ -96,8 +96,8 @@ class IcebergDetector:
         (`last_ticks` None) nothing is judged and nothing waits."""
         bids, asks = book.bids, book.asks
         waits = self._waits
+        episodes = self._episodes
         kept: dict[Key, int] = {}
-        judged: list[tuple[Key, int, int, int]] = []
         for key, executed in self.pending.items():
             buy_side = key[0] > 0
             shown = (bids if buy_side else asks).get(key[1], 0)
@@ -116,12 +116,14 @@ class IcebergDetector:
                     kept[key] = executed
                 continue
             waits.pop(key, None)
-            judged.append((key, executed, shown, named[key[1]]))
+            now = named[key[1]]
+            if now:
+                self._update(key, executed, shown, now, ts_ns, last_ticks, typical, pos, out)
+            else:  # emptied, so no refill: whatever the episode was, it ends
+                episodes.pop(key, None)
         self.pending = kept
         if last_ticks is None:
             return
-        for key, executed, shown, now in judged:
-            self._update(key, executed, shown, now, ts_ns, last_ticks, typical, pos, out)
         self._changes += 1
         if self._changes % 256 == 0:
             idle = ts_ns - self.settings.idle_ns
@@ -139,11 +141,9 @@ class IcebergDetector:
         pos: int,
         out: Emitted,
     ) -> None:
-        expected = max(shown - executed, 0)
-        refill = max(now - expected, 0)
-        if not refill and now == 0:  # emptied without a refill: whatever it was, the episode ends
-            self._episodes.pop(key, None)
-            return
+        """`now` is not zero (an emptied level ends its episode without coming here)."""
+        expected = shown - executed if shown > executed else 0
+        refill = now - expected if now > expected else 0
         s = self.settings
         book_side, at = key
         through = (at - last_ticks if book_side > 0 else last_ticks - at) > s.max_adverse_ticks

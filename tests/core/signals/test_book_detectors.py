@@ -60,6 +60,24 @@ def test_a_level_that_is_taken_and_not_refilled_is_not() -> None:
     assert _refills(cycles=3, refill_to=0).run() == []  # emptied each time
 
 
+def _refill_named_late(other_updates: int) -> Script:
+    """Three take-and-refill cycles at ask 1010; before the last refill shows, `other_updates`
+    updates change only bids (the depth stream lagging the trades)."""
+    script = Script(frozenset({SignalKind.ICEBERG}), ICEBERG).snapshot(T0, [(1000, 10)], [(1010, 10)])
+    for i in range(3):
+        t = T0 + (i + 1) * S
+        script.trade(t, 1010, 10, 1)
+        for k in range(other_updates if i == 2 else 0):
+            script.diff(t + (k + 1) * MS, [(990 - k, 5)], [])
+        script.diff(t + 100 * MS, [], [(1010, 10)])
+    return script.trade(T0 + 60 * S, 1009, 1, -1)
+
+
+def test_trades_wait_eight_updates_for_the_one_that_names_their_level_and_no_more() -> None:
+    assert [s.kind for s in _refill_named_late(other_updates=8).run()] == [SignalKind.ICEBERG]
+    assert _refill_named_late(other_updates=9).run() == []  # the third take was dropped: two refills
+
+
 WALL = frozenset({SignalKind.PULLED_WALL})
 
 
