@@ -77,7 +77,8 @@ class CvdView(MarketView):
         self._drawn_resets: list[float] | None = None
         self._marks_key: tuple[Any, ...] | None = None  # what the drawn marks were made from
         self._head_key: tuple[Any, ...] | None = None  # what the pane headers were made from
-        self._heads = ("", "")
+        self._heads = ("", "")  # the headers' fixed parts
+        self._price_texts: dict[int, str] = {}
 
         pg.setConfigOptions(antialias=False)
         self._glw = pg.GraphicsLayoutWidget()
@@ -459,17 +460,35 @@ class CvdView(MarketView):
         self._cvd_marks.set_marks(cvd_marks, resets, cvd_head)
 
     def _header_texts(self, bars: CvdBars) -> tuple[str, str]:
-        """The two pane headers; made again only when a value in them changed (not every print)."""
-        i = bars.size - 1
-        key: tuple[Any, ...] = (self._settings, self.market)
-        if i >= 0:
-            key += (int(bars.price_open[i]), int(bars.price_high[i]), int(bars.price_low[i]))
-            key += (int(bars.price_close[i]), self._series.cvd_lots)
+        """The two pane headers: the fixed part made once per setting and market, each price
+        written once (a bar's open, high and low repeat every frame, its close mostly does)."""
+        key = (self._settings, self.market)
         if key != self._head_key:
-            self._head_key, self._heads = key, self._make_header_texts(bars)
-        return self._heads
+            self._head_key, self._heads = key, self._header_prefixes()
+            self._price_texts.clear()
+        price, cvd = self._heads
+        market = self.market
+        if market is None or not bars.size:
+            return price, cvd
+        inst = market.instrument
+        i = bars.size - 1
+        ohlc = (bars.price_open, bars.price_high, bars.price_low, bars.price_close)
+        o, h, lo, c = (self._price_text(int(a[i])) for a in ohlc)
+        unit = inst.quantity_unit or inst.base_asset
+        cvd_text = f"   {compact_qty(inst, self._series.cvd_lots)} {unit}".rstrip()
+        return f"{price}   O {o}  H {h}  L {lo}  C {c}", cvd + cvd_text
 
-    def _make_header_texts(self, bars: CvdBars) -> tuple[str, str]:
+    def _price_text(self, ticks: int) -> str:
+        texts = self._price_texts
+        text = texts.get(ticks)
+        if text is None:
+            if len(texts) > 512:
+                texts.clear()
+            assert self.market is not None
+            text = texts[ticks] = self.market.instrument.price_str(ticks)
+        return text
+
+    def _header_prefixes(self) -> tuple[str, str]:
         s = self._settings
         market = self.market
         tf = BarSpec.time(s.timeframe_s).label
@@ -478,17 +497,7 @@ class CvdView(MarketView):
             return f"Price {tf}", f"CVD {tf} · {reset}"
         inst = market.instrument
         size = "all trades" if s.min_size_lots == 0 else f"trades ≥ {inst.qty_str(s.min_size_lots)}"
-        price = f"{inst.symbol} {tf}"
-        cvd = f"CVD {tf} · {reset} · {size}"
-        if bars.size:
-            i = bars.size - 1
-            price += (
-                f"   O {inst.price_str(int(bars.price_open[i]))}  H {inst.price_str(int(bars.price_high[i]))}"
-                f"  L {inst.price_str(int(bars.price_low[i]))}  C {inst.price_str(int(bars.price_close[i]))}"
-            )
-            unit = inst.quantity_unit or inst.base_asset
-            cvd += f"   {compact_qty(inst, self._series.cvd_lots)} {unit}".rstrip()
-        return price, cvd
+        return f"{inst.symbol} {tf}", f"CVD {tf} · {reset} · {size}"
 
     def _update_reset_lines(self) -> None:
         xs = self.reset_lines_s()
