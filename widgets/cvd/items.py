@@ -132,14 +132,12 @@ class MarksItem(_DeviceItem):
         self.reset_x_s: list[float] = []
         self.header = ""
         self._header_tr: QtGui.QTransform | None = None  # item → device at the last paint
-        self._header_box = (0.0, 0.0, 0.0)  # device left, top, height of the header line
-        self._header_w = 0.0
+        self._header_box = (0.0, 0.0, 0.0, 0.0)  # device left, top, height, right of the header line
         self._font = QtGui.QFont()
         self._font.setPointSizeF(8.0)
         self._header_font = QtGui.QFont()
         self._header_font.setPointSizeF(8.5)
         self._metrics: tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF] | None = None  # made at first use
-        self._widths: dict[str, float] = {}  # of the last header and of the labels, in the header font
         self.setZValue(20)
 
     def _font_metrics(self) -> tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF]:
@@ -147,12 +145,6 @@ class MarksItem(_DeviceItem):
         if self._metrics is None:
             self._metrics = (QtGui.QFontMetricsF(self._font), QtGui.QFontMetricsF(self._header_font))
         return self._metrics
-
-    def _header_width(self, header: str) -> float:
-        w = self._widths.get(header)
-        if w is None:
-            self._widths = {header: (w := self._font_metrics()[1].horizontalAdvance(header))}
-        return w
 
     def viewRangeChanged(self) -> None:
         self._header_tr = None  # the header's device position is unknown until the next paint
@@ -175,11 +167,11 @@ class MarksItem(_DeviceItem):
             self.header = header
             self.update()
             return
-        old_w = self._header_w
         self.header = header
-        self._header_w = self._header_width(header)
-        left, top, height = self._header_box
-        box = QtCore.QRectF(left - 2, top - 2, max(old_w, self._header_w) + 6, height + 4)
+        # the header's line to the pane's right edge: wider than the text, but no text to measure
+        # (the items under it repaint with an exposed rect as wide as the pane either way)
+        left, top, height, right = self._header_box
+        box = QtCore.QRectF(left - 2, top - 2, right - left + 2, height + 4)
         inverse, ok = self._header_tr.inverted()
         if ok:
             self.update(inverse.mapRect(box))
@@ -230,8 +222,7 @@ class MarksItem(_DeviceItem):
             p.setFont(self._header_font)
             p.setPen(palette.TEXT)
             p.drawText(QtCore.QPointF(area.left() + 6, area.top() + hm.ascent() + 3), self.header)
-            self._header_w = self._header_width(self.header)
-            self._header_box = (area.left() + 6, area.top() + 3, hm.height())
+            self._header_box = (area.left() + 6, area.top() + 3, hm.height(), area.right())
         self._header_tr = QtGui.QTransform(tr)
 
 

@@ -77,7 +77,9 @@ class CvdView(MarketView):
         self._drawn_resets: list[float] | None = None
         self._marks_key: tuple[Any, ...] | None = None  # what the drawn marks were made from
         self._head_key: tuple[Any, ...] | None = None  # what the pane headers were made from
-        self._heads = ("", "")
+        self._heads = ("", "")  # the headers' fixed parts
+        self._price_texts: dict[int, str] = {}
+        self._closed_extremes: tuple[tuple[int, ...], list[float]] | None = None  # for the y fit
 
         pg.setConfigOptions(antialias=False)
         self._glw = pg.GraphicsLayoutWidget()
@@ -389,7 +391,7 @@ class CvdView(MarketView):
     def _apply_styles(self) -> None:
         s = self._settings
         self._drawn_n = 0  # new series or style: the next draw hands over (and repaints) every bar
-        self._marks_key = self._head_key = None
+        self._marks_key = self._head_key = self._closed_extremes = None
         self._price_candles.setVisible(s.price_style == "candles")
         self._price_line.setVisible(s.price_style == "line")
         self._cvd_candles.setVisible(s.cvd_style == "candles")
@@ -459,17 +461,35 @@ class CvdView(MarketView):
         self._cvd_marks.set_marks(cvd_marks, resets, cvd_head)
 
     def _header_texts(self, bars: CvdBars) -> tuple[str, str]:
-        """The two pane headers; made again only when a value in them changed (not every print)."""
-        i = bars.size - 1
-        key: tuple[Any, ...] = (self._settings, self.market)
-        if i >= 0:
-            key += (int(bars.price_open[i]), int(bars.price_high[i]), int(bars.price_low[i]))
-            key += (int(bars.price_close[i]), self._series.cvd_lots)
+        """The two pane headers: the fixed part made once per setting and market, each price
+        written once (a bar's open, high and low repeat every frame, its close mostly does)."""
+        key = (self._settings, self.market)
         if key != self._head_key:
-            self._head_key, self._heads = key, self._make_header_texts(bars)
-        return self._heads
+            self._head_key, self._heads = key, self._header_prefixes()
+            self._price_texts.clear()
+        price, cvd = self._heads
+        market = self.market
+        if market is None or not bars.size:
+            return price, cvd
+        inst = market.instrument
+        i = bars.size - 1
+        ohlc = (bars.price_open, bars.price_high, bars.price_low, bars.price_close)
+        o, h, lo, c = (self._price_text(int(a[i])) for a in ohlc)
+        unit = inst.quantity_unit or inst.base_asset
+        cvd_text = f"   {compact_qty(inst, self._series.cvd_lots)} {unit}".rstrip()
+        return f"{price}   O {o}  H {h}  L {lo}  C {c}", cvd + cvd_text
 
-    def _make_header_texts(self, bars: CvdBars) -> tuple[str, str]:
+    def _price_text(self, ticks: int) -> str:
+        texts = self._price_texts
+        text = texts.get(ticks)
+        if text is None:
+            if len(texts) > 512:
+                texts.clear()
+            assert self.market is not None
+            text = texts[ticks] = self.market.instrument.price_str(ticks)
+        return text
+
+    def _header_prefixes(self) -> tuple[str, str]:
         s = self._settings
         market = self.market
         tf = BarSpec.time(s.timeframe_s).label
@@ -478,17 +498,7 @@ class CvdView(MarketView):
             return f"Price {tf}", f"CVD {tf} · {reset}"
         inst = market.instrument
         size = "all trades" if s.min_size_lots == 0 else f"trades ≥ {inst.qty_str(s.min_size_lots)}"
-        price = f"{inst.symbol} {tf}"
-        cvd = f"CVD {tf} · {reset} · {size}"
-        if bars.size:
-            i = bars.size - 1
-            price += (
-                f"   O {inst.price_str(int(bars.price_open[i]))}  H {inst.price_str(int(bars.price_high[i]))}"
-                f"  L {inst.price_str(int(bars.price_low[i]))}  C {inst.price_str(int(bars.price_close[i]))}"
-            )
-            unit = inst.quantity_unit or inst.base_asset
-            cvd += f"   {compact_qty(inst, self._series.cvd_lots)} {unit}".rstrip()
-        return price, cvd
+        return f"{inst.symbol} {tf}", f"CVD {tf} · {reset} · {size}"
 
     def _update_reset_lines(self) -> None:
         xs = self.reset_lines_s()
@@ -537,18 +547,15 @@ class CvdView(MarketView):
         i1 = int(np.searchsorted(x, x1 + half, side="right"))
         if i1 <= i0:
             i0, i1 = max(0, x.shape[0] - 1), x.shape[0]
-        bars = self._series.bars()
+        extremes = self._extremes(i0, i1)
         self._setting_range = True
         try:
-            for plot, lo, hi in (
-                (self._price_plot, bars.price_low[i0:i1], bars.price_high[i0:i1]),
-                (self._cvd_plot, bars.cvd_low[i0:i1], bars.cvd_high[i0:i1]),
-            ):
+            for plot, (lo, hi) in zip((self._price_plot, self._cvd_plot), extremes, strict=True):
                 vb = plot.getViewBox()
                 y0, y1 = vb.viewRange()[1]
                 target = fit_y_range(
-                    float(lo.min()),
-                    float(hi.max()),
+                    lo,
+                    hi,
                     (y0, y1),
                     vb.height(),
                     pad_top_px=PAD_TOP_PX,
@@ -558,3 +565,28 @@ class CvdView(MarketView):
                     vb.setYRange(*target, padding=0)
         finally:
             self._setting_range = False
+
+    def _extremes(self, i0: int, i1: int) -> tuple[tuple[float, float], tuple[float, float]]:
+        """(low, high) of price and of CVD over bars i0:i1: the closed bars' reduced once (kept
+        until the window or the series changes), the open bar's read each frame."""
+        series = self._series
+        bars = series.bars()
+        n = bars.size
+        end = min(i1, n - 1)
+        cols = (bars.price_low, bars.price_high, bars.cvd_low, bars.cvd_high)
+        if end <= i0:
+            lows_highs = [float(c[i0:i1].min() if k % 2 == 0 else c[i0:i1].max()) for k, c in enumerate(cols)]
+        else:
+            key = (id(series), series.dropped_count, i0, end)
+            if self._closed_extremes is None or self._closed_extremes[0] != key:
+                closed = [
+                    float(c[i0:end].min() if k % 2 == 0 else c[i0:end].max()) for k, c in enumerate(cols)
+                ]
+                self._closed_extremes = (key, closed)
+            lows_highs = list(self._closed_extremes[1])
+            if i1 == n:
+                for k, c in enumerate(cols):
+                    v = float(c[n - 1])
+                    lows_highs[k] = min(lows_highs[k], v) if k % 2 == 0 else max(lows_highs[k], v)
+        plo, phi, clo, chi = lows_highs
+        return (plo, phi), (clo, chi)
