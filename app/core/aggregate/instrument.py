@@ -120,15 +120,21 @@ class LegScale:
 class UnitInstrument(Instrument):
     """The aggregate as an `Instrument`, whose sizes in base units (1e-8 BTC) are formatted often.
 
-    `Instrument.qty` quantizes to the lot's exponent; for a lot below 1 the product of the whole
-    count and the lot already has that exponent, exactly (under 10^18 units, far inside the
-    context's 28 digits), so the same Decimal costs a fifth: a ladder of the summed book formats
-    a few dozen new sizes every frame, all in base units."""
+    `Instrument.qty` and `price` quantize to the step's exponent; for a step of at most 1 (its
+    exponent is then at most 0) the product of the whole count and the step already has that
+    exponent, exactly (under 10^18 steps, far inside the context's 28 digits), so the same
+    Decimal costs a fifth: a ladder of the summed book formats a few dozen new sizes every
+    frame, all in base units, and the tape a price and a size a new row."""
 
     def qty(self, lots: int) -> Decimal:
-        if -(10**18) < lots < 10**18 and self.lot_size < 1:
+        if -(10**18) < lots < 10**18 and self.lot_size <= 1:
             return Decimal(lots) * self.lot_size
         return Instrument.qty(self, lots)
+
+    def price(self, ticks: int) -> Decimal:
+        if -(10**18) < ticks < 10**18 and self.tick_size <= 1:
+            return Decimal(ticks) * self.tick_size
+        return Instrument.price(self, ticks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,17 +20,21 @@ LEGS = [
 AGG = AggregateInstrument.of(LEGS).instrument
 
 
-LOTS = st.sampled_from(["1E-8", "5E-9", "0.001", "1", "1E+1"])
+STEPS = st.sampled_from(["1E-8", "5E-9", "0.001", "0.5", "1", "1.0", "10", "1E+1", "25"])
 
 
-@given(st.integers(min_value=-(10**20), max_value=10**20), LOTS)
-def test_a_size_is_the_same_decimal_as_a_plain_instrument_gives(lots: int, lot: str):
-    fast = UnitInstrument("aggregate", "BTC", Decimal("0.1"), Decimal(lot), base_asset="BTC")
-    plain = Instrument("aggregate", "BTC", Decimal("0.1"), Decimal(lot), base_asset="BTC")
+@given(st.integers(min_value=-(10**20), max_value=10**20), STEPS, STEPS)
+def test_a_size_and_a_price_are_the_same_decimals_as_a_plain_instrument_gives(
+    steps: int, lot: str, tick: str
+):
+    fast = UnitInstrument("aggregate", "BTC", Decimal(tick), Decimal(lot), base_asset="BTC")
+    plain = Instrument("aggregate", "BTC", Decimal(tick), Decimal(lot), base_asset="BTC")
 
-    got, want = fast.qty(lots), plain.qty(lots)
+    got = (fast.qty(steps), fast.price(steps))
+    want = (plain.qty(steps), plain.price(steps))
 
-    assert (got, str(got), fast.qty_str(lots)) == (want, str(want), plain.qty_str(lots))
+    assert (got, tuple(map(str, got))) == (want, tuple(map(str, want)))
+    assert (fast.qty_str(steps), fast.price_str(steps)) == (plain.qty_str(steps), plain.price_str(steps))
 
 
 def test_the_aggregate_of_three_btc_venues_counts_in_satoshis_through_the_fast_path():
