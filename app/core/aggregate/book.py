@@ -169,7 +169,9 @@ class SummedBook:
     def _change(self, leg: int, side: int, new: Iterable[Level], changed: set[int]) -> None:
         """Each level's old contribution out of its rows, the new one in: one loop over the diff's
         levels with everything it reads held locally (a call per level cost half the ingest of an
-        aggregated window)."""
+        aggregated window). Most levels of a diff resize a resting level: its row then moves by
+        the difference alone (one dict update, no grid arithmetic); an unchanged size changes
+        nothing."""
         levels = self._levels[leg][side]
         rows = self._rows[leg][side] if leg == self.venue else None
         summed = self._summed[side]
@@ -177,32 +179,41 @@ class SummedBook:
         num, den = scale.price_num, scale.price_den
         inverse, factor = scale.inverse, scale.qty_factor
         units_of = scale.base_units_one
-        pop, add = levels.pop, changed.add
+        get, add = levels.get, changed.add
         for price, qty in new:
-            old = pop(price, None)
-            if old is not None:
-                row, units = old
-                if rows is not None:
-                    left = rows[row] - units
-                    if left:
-                        rows[row] = left
-                    else:
-                        del rows[row]
-                left = summed[row] - units
-                if left:
-                    summed[row] = left
-                else:
-                    del summed[row]
-                add(row)
-            if qty > 0:
-                units = units_of(qty, price) if inverse else qty * factor
-                if units > 0:
+            units = (units_of(qty, price) if inverse else qty * factor) if qty > 0 else 0
+            old = get(price)
+            if old is None:
+                if units > 0:  # a new level
                     row = (price * num) // den if side == 0 else -((-price * num) // den)
                     levels[price] = (row, units)
                     if rows is not None:
                         rows[row] = rows.get(row, 0) + units
                     summed[row] = summed.get(row, 0) + units
                     add(row)
+                continue
+            row, was = old  # the same price: the same row
+            if units > 0:  # a level resized: its row by the difference (and still above 0)
+                if units != was:
+                    levels[price] = (row, units)
+                    if rows is not None:
+                        rows[row] += units - was
+                    summed[row] += units - was
+                    add(row)
+                continue
+            del levels[price]  # a level removed
+            if rows is not None:
+                left = rows[row] - was
+                if left:
+                    rows[row] = left
+                else:
+                    del rows[row]
+            left = summed[row] - was
+            if left:
+                summed[row] = left
+            else:
+                del summed[row]
+            add(row)
 
     def _publish(self, leg: int, changed: tuple[set[int], set[int]], exchange_ns: int) -> None:
         if self.venue is not None and leg != self.venue:
