@@ -19,7 +19,7 @@ from PySide6 import QtGui, QtWidgets
 from app.core.aggregate import AggregateMarket, aggregate_of
 from app.core.cvd_series import NS_PER_S, CvdSeries
 from app.core.market import MarketState
-from app.core.tape import TapeCursor, TradeColumns
+from app.core.tape import TapeCursor
 from widgets.base import palette
 from widgets.cvd.plot_items import LineItem
 from widgets.cvd.range import fit_y_range
@@ -160,11 +160,14 @@ class VenueCvdView(CvdView):
         if new.size == 0:
             return
         venues = agg.venues.last(new.size)
+        ns, price, qty, side = new.exchange_ns, new.price_ticks, new.qty_lots, new.side  # what a series reads
+        if self._lines and bool((venues == venues[0]).all()):  # one venue's batch: no split
+            self._lines[int(venues[0])].series.add_trades(ns, price, qty, side)
+            return
         for i, line in enumerate(self._lines):
             mine = venues == i
             if mine.any():
-                part = TradeColumns(*(col[mine] for col in new))
-                line.series.add_trades(part.exchange_ns, part.price_ticks, part.qty_lots, part.side)
+                line.series.add_trades(ns[mine], price[mine], qty[mine], side[mine])
 
     def _draw_venues(self) -> bool:
         tf = float(self._settings.timeframe_s)

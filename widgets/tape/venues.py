@@ -74,6 +74,7 @@ class VenueTapeModel(TapeModel):
     def __init__(self, history_rows: int = HISTORY_ROWS) -> None:
         self.aggregate: AggregateMarket | None = None
         self.shown: frozenset[int] | None = None  # None: every venue
+        self._venue_texts: tuple[AggregateMarket | None, tuple[str, ...]] = (None, ())
         super().__init__(history_rows)
 
     def rows_key(self) -> tuple[object, ...]:
@@ -111,8 +112,19 @@ class VenueTapeModel(TapeModel):
         if self.aggregate is None or not isinstance(log, VenuePrintLog):
             return row
         venue = log.venue_of(row_id)
-        values = {f.name: getattr(row, f.name) for f in fields(TapeRow)}
-        return VenueTapeRow(**values, venue=venue, venue_text=short_venue(self.aggregate.agg.venues[venue]))
+        return VenueTapeRow(
+            *[getattr(row, name) for name in _ROW_FIELDS], venue=venue, venue_text=self._venue_text(venue)
+        )
+
+    def _venue_text(self, venue: int) -> str:
+        agg = self.aggregate
+        assert agg is not None
+        if self._venue_texts[0] is not agg:  # (once per aggregate, not per row)
+            self._venue_texts = (agg, tuple(short_venue(name) for name in agg.agg.venues))
+        return self._venue_texts[1][venue]
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(TapeRow))  # in their order: a row's values positionally
 
 
 SHORT_NAMES = {

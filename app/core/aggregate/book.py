@@ -109,9 +109,11 @@ class SummedBook:
 
     Rebuilding from whole books costs the book's size (~2 ms for Binance's 10,000 levels) at
     every change; this costs each changed level: its old contribution (grid row, base units) is
-    taken out of its row and the new one put in, in the leg's own rows and in the summed rows. A
-    leg's snapshot replaces that leg's contribution. `shown` is the book the views read: every
-    leg summed, or one leg's rows (`show`), updated with the rows each event changed.
+    taken out of its row and the new one put in, in the summed rows, and in the leg's own rows
+    only while that leg's book is the one shown (so the usual summed view pays one dict update a
+    level less; a leg's rows are summed from its levels once when it is picked). A leg's snapshot
+    replaces that leg's contribution. `shown` is the book the views read: every leg summed, or
+    one leg's rows (`show`), updated with the rows each event changed.
     """
 
     def __init__(self, agg: AggregateInstrument, shown: OrderBook) -> None:
@@ -127,9 +129,23 @@ class SummedBook:
 
     def rows(self, leg: int | None) -> tuple[dict[int, int], dict[int, int]]:
         """Grid row -> base units of one leg's book, or of all summed (None); read-only."""
-        return self._summed if leg is None else self._rows[leg]
+        if leg is None:
+            return self._summed
+        return self._rows[leg] if leg == self.venue else self._leg_rows(leg)
+
+    def _leg_rows(self, leg: int) -> tuple[dict[int, int], dict[int, int]]:
+        """A leg's rows summed from its levels (the cost of its book, once when it is picked)."""
+        out: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        for side in (0, 1):
+            rows = out[side]
+            for row, units in self._levels[leg][side].values():
+                rows[row] = rows.get(row, 0) + units
+        return out
 
     def show(self, venue: int | None) -> None:
+        self._rows = [({}, {}) for _ in self._rows]  # only the shown leg's rows are kept
+        if venue is not None:
+            self._rows[venue] = self._leg_rows(venue)
         self.venue = venue
         bids, asks = self.rows(venue)
         self.shown.adopt(dict(bids), dict(asks), self.shown.update_id + 1, self.shown.updated_ns)
@@ -153,38 +169,51 @@ class SummedBook:
     def _change(self, leg: int, side: int, new: Iterable[Level], changed: set[int]) -> None:
         """Each level's old contribution out of its rows, the new one in: one loop over the diff's
         levels with everything it reads held locally (a call per level cost half the ingest of an
-        aggregated window)."""
+        aggregated window). Most levels of a diff resize a resting level: its row then moves by
+        the difference alone (one dict update, no grid arithmetic); an unchanged size changes
+        nothing."""
         levels = self._levels[leg][side]
-        rows = self._rows[leg][side]
+        rows = self._rows[leg][side] if leg == self.venue else None
         summed = self._summed[side]
         scale = self._agg.scales[leg]
         num, den = scale.price_num, scale.price_den
         inverse, factor = scale.inverse, scale.qty_factor
         units_of = scale.base_units_one
-        pop, add = levels.pop, changed.add
+        get, add = levels.get, changed.add
         for price, qty in new:
-            old = pop(price, None)
-            if old is not None:
-                row, units = old
-                left = rows[row] - units
+            units = (units_of(qty, price) if inverse else qty * factor) if qty > 0 else 0
+            old = get(price)
+            if old is None:
+                if units > 0:  # a new level
+                    row = (price * num) // den if side == 0 else -((-price * num) // den)
+                    levels[price] = (row, units)
+                    if rows is not None:
+                        rows[row] = rows.get(row, 0) + units
+                    summed[row] = summed.get(row, 0) + units
+                    add(row)
+                continue
+            row, was = old  # the same price: the same row
+            if units > 0:  # a level resized: its row by the difference (and still above 0)
+                if units != was:
+                    levels[price] = (row, units)
+                    if rows is not None:
+                        rows[row] += units - was
+                    summed[row] += units - was
+                    add(row)
+                continue
+            del levels[price]  # a level removed
+            if rows is not None:
+                left = rows[row] - was
                 if left:
                     rows[row] = left
                 else:
                     del rows[row]
-                left = summed[row] - units
-                if left:
-                    summed[row] = left
-                else:
-                    del summed[row]
-                add(row)
-            if qty > 0:
-                units = units_of(qty, price) if inverse else qty * factor
-                if units > 0:
-                    row = (price * num) // den if side == 0 else -((-price * num) // den)
-                    levels[price] = (row, units)
-                    rows[row] = rows.get(row, 0) + units
-                    summed[row] = summed.get(row, 0) + units
-                    add(row)
+            left = summed[row] - was
+            if left:
+                summed[row] = left
+            else:
+                del summed[row]
+            add(row)
 
     def _publish(self, leg: int, changed: tuple[set[int], set[int]], exchange_ns: int) -> None:
         if self.venue is not None and leg != self.venue:

@@ -161,3 +161,44 @@ def test_the_summed_book_is_on_the_grid_and_names_the_venue_of_the_best_prices()
     load_summed(summed, agg.agg, [s.book for s in states], range(3))  # the same, from whole books
     expected = ({60_000: 100_000_000, 60_999: 20_000_000}, {61_001: 100_000_000, 61_002: 100_000_000})
     assert (book.bids, book.asks) == (summed.bids, summed.asks) == expected
+
+
+def test_a_venue_picked_after_diffs_shows_its_own_book_as_summed_from_whole_books():
+    states = [MarketState(leg) for leg in LEGS[:3]]
+    agg = AggregateMarket(AggregateInstrument.of(LEGS[:3]), states)
+    states[0].load_snapshot(DepthSnapshot(0, 0, 1, [(609_995, 1000), (609_990, 500)], [(610_001, 2000)]))
+    states[2].load_snapshot(DepthSnapshot(0, 0, 1, [(600_000, 600)], [(610_005, 300)]))
+    states[0].apply_diff(DepthDiff(0, 0, 2, 2, 1, [(609_995, 0), (609_993, 700)], [(610_004, 10)]))
+    states[2].apply_diff(DepthDiff(0, 0, 2, 2, 1, [(599_990, 60)], [(610_005, 0), (610_010, 120)]))
+
+    for venue in (0, 2, None, 2):
+        agg.show_book(venue)
+        states[0].apply_diff(DepthDiff(0, 0, 3, 3, 2, [(609_993, 0)], [(610_002, 30)]))  # after the pick
+        states[2].apply_diff(DepthDiff(0, 0, 3, 3, 2, [(599_990, 90)], []))
+        alone = OrderBook()
+        load_summed(alone, agg.agg, [s.book for s in states], range(3) if venue is None else [venue])
+
+        assert (agg.state.book.bids, agg.state.book.asks) == (alone.bids, alone.asks)
+
+
+# (dollars, tenths, size): a Binance or OKX level at dollars + tenths (off the $1 grid), HL at dollars
+LEVEL = st.tuples(st.integers(60_995, 61_005), st.integers(0, 9), st.integers(0, 3))
+DIFF = st.tuples(st.integers(0, 2), st.lists(LEVEL, max_size=6), st.lists(LEVEL, max_size=6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(DIFF, min_size=1, max_size=30), st.sampled_from([None, 0, 1, 2]))
+def test_the_summed_book_after_any_diffs_is_the_sum_of_the_whole_books(diffs, venue):
+    states = [MarketState(leg) for leg in LEGS[:3]]
+    agg = AggregateMarket(AggregateInstrument.of(LEGS[:3]), states)
+    agg.show_book(venue)
+    for n, (leg, bids, asks) in enumerate(diffs):  # sizes 0..3: removals, resizes, the same size again
+
+        def ticks(levels: list[tuple[int, int, int]], leg: int = leg) -> list[tuple[int, int]]:
+            return [(d if leg == 1 else d * 10 + t, q) for d, t, q in levels]
+
+        states[leg].apply_diff(DepthDiff(0, 0, n + 2, n + 2, n + 1, ticks(bids), ticks(asks)))
+
+    alone = OrderBook()
+    load_summed(alone, agg.agg, [s.book for s in states], range(3) if venue is None else [venue])
+    assert (agg.state.book.bids, agg.state.book.asks) == (alone.bids, alone.asks)
