@@ -62,7 +62,6 @@ class IngestPipeline:
         self.conflate = conflate
         self.counters = IngestCounters()
         self._gathered: list[Trade] = []  # this batch's prints not yet applied (a depth log's place)
-        self._decode_top: Callable[[bytes, list[int]], bool] | None = getattr(decoder, "decode_top", None)
 
     def _malformed(self, exc: Exception) -> None:
         self.counters.malformed += 1
@@ -90,7 +89,7 @@ class IngestPipeline:
         tops: list[int] = []  # every ticker's id and top, TOP_STRIDE ints each, in arrival order
         ignored = 0
         marker = self.decoder.latest_value_marker
-        decode_top = self._decode_top
+        decode_top: Callable[[bytes, list[int]], bool] | None = getattr(self.decoder, "decode_top", None)
         todo = lines
         found: Iterable[int] = repeat(-1)  # per line of `todo`: >= 0 for a fast-path ticker line
         conflated = 0
