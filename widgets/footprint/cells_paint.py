@@ -116,10 +116,10 @@ def paint_cell_texts(
     hi: int,
     x_clip: tuple[float, float] | None = None,
 ) -> None:
-    """The cell texts of the rows in view, in the order `_draw_text` calls would draw them.
+    """The cell texts of the rows in view, in the order `StaticTexts.draw` calls would draw them.
 
     One tight loop over the visible rows only (the open bar is drawn every frame, a volatile
-    minute holds hundreds of groups): the same positions as `_draw_text` computes, inlined."""
+    minute holds hundreds of groups): the same positions as `StaticTexts.draw` computes, inlined."""
     rows = rows_in(a, lo, hi)
     if not rows:
         return
@@ -177,7 +177,7 @@ def paint_cell_texts(
         if clip_lo <= x + w and x <= clip_hi:
             for y in ys:
                 draw(point(x, floor(y + (row_h - th) / 2 + 0.5 + 1e-6)), st)
-    if strong:  # as `_draw_text` would place them, in the bold font
+    if strong:  # as `StaticTexts.draw` would place them, in the bold font
         p.setFont(texts.bold)
         pen = None
         for x0, x1, y, label, place, color in strong:

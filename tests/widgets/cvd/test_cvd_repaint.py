@@ -47,8 +47,8 @@ def test_a_print_in_the_only_bar_repaints_its_strip_not_the_pane(qtbot, btcusdt,
             assert rect.width() < view_rect.width() / 4, name  # the bar's strip (one of ~30 bars)
 
 
-def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, monkeypatch):
-    # Ten closed 1-minute candles and an open one; each frame changes only the open one.
+def _eleven_bars_shown(qtbot, btcusdt):
+    """A shown CVD view over ten closed 1-minute bars and an open eleventh, refreshed once."""
     prints = [(MIDNIGHT + k * 60 * SEC + SEC, 1000 + 7 * (k % 3), 5, 1 - 2 * (k % 2)) for k in range(11)]
     market = _market(btcusdt, prints)
     view = CvdView()
@@ -58,6 +58,12 @@ def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, mo
     qtbot.waitExposed(view)
     view.set_market(market)
     view.refresh(market.take_changes(), prints[-1][0])
+    return view, market, prints
+
+
+def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, monkeypatch):
+    # Ten closed 1-minute candles and an open one; each frame changes only the open one.
+    view, market, prints = _eleven_bars_shown(qtbot, btcusdt)
     full = view.grab().toImage()  # paints every candle once: the closed ones' paths are kept
     candles = view._price_candles
     built: list[tuple[int, int]] = []
@@ -85,15 +91,7 @@ def test_closed_candles_are_built_once_and_drawn_from_then_on(qtbot, btcusdt, mo
 
 def test_lines_keep_their_closed_part_and_append_the_open_point(qtbot, btcusdt, monkeypatch):
     # The CVD line and the five VWAP lines: a frame in the open bar rebuilds none of their paths.
-    prints = [(MIDNIGHT + k * 60 * SEC + SEC, 1000 + 7 * (k % 3), 5, 1 - 2 * (k % 2)) for k in range(11)]
-    market = _market(btcusdt, prints)
-    view = CvdView()
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_market(market)
-    view.refresh(market.take_changes(), prints[-1][0])
+    view, market, prints = _eleven_bars_shown(qtbot, btcusdt)
     view.grab()
     built: list[str] = []
     for name, item in (("cvd line", view._cvd_line), ("vwap", view.vwap.item)):
